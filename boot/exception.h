@@ -1,0 +1,99 @@
+/*
+ * Exception capture: the saved context, the expected-fault mechanism tests use,
+ * and isolation so that an unexpected exception fails one test, not the run.
+ */
+#ifndef BBM_BOOT_EXCEPTION_H
+#define BBM_BOOT_EXCEPTION_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "esr.h"
+
+/* Layout shared with boot/vectors.S. */
+struct exception_frame {
+	uint64_t x[31];
+	uint64_t sp;
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t esr;
+	uint64_t far;
+	uint64_t fpsr;
+	uint64_t fpcr;
+	__uint128_t q[32];
+};
+_Static_assert(offsetof(struct exception_frame, sp) == 248, "vectors.S FRAME_SP");
+_Static_assert(offsetof(struct exception_frame, elr) == 256, "vectors.S FRAME_ELR");
+_Static_assert(offsetof(struct exception_frame, esr) == 272, "vectors.S FRAME_ESR");
+_Static_assert(offsetof(struct exception_frame, fpsr) == 288, "vectors.S FRAME_FPSR");
+_Static_assert(offsetof(struct exception_frame, q) == 304, "vectors.S FRAME_Q");
+_Static_assert(sizeof(struct exception_frame) == 816, "vectors.S FRAME_SIZE");
+
+/* What the handler saw for one exception. */
+struct fault_record {
+	bool taken;
+	unsigned vector;   /* 0-15, index into the vector table */
+	uint64_t esr;
+	uint32_t ec;
+	uint32_t fsc;
+	enum fault_kind kind;
+	int level;         /* lookup level, -1 if none */
+	uint64_t far;
+	bool far_valid;
+	uint64_t elr;
+};
+
+/*
+ * Expected faults. Arm a record just around one access; the next synchronous
+ * exception is recorded into it and execution resumes at `fixup` (0: at the
+ * instruction after the faulting one). Disarm after the access. One-shot: the
+ * first exception disarms it.
+ */
+void fault_arm(struct fault_record *rec, uintptr_t fixup);
+void fault_disarm(void);
+
+/*
+ * Load 64 bits from `va` with a fault armed. Returns the value, or `poison` if
+ * the load faulted (then rec->taken is true and says why).
+ */
+static inline uint64_t probe_read64(uintptr_t va, uint64_t poison, struct fault_record *rec)
+{
+	uint64_t v = poison;
+
+	fault_arm(rec, 0);
+	__asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	fault_disarm();
+	return v;
+}
+
+/* Store with a fault armed. Returns true if the store completed. */
+static inline bool probe_write64(uintptr_t va, uint64_t value, struct fault_record *rec)
+{
+	fault_arm(rec, 0);
+	__asm__ volatile("str %0, [%1]" : : "r"(value), "r"(va) : "memory");
+	fault_disarm();
+	return !rec->taken;
+}
+
+/*
+ * Run fn(arg) so that an unexpected exception inside it is reported, recorded
+ * in *what (if not NULL) and ends fn, instead of ending the run. Returns true if
+ * fn returned normally. Nests.
+ */
+bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what);
+
+/* Unexpected exceptions seen since boot (reported ones, including isolated). */
+unsigned exception_unexpected_count(void);
+
+/* SVC service numbers handled by the dispatcher (selftest uses ECHO). */
+#define SVC_ECHO 0x42 /* returns ~x0 in x0 */
+
+/* Decode and print a fault report for a frame (used by the handler; exposed for tests). */
+void exception_report(const struct exception_frame *f, unsigned vector, const char *why);
+
+/* Image placement, for backtraces printed as link-time (ELF) addresses. */
+void exception_set_image_range(uintptr_t base, uintptr_t stack_lo, uintptr_t stack_hi);
+
+#endif

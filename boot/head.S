@@ -1,0 +1,145 @@
+/*
+ * Entry point: arm64 Image header, then the boot CPU's path to C.
+ *
+ * Loaders enter at offset 0 with x0 = DTB (or 0 / ATAGs; checked later), MMU and
+ * D-cache off, at EL3, EL2 or EL1 (DESIGN.md §4). We park secondaries, drop to
+ * EL1, apply our own relocations (static PIE linked at 0), zero BSS, set the
+ * stack and vectors, and call boot_main(dtb, entry_el, load_base).
+ */
+#include "sysregs.h"
+
+#define R_AARCH64_RELATIVE 1027
+#define IMAGE_TEXT_OFFSET 0x80000
+/* flags: little endian, 4K pages, may be placed anywhere in RAM. */
+#define IMAGE_FLAGS ((1 << 1) | (1 << 3))
+
+	.section .head.text, "ax"
+	.globl _start
+_start:
+	b	primary_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	IMAGE_TEXT_OFFSET		/* text_offset */
+	.quad	_image_size			/* image_size (includes BSS) */
+	.quad	IMAGE_FLAGS
+	.quad	0, 0, 0				/* res2-res4 */
+	.ascii	"ARM\x64"			/* magic */
+	.long	0				/* res5 */
+
+primary_entry:
+	mov	x19, x0				/* DTB pointer as given */
+	/* Only the CPU with affinity 0.0.0 boots; others wait (raspi ELF starts all four). */
+	mrs	x1, mpidr_el1
+	and	x1, x1, #0xffffff
+	cbnz	x1, park_cpu
+
+	mrs	x20, CurrentEL
+	lsr	x20, x20, #2			/* x20 = entry EL, kept for the banner */
+	cmp	x20, #3
+	b.eq	from_el3
+	cmp	x20, #2
+	b.eq	from_el2
+	b	at_el1
+
+from_el3:
+	mov	x0, #(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_HCE | SCR_EL3_RW)
+	msr	scr_el3, x0
+	msr	cptr_el3, xzr			/* no FP/SIMD traps */
+	/* If EL2 exists, make it transparent too (ID_AA64PFR0_EL1.EL2, bits 11:8). */
+	mrs	x0, id_aa64pfr0_el1
+	ubfx	x0, x0, #8, #4
+	cbz	x0, 1f
+	bl	el2_setup
+1:	ldr	x0, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x0
+	mov	x0, #SPSR_EL1H_MASKED
+	msr	spsr_el3, x0
+	adr	x0, at_el1
+	msr	elr_el3, x0
+	isb
+	eret
+
+from_el2:
+	bl	el2_setup
+	mov	x0, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x0
+	adr	x0, at_el1
+	msr	elr_el2, x0
+	isb
+	eret
+
+/* EL2 state for an EL1 guest that owns the machine. Clobbers x0. */
+el2_setup:
+	mov	x0, #HCR_EL2_RW
+	msr	hcr_el2, x0
+	mrs	x0, cnthctl_el2
+	orr	x0, x0, #(CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN)
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr
+	mov	x0, #CPTR_EL2_NOTRAP
+	msr	cptr_el2, x0
+	msr	hstr_el2, xzr
+	/* VPIDR/VMPIDR reset to UNKNOWN on hardware; EL1 must see the real IDs. */
+	mrs	x0, midr_el1
+	msr	vpidr_el2, x0
+	mrs	x0, mpidr_el1
+	msr	vmpidr_el2, x0
+	ldr	x0, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x0
+	ret
+
+at_el1:
+	ldr	x0, =SCTLR_EL1_RES1		/* MMU and caches off until boot_mmu_enable */
+	msr	sctlr_el1, x0
+	mov	x0, #CPACR_EL1_FPEN
+	msr	cpacr_el1, x0
+	isb
+
+	/* Relocate: *(base + r_offset) = base + r_addend for every RELATIVE entry. */
+	adr	x21, _start			/* x21 = load base */
+	adr	x1, __rela_start
+	adr	x2, __rela_end
+1:	cmp	x1, x2
+	b.hs	2f
+	ldp	x3, x4, [x1], #16		/* r_offset, r_info */
+	ldr	x5, [x1], #8			/* r_addend */
+	cmp	w4, #R_AARCH64_RELATIVE
+	b.ne	1b
+	add	x5, x5, x21
+	str	x5, [x21, x3]
+	b	1b
+2:
+	/* Zero BSS (16-byte aligned by the linker script). */
+	adr	x1, __bss_start
+	adr	x2, __bss_end
+3:	cmp	x1, x2
+	b.hs	4f
+	stp	xzr, xzr, [x1], #16
+	b	3b
+4:
+	adr	x0, boot_stack_top
+	mov	sp, x0
+	mov	x29, xzr
+	mov	x30, xzr
+	adr	x0, exception_vectors
+	msr	vbar_el1, x0
+	isb
+
+	mov	x0, x19
+	mov	x1, x20
+	mov	x2, x21
+	bl	boot_main
+	/* boot_main does not return; if it ever does, stop here. */
+	b	park_cpu
+
+park_cpu:
+	wfe
+	b	park_cpu
+
+	.ltorg
+
+	.bss
+	.balign 16
+boot_stack:
+	.space	64 * 1024
+	.globl boot_stack_top
+boot_stack_top:

@@ -1,0 +1,32 @@
+/* System register bit values used by the boot path (Arm ARM D19/D23). Shared by C and assembly. */
+#ifndef BBM_BOOT_SYSREGS_H
+#define BBM_BOOT_SYSREGS_H
+
+/* SCTLR_EL1: RES1 bits for Armv8.0 (11, 20, 22, 23, 28, 29), plus what we turn on. */
+#define SCTLR_EL1_RES1 ((1 << 11) | (1 << 20) | (1 << 22) | (1 << 23) | (1 << 28) | (1 << 29))
+#define SCTLR_EL1_M (1 << 0)
+#define SCTLR_EL1_C (1 << 2)
+#define SCTLR_EL1_SA (1 << 3)
+#define SCTLR_EL1_I (1 << 12)
+
+/* HCR_EL2.RW: EL1 is AArch64. Nothing else is trapped to EL2. */
+#define HCR_EL2_RW (1 << 31)
+/* CNTHCTL_EL2: EL1 may use the physical counter and timer. */
+#define CNTHCTL_EL2_EL1PCTEN (1 << 0)
+#define CNTHCTL_EL2_EL1PCEN (1 << 1)
+/* CPTR_EL2 with no traps (RES1 bits 0-7, 9, 12, 13). */
+#define CPTR_EL2_NOTRAP 0x33ff
+
+/* SCR_EL3: NS, RES1 bits 4-5, SMC enabled (SMD=0), HVC enabled, lower ELs AArch64. */
+#define SCR_EL3_NS (1 << 0)
+#define SCR_EL3_RES1 (3 << 4)
+#define SCR_EL3_HCE (1 << 8)
+#define SCR_EL3_RW (1 << 10)
+
+/* SPSR for the eret into EL1h with D, A, I, F masked. */
+#define SPSR_EL1H_MASKED 0x3c5
+
+/* CPACR_EL1.FPEN = 0b11: FP/SIMD not trapped (picolibc's string code uses SIMD). */
+#define CPACR_EL1_FPEN (3 << 20)
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Test registration and the API a test body uses.
+ *
+ * A test is a function registered with BBM_TEST() into the `bbm_tests` linker
+ * section; tests/runner.c selects, sorts by name and runs them, each isolated so
+ * that an unexpected exception fails only that test. Names are "group/name".
+ *
+ *   BBM_TEST(selftest_svc, "selftest", "svc-roundtrip", "an SVC reaches the handler and returns")
+ *   {
+ *           CHECK_EQ_U64(t, svc_echo(7), ~7ull);
+ *   }
+ */
+#ifndef BBM_TESTS_REGISTRY_H
+#define BBM_TESTS_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct test_ctx;
+
+/* Test flags. */
+#define TEST_NOT_DEFAULT (1u << 0) /* run only when selected by name or group (e.g. bench) */
+
+struct bbm_test {
+	const char *group;
+	const char *name; /* without the group */
+	const char *purpose;
+	void (*fn)(struct test_ctx *t);
+	unsigned flags;
+};
+
+struct test_ctx {
+	const struct bbm_test *test;
+	unsigned checks;
+	unsigned failures;
+	bool skipped;
+	char skip_reason[96];
+	/* From the boot arguments. */
+	uint64_t iters;
+	uint64_t seed;
+	unsigned verbose;
+};
+
+#define BBM_TEST_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
+	static void id(struct test_ctx *t);                                                                              \
+	static const struct bbm_test bbm_test_##id __attribute__((used, section("bbm_tests"), aligned(8))) = {          \
+		.group = grp, .name = nm, .purpose = purpose_, .fn = id, .flags = flags_};                               \
+	static void id(struct test_ctx *t)
+
+#define BBM_TEST(id, grp, nm, purpose_) BBM_TEST_FLAGS(id, grp, nm, purpose_, 0)
+
+/* Diagnostics: printed as TAP "# " lines under the current test. */
+void test_diag(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print only when the run's verbosity is at least `level`. */
+void test_verbose(struct test_ctx *t, unsigned level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record a failed check with its location; the test goes on. */
+void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Mark the test skipped (TAP "# SKIP reason"); call and return. */
+void test_skip(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define CHECK(t, cond, ...)                                                                                              \
+	do {                                                                                                             \
+		(t)->checks++;                                                                                           \
+		if (!(cond))                                                                                             \
+			test_fail_at((t), __FILE__, __LINE__, __VA_ARGS__);                                              \
+	} while (0)
+
+#define CHECK_EQ_U64(t, actual, expected)                                                                                \
+	do {                                                                                                             \
+		uint64_t a_ = (uint64_t)(actual), e_ = (uint64_t)(expected);                                             \
+		CHECK((t), a_ == e_, "%s == 0x%llx, expected %s == 0x%llx", #actual, (unsigned long long)a_, #expected, \
+		      (unsigned long long)e_);                                                                           \
+	} while (0)
+
+#endif
