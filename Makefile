@@ -1,0 +1,153 @@
+# bbmprobe: `make run` boots the default suite on QEMU virt; `make test` runs every test.
+# Both start with scripts/deps, which installs what is missing. See README.md.
+
+# ---- user knobs -------------------------------------------------------------
+BOARD ?= virt
+CPU ?= cortex-a72
+SMP ?= 1
+MEM ?= 512M
+EL ?= 1
+ARGS ?=
+TIMEOUT ?= 120
+FALLBACK_BOARD ?= virt
+PT_POOL_PAGES ?= 128
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 15
+
+# Target compiler: Debian's cross gcc by default, `make CC=clang` for clang/lld.
+ifeq ($(origin CC),default)
+CC := aarch64-linux-gnu-gcc
+endif
+HOSTCC ?= gcc
+CROSS ?= aarch64-linux-gnu-
+OBJCOPY := $(CROSS)objcopy
+
+ifneq ($(findstring clang,$(notdir $(CC))),)
+TOOLCHAIN := clang
+TARGET_FLAGS := --target=aarch64-none-elf
+LDFLAGS_TC := -fuse-ld=lld
+else
+TOOLCHAIN := gcc
+TARGET_FLAGS :=
+LDFLAGS_TC := -Wl,--no-warn-rwx-segments
+endif
+
+B := build/$(TOOLCHAIN)
+PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
+LIBFDT := build/deps/libfdt
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror
+CFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
+	-fpie -mstrict-align -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
+	-ftls-model=local-exec -nostdinc -isystem $(PICOLIBC)/include -isystem $(LIBFDT)/include \
+	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) -I. \
+	-DBBM_VERSION='"$(VERSION)"' -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
+	-MMD -MP
+ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
+LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
+	-Wl,-z,notext -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-T linker/bbmprobe.ld -Wl,-Map,$(B)/bbmprobe.map
+LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CC) $(TARGET_FLAGS) -print-libgcc-file-name)
+
+TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c mmu/*.c tests/*.c)
+TARGET_OBJS := $(patsubst %,$(B)/%.o,$(TARGET_SRCS))
+
+IMAGE := $(B)/kernel8.img
+ELF := $(B)/bbmprobe.elf
+
+.DELETE_ON_ERROR:
+.PHONY: all deps image run run-el3-elf test host-test integration-test fuzz debug lint clean
+all: image
+
+deps:
+	@scripts/deps
+
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf
+
+# `make V=1` shows the commands.
+Q := $(if $(V),,@)
+
+$(B)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC[$(TOOLCHAIN)] $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS[$(TOOLCHAIN)] $<")
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a
+	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
+	@scripts/check-image $@
+
+$(IMAGE): $(ELF)
+	$(OBJCOPY) -O binary $< $@
+
+# QEMU loads an ELF at its physical addresses and enters it at the highest EL (EL3 with
+# secure=on); wrap the flat image at virt's RAM base + text_offset for that path.
+$(B)/bbmprobe-virt-el3.elf: $(IMAGE)
+	cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40080000 \
+		-e 0x40080000 -z noexecstack $(notdir $(IMAGE))
+
+$(LIBFDT)/lib/libfdt.a:
+	@scripts/deps
+
+# ---- running ------------------------------------------------------------------
+run: deps image
+	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+
+debug: deps image
+	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--build $(B) --gdb -- $(ARGS)
+
+# ---- tests ----------------------------------------------------------------------
+HOST_B := build/host
+HOST_LIB_SRCS := boot/esr.c $(filter-out lib/console.c lib/uart_%.c lib/dtb.c,$(wildcard lib/*.c)) \
+	$(wildcard mmu/*.c) $(wildcard host/support/*.c)
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBM_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_TESTS := $(patsubst host/%.c,$(HOST_B)/%,$(wildcard host/test_*.c))
+FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
+
+$(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
+
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -O1 -g $(WARN) -DBBM_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
+
+host-test: $(HOST_TESTS)
+	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
+
+integration-test: image
+	@BBM_BUILD=$(B) prove -v --timer host/integration/*.t
+
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f); done
+
+fuzz-short: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
+
+test: deps
+	@$(MAKE) --no-print-directory host-test
+	@$(MAKE) --no-print-directory fuzz-short
+	@$(MAKE) --no-print-directory CC=clang image
+	@$(MAKE) --no-print-directory integration-test
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		-I. -DBBM_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
+	clang-tidy --quiet $(HOST_LIB_SRCS) -- -std=gnu11 -DBBM_HOST -I.
+
+clean:
+	rm -rf build/gcc build/clang build/host build/fuzz build/logs
+
+-include $(TARGET_OBJS:.o=.d)

@@ -1,0 +1,25 @@
+/*
+ * QEMU `virt` (hw/arm/virt.c memory map): PL011 at 0x09000000, RAM from
+ * 0x40000000, PSCI over HVC (SMC with virtualization=on; the DTB says which).
+ * For bare-metal (ELF) boots QEMU puts the DTB at the start of RAM, so that is
+ * where we look when x0 carries none (QEMU docs, "virt", bare-metal boot).
+ */
+#include "platform/platform.h"
+
+static const char *const virt_compatible[] = {"linux,dummy-virt", NULL};
+
+const struct platform platform_virt = {
+	.name = "virt",
+	.compatible = virt_compatible,
+	.defaults = {
+		.console = {.kind = UART_PL011, .base = 0x09000000, .clock_hz = 0},
+		.mem = {{.base = 0x40000000, .size = 128ull << 20}},
+		.mem_count = 1,
+		.psci = PSCI_HVC,
+		.devices = {{.base = 0x08000000, .size = 0x08000000}},
+		.device_count = 1,
+	},
+	.dtb_probe_addr = 0x40000000,
+	.init = NULL,
+	.reset = NULL,
+};
