@@ -25,11 +25,12 @@ OBJCOPY := $(CROSS)objcopy
 ifneq ($(findstring clang,$(notdir $(CC))),)
 TOOLCHAIN := clang
 TARGET_FLAGS := --target=aarch64-none-elf
-LDFLAGS_TC := -fuse-ld=lld
+# clang 14 has no -static-pie for bare-metal targets: ask lld for the same thing.
+LDFLAGS_TC := -fuse-ld=lld -static -Wl,-pie
 else
 TOOLCHAIN := gcc
 TARGET_FLAGS :=
-LDFLAGS_TC := -Wl,--no-warn-rwx-segments
+LDFLAGS_TC := -static-pie -Wl,--no-warn-rwx-segments
 endif
 
 B := build/$(TOOLCHAIN)
@@ -45,10 +46,11 @@ CFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-
 	-DBBM_VERSION='"$(VERSION)"' -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
 	-MMD -MP
 ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
-LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
+LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,-z,notext -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-T linker/bbmprobe.ld -Wl,-Map,$(B)/bbmprobe.map
-LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CC) $(TARGET_FLAGS) -print-libgcc-file-name)
+# Compiler runtime: the cross gcc's libgcc for both toolchains (Debian ships no aarch64 compiler-rt builtins).
+LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CROSS)gcc -print-libgcc-file-name)
 
 TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c mmu/*.c tests/*.c)
 TARGET_OBJS := $(patsubst %,$(B)/%.o,$(TARGET_SRCS))
@@ -84,13 +86,13 @@ $(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a
 	@scripts/check-image $@
 
 $(IMAGE): $(ELF)
-	$(OBJCOPY) -O binary $< $@
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 # QEMU loads an ELF at its physical addresses and enters it at the highest EL (EL3 with
-# secure=on); wrap the flat image at virt's RAM base + text_offset for that path.
+# secure=on); wrap the flat image 2 MiB into virt RAM, clear of the 1 MiB DTB QEMU puts at the RAM base.
 $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
-	cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40080000 \
-		-e 0x40080000 -z noexecstack $(notdir $(IMAGE))
+	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
+		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
 
 $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps

@@ -45,8 +45,21 @@ static void psci_system_off(enum psci_conduit conduit)
 		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 }
 
+static void __attribute__((noreturn)) halt_forever(void)
+{
+	console_flush();
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 static void __attribute__((noreturn)) leave(int status)
 {
+	static bool leaving;
+
+	/* A conduit that traps (e.g. HVC with no EL2) comes back here through the panic path: just stop. */
+	if (leaving)
+		halt_forever();
+	leaving = true;
 	console_flush();
 	if (exit_cfg.semihosting)
 		semihosting_exit(status);
@@ -58,9 +71,7 @@ static void __attribute__((noreturn)) leave(int status)
 		psci_system_off(exit_cfg.psci);
 		console_write_raw("# exit: PSCI SYSTEM_OFF returned; halting\n");
 	}
-	console_flush();
-	for (;;)
-		__asm__ volatile("wfi");
+	halt_forever();
 }
 
 void bbm_exit(int status)

@@ -173,6 +173,8 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 	char console_path[96] = "";
 	if (fdt)
 		board_config_from_dtb(fdt, &cfg, &console_how, console_path, sizeof(console_path));
+	else
+		cfg.psci = PSCI_NONE; /* unknown without a DTB; a wrong conduit traps */
 
 	struct bootargs args;
 	char args_err[256];
