@@ -148,11 +148,12 @@ static bool apply(const struct bootarg_spec *s, const char *val, size_t vlen, bo
 			snprintf(err, err_len, "'%s' needs a value: %s=%s", s->key, s->key, s->value_help);
 			return false;
 		}
-		if (vlen >= s->size) {
+		if (vlen >= s->size && s->type == BOOTARG_STRING) {
 			snprintf(err, err_len, "value of '%s' is %zu characters long; at most %zu", s->key, vlen,
 				 s->size - 1);
 			return false;
 		}
+		/* Every choice fits its field, so membership also bounds the length. */
 		if (s->type == BOOTARG_CHOICE) {
 			bool found = false;
 			for (size_t i = 0; s->choices[i]; i++)
@@ -160,8 +161,8 @@ static bool apply(const struct bootarg_spec *s, const char *val, size_t vlen, bo
 					found = true;
 			if (!found) {
 				list_choices(s, choices, sizeof(choices));
-				snprintf(err, err_len, "'%s=%.*s' is not a valid choice; valid: %s", s->key, (int)vlen,
-					 val, choices);
+				snprintf(err, err_len, "'%s=%.*s' is not a valid choice; valid: %s", s->key,
+					 (int)(vlen > 32 ? 32 : vlen), val, choices);
 				return false;
 			}
 		}

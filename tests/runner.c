@@ -54,6 +54,8 @@ static bool pattern_matches(const char *pat, size_t len, const struct bbm_test *
 	char name[96];
 
 	full_name(t, name, sizeof(name));
+	if (t->flags & TEST_EXPLICIT)
+		return strlen(name) == len && !strncmp(name, pat, len);
 	return glob_match(pat, len, name) || glob_match(pat, len, t->group);
 }
 
@@ -63,8 +65,11 @@ static void print_test_list(void)
 
 	for (unsigned i = 0; i < all_count; i++) {
 		full_name(all_tests[i], name, sizeof(name));
+		unsigned flags = all_tests[i]->flags;
 		printf("#   %-28s %s%s\n", name, all_tests[i]->purpose,
-		       (all_tests[i]->flags & TEST_NOT_DEFAULT) ? " [not in the default suite]" : "");
+		       (flags & TEST_EXPLICIT)      ? " [runs only when named exactly]"
+		       : (flags & TEST_NOT_DEFAULT) ? " [not in the default suite]"
+						    : "");
 	}
 }
 
@@ -72,7 +77,7 @@ static void print_test_list(void)
 static bool select_tests(const char *patterns, bool selected[MAX_TESTS])
 {
 	for (unsigned i = 0; i < all_count; i++)
-		selected[i] = !patterns[0] && !(all_tests[i]->flags & TEST_NOT_DEFAULT);
+		selected[i] = !patterns[0] && !(all_tests[i]->flags & (TEST_NOT_DEFAULT | TEST_EXPLICIT));
 	for (const char *p = patterns; *p;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
