@@ -140,15 +140,17 @@ fuzz-short: $(FUZZERS)
 		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
 
 test: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory host-test
 	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory CC=clang image
 	@$(MAKE) --no-print-directory integration-test
 
 lint:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+	@echo "== cppcheck, clang-tidy"
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -DBBM_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
-	clang-tidy --quiet $(HOST_LIB_SRCS) -- -std=gnu11 -DBBM_HOST -I.
+	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBM_HOST -I.
 
 clean:
 	rm -rf build/gcc build/clang build/host build/fuzz build/logs

@@ -23,7 +23,7 @@
 #endif
 
 extern char _text[], _end[], boot_stack_top[];
-extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_end[];
+extern char __tdata_start[], __tdata_end[], __tbss_end[];
 
 /*
  * picolibc keeps errno and friends in TLS (local-exec model). AArch64 TLS
@@ -31,10 +31,21 @@ extern char __tdata_start[], __tdata_end[], __tbss_start[], __tbss_end[];
  */
 static uint8_t tls_area[16 + 512] __attribute__((aligned(16)));
 
+/* Linker symbols are separate objects to C; measure the span between them as addresses. */
+static size_t tls_template_size(void)
+{
+	return (uintptr_t)__tdata_end - (uintptr_t)__tdata_start;
+}
+
+static size_t tls_total_size(void)
+{
+	return (uintptr_t)__tbss_end - (uintptr_t)__tdata_start;
+}
+
 static bool tls_init(void)
 {
-	size_t tdata = (size_t)(__tdata_end - __tdata_start);
-	size_t total = (size_t)(__tbss_end - __tdata_start);
+	size_t tdata = tls_template_size();
+	size_t total = tls_total_size();
 
 	if (total > sizeof(tls_area) - 16)
 		return false;
@@ -206,7 +217,7 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 		printf("# warning: %u memory region(s) beyond the boot map's reach were not mapped\n", unmapped);
 	if (!tls_ok)
 		printf("# warning: picolibc TLS needs %zu bytes, have %zu; errno is unusable\n",
-		       (size_t)(__tbss_end - __tdata_start), sizeof(tls_area) - 16);
+		       tls_total_size(), sizeof(tls_area) - 16);
 
 	/* Unmask SError only now: one raised earlier would have had no console to report on. */
 	__asm__ volatile("msr daifclr, #4" ::: "memory");

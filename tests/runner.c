@@ -38,8 +38,12 @@ static int compare_tests(const struct bbm_test *a, const struct bbm_test *b)
 /* Registration order depends on the linker; sort so TAP numbering is stable. */
 static void collect_tests(void)
 {
+	/* The section bounds are separate objects to C: count entries from the address span. */
+	size_t n = ((uintptr_t)__stop_bbm_tests - (uintptr_t)__start_bbm_tests) / sizeof(struct bbm_test);
+
 	all_count = 0;
-	for (const struct bbm_test *t = __start_bbm_tests; t < __stop_bbm_tests && all_count < MAX_TESTS; t++) {
+	for (size_t k = 0; k < n && all_count < MAX_TESTS; k++) {
+		const struct bbm_test *t = &__start_bbm_tests[k];
 		unsigned i = all_count++;
 		while (i > 0 && compare_tests(all_tests[i - 1], t) > 0) {
 			all_tests[i] = all_tests[i - 1];
