@@ -97,6 +97,17 @@ $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
 $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps
 
+# The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
+BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c,$(wildcard platform/*.c)))
+ifeq ($(filter $(FALLBACK_BOARD),$(BOARDS)),)
+$(error FALLBACK_BOARD=$(FALLBACK_BOARD) is not a board; known: $(BOARDS))
+endif
+$(B)/fallback-board: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FALLBACK_BOARD)' | cmp -s - $@ || echo '$(FALLBACK_BOARD)' >$@
+$(B)/platform/platform.c.o: $(B)/fallback-board
+.PHONY: FORCE
+
 # The Pi 4 device tree for QEMU raspi4b and the SD card. The node is /soc, as in the kernel's
 # bcm2711.dtsi, although it has `ranges` but no unit address: silence that one dtc check.
 $(B)/rpi4.dtb: platform/dts/rpi4.dts
