@@ -112,7 +112,7 @@ $(B)/platform/platform.c.o: $(B)/fallback-board
 # bcm2711.dtsi, although it has `ranges` but no unit address: silence that one dtc check.
 $(B)/rpi4.dtb: platform/dts/rpi4.dts
 	@mkdir -p $(dir $@)
-	$(Q)dtc -q -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
+	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- SD card for a real Raspberry Pi 4 (docs/raspberry-pi-4.md) ------------------
 SDCARD := build/rpi4/sdcard.img
