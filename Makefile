@@ -59,13 +59,13 @@ IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-el3-elf test host-test integration-test fuzz debug lint clean
+.PHONY: all deps image run run-el3-elf run-uboot sdcard test host-test integration-test fuzz debug lint clean
 all: image
 
 deps:
 	@scripts/deps
 
-image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi4.dtb
 
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
@@ -97,9 +97,36 @@ $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
 $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps
 
+# The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
+BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c,$(wildcard platform/*.c)))
+ifeq ($(filter $(FALLBACK_BOARD),$(BOARDS)),)
+$(error FALLBACK_BOARD=$(FALLBACK_BOARD) is not a board; known: $(BOARDS))
+endif
+$(B)/fallback-board: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FALLBACK_BOARD)' | cmp -s - $@ || echo '$(FALLBACK_BOARD)' >$@
+$(B)/platform/platform.c.o: $(B)/fallback-board
+.PHONY: FORCE
+
+# The Pi 4 device tree for QEMU raspi4b and the SD card. The node is /soc, as in the kernel's
+# bcm2711.dtsi, although it has `ranges` but no unit address: silence that one dtc check.
+$(B)/rpi4.dtb: platform/dts/rpi4.dts
+	@mkdir -p $(dir $@)
+	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
+
+# ---- SD card for a real Raspberry Pi 4 (docs/raspberry-pi-4.md) ------------------
+SDCARD := build/rpi4/sdcard.img
+sdcard: deps image
+	@scripts/mk-sdcard --build $(B) --out $(SDCARD) -- $(ARGS)
+
 # ---- running ------------------------------------------------------------------
 run: deps image
 	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+
+# Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
+run-uboot: deps image
+	@scripts/run-qemu --board virt --uboot --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 debug: deps image
@@ -153,6 +180,6 @@ lint:
 	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBM_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs
+	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi4
 
 -include $(TARGET_OBJS:.o=.d)

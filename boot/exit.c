@@ -35,6 +35,19 @@ static void semihosting_exit(int code)
 	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 }
 
+const char *bbm_exit_describe(void)
+{
+	if (exit_cfg.semihosting)
+		return "semihosting SYS_EXIT_EXTENDED (the status reaches QEMU)";
+	if (exit_cfg.action == EXIT_ACTION_RESET)
+		return exit_cfg.board_reset ? "board reset (exit=reset)" : "halt: exit=reset, but this board has no reset";
+	if (exit_cfg.action == EXIT_ACTION_AUTO && exit_cfg.psci != PSCI_NONE)
+		return "PSCI SYSTEM_OFF";
+	if (exit_cfg.action == EXIT_ACTION_HALT)
+		return "halt in wfi (exit=halt)";
+	return exit_cfg.board_reset ? "halt in wfi (no PSCI; exit=reset resets the board instead)" : "halt in wfi (no PSCI)";
+}
+
 static void psci_system_off(enum psci_conduit conduit)
 {
 	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
@@ -64,9 +77,12 @@ static void __attribute__((noreturn)) leave(int status)
 	if (exit_cfg.semihosting)
 		semihosting_exit(status);
 	if (exit_cfg.action == EXIT_ACTION_RESET) {
-		if (exit_cfg.board_reset)
+		if (exit_cfg.board_reset) {
 			exit_cfg.board_reset();
-		console_write_raw("# exit: this board has no reset method; halting\n");
+			console_write_raw("# exit: the board reset did not happen; halting\n");
+		} else {
+			console_write_raw("# exit: this board has no reset method; halting\n");
+		}
 	} else if (exit_cfg.action == EXIT_ACTION_AUTO && exit_cfg.psci != PSCI_NONE) {
 		psci_system_off(exit_cfg.psci);
 		console_write_raw("# exit: PSCI SYSTEM_OFF returned; halting\n");

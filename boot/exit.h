@@ -31,6 +31,8 @@ struct exit_config {
 };
 
 void bbm_exit_configure(const struct exit_config *cfg);
+/* What happens after the exit line, for the banner (e.g. "semihosting", "halt (wfi)"). */
+const char *bbm_exit_describe(void);
 /* Print "EXIT: STATUS=n" and leave. */
 void bbm_exit(int status) __attribute__((noreturn));
 /* Called once by bbm_exit_panic() before the exit line (the runner prints its summary). */

@@ -106,6 +106,11 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 	printf("# console: %s at 0x%llx (%s)\n", uart_kind_name(cfg->console.kind),
 	       (unsigned long long)cfg->console.base, console_how);
 	printf("# psci: %s\n", psci_name(cfg->psci));
+	if (plat->cpu_start == CPU_START_SPIN_TABLE)
+		printf("# cpus: secondaries start from the spin table (release address 0x%llx + 8 * cpu)\n",
+		       (unsigned long long)plat->spin_table);
+	else
+		printf("# cpus: secondaries start with PSCI CPU_ON\n");
 	printf("# mmu: PARange %u bits, VA %u bits, granules 4K:%s 16K:%s 64K:%s, ASID %u bits, HAFDBS %u\n",
 	       mf.pa_bits, mf.va_bits, mf.gran4 ? "yes" : "no", mf.gran16 ? "yes" : "no", mf.gran64 ? "yes" : "no",
 	       mf.asid_bits, mf.hafdbs);
@@ -131,11 +136,7 @@ static void board_config_from_dtb(const void *fdt, struct board_config *cfg, con
 	}
 	cfg->psci = dtb_psci(fdt);
 	if (dtb_stdout_console(fdt, &c, console_path, path_len, &why)) {
-		if (c.kind != cfg->console.kind || c.base != cfg->console.base)
-			c.clock_hz = 0;
-		else
-			c.clock_hz = cfg->console.clock_hz;
-		cfg->console = c;
+		cfg->console = c; /* the clock comes from the board's UART table (platform_choose_console) */
 		*console_how = console_path;
 	} else {
 		*console_how = why;
@@ -191,11 +192,18 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 	char args_err[256];
 	const char *line = fdt ? dtb_bootargs(fdt) : NULL;
 	bool args_ok = bootargs_parse(line, &args, args_err, sizeof(args_err));
+	/* console=pl011|mini; a UART the board lacks is a usage error, reported on the auto console. */
+	if (!platform_choose_console(plat, args_ok ? args.console : "auto", &cfg, &console_how, args_err,
+				     sizeof(args_err))) {
+		args_ok = false;
+		platform_choose_console(plat, "auto", &cfg, &console_how, NULL, 0);
+	}
 
 	unsigned unmapped = boot_map_board(&cfg);
-	console_init(&cfg.console);
+	char board_note[128] = "";
 	if (plat->init)
-		plat->init(&cfg);
+		plat->init(&cfg, board_note, sizeof(board_note)); /* pin muxing before the UART starts */
+	console_init(&cfg.console);
 
 	/* Exit configuration must hold even when the arguments were bad (status 2 must reach QEMU). */
 	struct exit_config ec = {
@@ -212,6 +220,9 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 
 	printf("TAP version 13\n");
 	print_banner(plat, board_how, fdt, dtb_how, entry_el, load_base, &cfg, console_how);
+	if (board_note[0])
+		printf("# board setup: %s\n", board_note);
+	printf("# exit: %s\n", bbm_exit_describe());
 	printf("# bootargs: \"%s\"\n", line ? line : "");
 	if (unmapped)
 		printf("# warning: %u memory region(s) beyond the boot map's reach were not mapped\n", unmapped);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "lib/uart_mini.h"
 #include "lib/uart_pl011.h"
 
 static struct console_desc console;
@@ -13,6 +14,9 @@ void console_init(const struct console_desc *desc)
 	switch (console.kind) {
 	case UART_PL011:
 		pl011_init(console.base, console.clock_hz);
+		break;
+	case UART_MINI:
+		mini_uart_init(console.base, console.clock_hz);
 		break;
 	default:
 		break;
@@ -40,6 +44,9 @@ static void uart_putc(char c)
 	case UART_PL011:
 		pl011_putc(console.base, c);
 		break;
+	case UART_MINI:
+		mini_uart_putc(console.base, c);
+		break;
 	default:
 		break;
 	}
@@ -63,6 +70,9 @@ void console_flush(void)
 	switch (console.kind) {
 	case UART_PL011:
 		pl011_flush(console.base);
+		break;
+	case UART_MINI:
+		mini_uart_flush(console.base);
 		break;
 	default:
 		break;

@@ -3,6 +3,7 @@
  * 0x40000000, PSCI over HVC (SMC with virtualization=on; the DTB says which).
  * For bare-metal (ELF) boots QEMU puts the DTB at the start of RAM, so that is
  * where we look when x0 carries none (QEMU docs, "virt", bare-metal boot).
+ * Secondary CPUs start with PSCI CPU_ON; exit is PSCI SYSTEM_OFF (DESIGN.md §4).
  */
 #include "platform/platform.h"
 
@@ -20,6 +21,10 @@ const struct platform platform_virt = {
 		.device_count = 1,
 	},
 	.dtb_probe_addr = 0x40000000,
+	/* QEMU's PL011 ignores the baud divisors: clock 0 leaves them alone. */
+	.uarts = {{.name = "pl011", .desc = {.kind = UART_PL011, .base = 0x09000000, .clock_hz = 0}}},
+	.uart_count = 1,
+	.cpu_start = CPU_START_PSCI,
 	.init = NULL,
 	.reset = NULL,
 };

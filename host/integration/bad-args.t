@@ -8,6 +8,7 @@ cases=(
 	"tests=no-such-test|'no-such-test' matches no test"
 	"tests=$(printf 'x%.0s' $(seq 300))|at most 255"
 	"exit=sideways|not a valid choice; valid: auto, halt, reset"
+	"console=mini|'console=mini': the virt board has no such UART; it has: pl011"
 )
 plan $((${#cases[@]} * 7))
 for c in "${cases[@]}"; do
