@@ -160,3 +160,9 @@ void pt_pool_get_stats(struct pt_pool_stats *out)
 	out->limit = pool_limit();
 	out->capacity = PT_POOL_PAGES;
 }
+
+void pt_pool_storage(uintptr_t *base, uint64_t *size)
+{
+	*base = (uintptr_t)&pool_pages[0][0];
+	*size = sizeof(pool_pages);
+}

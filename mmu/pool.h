@@ -70,5 +70,7 @@ pt_entry_t *pt_pool_page(unsigned index);
 bool pt_pool_contains(const void *addr);
 
 void pt_pool_get_stats(struct pt_pool_stats *out);
+/* Where the pages live (for cache maintenance before the MMU is on). */
+void pt_pool_storage(uintptr_t *base, uint64_t *size);
 
 #endif
