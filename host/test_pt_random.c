@@ -36,7 +36,7 @@ static void run(enum pt_policy policy, uint64_t seed, bool disciplined, struct r
 	bbm_monitor_set_print(false);
 	bbm_monitor_enable(true);
 	assert_int_equal(pt_space_init(&sp), PT_OK);
-	struct ref_rng rng = {seed};
+	struct ref_rng rng = {.state = seed};
 	struct ref_run_stats st = {0};
 	for (unsigned i = 0; i < STEPS; i++) {
 		if (!ref_random_op(&sp, &rng, policy, disciplined, &st, msg, sizeof(msg)))

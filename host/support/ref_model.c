@@ -139,8 +139,19 @@ bool ref_check_pool(const struct pt_space *s, enum pt_policy policy, char *msg, 
 	return true;
 }
 
+bool ref_rng_exhausted(const struct ref_rng *r)
+{
+	return r->data && r->pos >= r->len;
+}
+
 uint64_t ref_rng_next(struct ref_rng *r)
 {
+	if (r->data) { /* 2 bytes per decision: enough for every choice the driver makes */
+		uint64_t v = 0;
+		for (int i = 0; i < 2 && r->pos < r->len; i++)
+			v |= (uint64_t)r->data[r->pos++] << (8 * i);
+		return v * 0x9e3779b97f4a7c15ull >> 16 ^ v; /* keep small inputs spread over big ranges */
+	}
 	uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;

@@ -34,9 +34,13 @@ bool ref_check_range(const struct pt_space *s, uint64_t va, uint64_t size, char 
 /* Sweep vs pool counters; linux-fixed and refuse-live must not leak. */
 bool ref_check_pool(const struct pt_space *s, enum pt_policy policy, char *msg, size_t n);
 
+/* splitmix64 from `state`; or, if `data` is set (fuzzing), the input bytes themselves, then zeros. */
 struct ref_rng {
 	uint64_t state;
+	const uint8_t *data;
+	size_t len, pos;
 };
+bool ref_rng_exhausted(const struct ref_rng *r);
 uint64_t ref_rng_next(struct ref_rng *r);
 uint64_t ref_rng_below(struct ref_rng *r, uint64_t n);
 
