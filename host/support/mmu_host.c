@@ -1,0 +1,15 @@
+/* Host-side helpers shared by the mmu/ tests and fuzz targets. */
+#include "host/support/mmu_host.h"
+
+#include "host/support/arch_log.h"
+#include "mmu/monitor.h"
+#include "mmu/pool.h"
+
+void mmu_host_reset(void)
+{
+	bbm_monitor_enable(false);
+	bbm_monitor_reset();
+	bbm_monitor_set_print(true);
+	pt_pool_reset();
+	arch_log_clear();
+}

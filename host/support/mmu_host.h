@@ -1,0 +1,8 @@
+/* Host-side helpers shared by the mmu/ tests and fuzz targets. */
+#ifndef BBM_HOST_MMU_HOST_H
+#define BBM_HOST_MMU_HOST_H
+
+/* Fresh state: empty pool (no limit), monitor reset and disabled (printing on), event log cleared. */
+void mmu_host_reset(void);
+
+#endif

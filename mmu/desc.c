@@ -1,0 +1,122 @@
+/* Descriptor encode/decode (Arm ARM D8.3) and the live-change rule Linux uses. */
+#include "mmu/desc.h"
+
+/* Layout guards: the fields are disjoint and sit where the Arm ARM puts them. */
+_Static_assert((PTE_ATTR_LOWER_MASK & PTE_ATTR_UPPER_MASK) == 0, "lower/upper attrs overlap");
+_Static_assert((PTE_ATTR_MASK & PTE_ADDR_MASK) == 0, "attrs overlap the output address");
+_Static_assert((PTE_ATTR_MASK & PTE_TYPE_MASK) == 0, "attrs overlap the type bits");
+_Static_assert((PTE_ADDR_MASK & PTE_TYPE_MASK) == 0, "OA overlaps the type bits");
+_Static_assert(PTE_ADDR_MASK == ((1ull << 48) - 1) - ((1ull << 12) - 1), "OA is bits [47:12]");
+_Static_assert(PTE_AF == 0x400 && PTE_NG == 0x800 && PTE_RDONLY == 0x80, "lower attribute positions");
+_Static_assert(PTE_CONT == 1ull << 52 && PTE_PXN == 1ull << 53 && PTE_UXN == 1ull << 54, "upper attrs");
+_Static_assert(PTE_SW_MASK == 0x0780000000000000ull, "software bits [58:55]");
+_Static_assert(((PTE_ATTR_UPPER_MASK | PTE_ATTR_LOWER_MASK | PTE_ADDR_MASK | PTE_TYPE_MASK) &
+		(PTE_TABLE_PXN | PTE_TABLE_XN | PTE_TABLE_AP_MASK | PTE_TABLE_NS)) == 0,
+	       "table attributes [63:59] are separate");
+_Static_assert(MAIR_EL1_VALUE == 0xff4400ull, "MAIR_EL1 layout");
+_Static_assert(sizeof(pt_entry_t) == 8, "descriptors are 64-bit");
+
+pt_entry_t desc_table(uint64_t table_pa)
+{
+	return (table_pa & PTE_ADDR_MASK) | PTE_TYPE_TABLE;
+}
+
+pt_entry_t desc_block(int level, uint64_t pa, pt_attrs_t attrs)
+{
+	uint64_t oa = pa & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
+	return oa | (attrs & PTE_ATTR_MASK) | PTE_TYPE_BLOCK;
+}
+
+pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs)
+{
+	return (pa & PTE_ADDR_MASK) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
+}
+
+pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs)
+{
+	return level == PT_LAST_LEVEL ? desc_page(pa, attrs) : desc_block(level, pa, attrs);
+}
+
+enum desc_type desc_type(pt_entry_t d, int level)
+{
+	if (!desc_is_valid(d))
+		return DESC_INVALID;
+	if ((d & PTE_TYPE_MASK) == PTE_TYPE_TABLE)
+		return level == PT_LAST_LEVEL ? DESC_PAGE : DESC_TABLE;
+	return pt_level_allows_block(level) ? DESC_BLOCK : DESC_RESERVED;
+}
+
+bool desc_is_leaf(pt_entry_t d, int level)
+{
+	enum desc_type t = desc_type(d, level);
+	return t == DESC_BLOCK || t == DESC_PAGE;
+}
+
+uint64_t desc_oa(pt_entry_t d, int level)
+{
+	if (desc_type(d, level) == DESC_BLOCK)
+		return d & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
+	return d & PTE_ADDR_MASK;
+}
+
+pt_attrs_t desc_attrs(pt_entry_t d)
+{
+	return d & PTE_ATTR_MASK;
+}
+
+enum pt_memtype desc_memtype(pt_entry_t d)
+{
+	return (enum pt_memtype)((d & PTE_ATTRINDX_MASK) >> PTE_ATTRINDX_SHIFT);
+}
+
+const char *desc_type_name(enum desc_type t)
+{
+	switch (t) {
+	case DESC_INVALID:
+		return "invalid";
+	case DESC_TABLE:
+		return "table";
+	case DESC_BLOCK:
+		return "block";
+	case DESC_PAGE:
+		return "page";
+	case DESC_RESERVED:
+		return "reserved";
+	}
+	return "?";
+}
+
+const char *pt_memtype_name(unsigned attrindx)
+{
+	switch (attrindx) {
+	case MT_DEVICE_nGnRnE:
+		return "DEVICE/nGnRnE";
+	case MT_NORMAL_NC:
+		return "MEM/NORMAL-NC";
+	case MT_NORMAL:
+		return "MEM/NORMAL";
+	default:
+		return "MAIR?";
+	}
+}
+
+bool pgattr_change_is_safe(pt_entry_t old, pt_entry_t new_desc)
+{
+	/* Bits Linux lets change on a live kernel mapping (PTE_SWBITS_MASK since 6.9). */
+	pt_entry_t mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG | PTE_SW_MASK;
+
+	/* Creating or taking down mappings is always safe. */
+	if (!desc_is_valid(old) || !desc_is_valid(new_desc))
+		return true;
+	/* A live entry's output address must not change. */
+	if ((old & PTE_ADDR_MASK) != (new_desc & PTE_ADDR_MASK))
+		return false;
+	/* Live contiguous mappings may not be manipulated at all. */
+	if ((old | new_desc) & PTE_CONT)
+		return false;
+	/* Transitioning from non-global to global is unsafe (stale per-ASID entries). */
+	if (old & ~new_desc & PTE_NG)
+		return false;
+	/* Everything else (type bits, so table<->block and size; AF, SH, AttrIndx) must match. */
+	return ((old ^ new_desc) & ~mask) == 0;
+}

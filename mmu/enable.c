@@ -1,0 +1,137 @@
+/*
+ * MMU enable and the boot identity map. The order follows Linux
+ * arch/arm64/mm/proc.S __cpu_setup and arch/arm64/kernel/head.S __enable_mmu:
+ * MAIR, TCR, TTBR0; isb; local TLBI; set SCTLR; isb; ic iallu; dsb nsh; isb.
+ */
+#include "mmu/enable.h"
+
+#include "boot/sysregs.h"
+#include "mmu/desc.h"
+#include "mmu/geometry.h"
+#include "mmu/pool.h"
+#include "mmu/tlb.h"
+
+uint64_t mmu_tcr_value(uint64_t id_aa64mmfr0)
+{
+	uint64_t ips = id_aa64mmfr0 & 0xf;
+	if (ips > MMFR0_PARANGE_48)
+		ips = MMFR0_PARANGE_48; /* 52-bit PA needs the LPA descriptor format: not used */
+	return TCR_T0SZ(PT_VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
+	       TCR_T1SZ(PT_VA_BITS) | TCR_EPD1 | TCR_TG1_4K | (ips << TCR_IPS_SHIFT);
+}
+
+uint64_t mmu_sctlr_enable_value(uint64_t sctlr)
+{
+	return sctlr | SCTLR_EL1_M | SCTLR_EL1_C | SCTLR_EL1_I;
+}
+
+static enum pt_status map_regions(struct pt_space *s, const struct mem_region *r, unsigned n, pt_attrs_t attrs)
+{
+	for (unsigned i = 0; r && i < n; i++) {
+		if (r[i].size == 0)
+			continue;
+		uint64_t base = r[i].base & ~(PT_GRANULE_SIZE - 1);
+		uint64_t end = (r[i].base + r[i].size + PT_GRANULE_SIZE - 1) & ~(PT_GRANULE_SIZE - 1);
+		enum pt_status st = map_range(s, base, base, end - base, attrs, PT_POLICY_REFUSE_LIVE);
+		if (st != PT_OK)
+			return st;
+	}
+	return PT_OK;
+}
+
+enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region *ram, unsigned n_ram,
+				     const struct mem_region *dev, unsigned n_dev)
+{
+	if (!s)
+		return PT_ERR_INVALID_ARG;
+	if (!s->root) {
+		enum pt_status st = pt_space_init(s);
+		if (st != PT_OK)
+			return st;
+	}
+	enum pt_status st = map_regions(s, ram, n_ram, PT_PROT_NORMAL);
+	if (st != PT_OK)
+		return st;
+	return map_regions(s, dev, n_dev, PT_PROT_DEVICE);
+}
+
+#ifndef BBM_HOST
+
+static inline uint64_t read_sctlr_el1(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_id_aa64mmfr0_el1(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_ctr_el0(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, ctr_el0" : "=r"(v));
+	return v;
+}
+
+bool mmu_is_enabled(void)
+{
+	return (read_sctlr_el1() & SCTLR_EL1_M) != 0;
+}
+
+void pt_space_from_ttbr0(struct pt_space *s)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, ttbr0_el1" : "=r"(v));
+	s->root = (pt_entry_t *)(uintptr_t)(v & PTE_ADDR_MASK);
+	s->start_level = PT_START_LEVEL;
+	s->va_limit = PT_VA_LIMIT;
+}
+
+/* Drop any cache lines over the pool: the tables were written to memory with the MMU off. */
+static void inval_pool_lines(void)
+{
+	uintptr_t base;
+	uint64_t size;
+	uint64_t line = 4ull << ((read_ctr_el0() >> 16) & 0xf); /* CTR_EL0.DminLine, words */
+	pt_pool_storage(&base, &size);
+	__asm__ volatile("dmb sy" ::: "memory");
+	for (uintptr_t a = base & ~(uintptr_t)(line - 1); a < base + size; a += line)
+		__asm__ volatile("dc ivac, %0" ::"r"(a) : "memory");
+	dsb_sy();
+}
+
+void mmu_enable(const struct pt_space *s)
+{
+	uint64_t ttbr = (uint64_t)(uintptr_t)s->root;
+
+	if (mmu_is_enabled()) {
+		dsb_ishst(); /* tables visible to the walker before it can use them */
+		__asm__ volatile("msr ttbr0_el1, %0" ::"r"(ttbr) : "memory");
+		isb();
+		tlbi_vmalle1();
+		dsb_nsh();
+		isb();
+		return;
+	}
+	inval_pool_lines();
+	__asm__ volatile("msr mair_el1, %0" ::"r"((uint64_t)MAIR_EL1_VALUE) : "memory");
+	__asm__ volatile("msr tcr_el1, %0" ::"r"(mmu_tcr_value(read_id_aa64mmfr0_el1())) : "memory");
+	__asm__ volatile("msr ttbr0_el1, %0" ::"r"(ttbr) : "memory");
+	isb();
+	/* Nothing from before reset or from firmware may survive in this CPU's TLB. */
+	tlbi_vmalle1();
+	dsb_nsh();
+	isb();
+	__asm__ volatile("msr sctlr_el1, %0" ::"r"(mmu_sctlr_enable_value(read_sctlr_el1())) : "memory");
+	isb();
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb_nsh();
+	isb();
+}
+
+#endif

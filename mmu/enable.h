@@ -1,0 +1,65 @@
+/*
+ * Turning the MMU on with tables built by this library, and the identity map
+ * the boot path wants. Everything here is safe to call with the MMU off: no
+ * libc, no printing, aligned accesses only.
+ *
+ * Typical boot use (MMU off, EL1):
+ *     struct pt_space s;
+ *     if (pt_build_identity_map(&s, cfg->mem, cfg->mem_count, cfg->devices, cfg->device_count) == PT_OK)
+ *             mmu_enable(&s);
+ */
+#ifndef BBM_MMU_ENABLE_H
+#define BBM_MMU_ENABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/pt.h"
+#include "platform/platform.h"
+
+/* TCR_EL1 fields (Arm ARM D19.2.139). */
+#define TCR_T0SZ(bits) ((uint64_t)(64 - (bits)) << 0)
+#define TCR_IRGN0_WBWA (1ull << 8)
+#define TCR_ORGN0_WBWA (1ull << 10)
+#define TCR_SH0_INNER (3ull << 12)
+#define TCR_TG0_4K (0ull << 14)
+#define TCR_T1SZ(bits) ((uint64_t)(64 - (bits)) << 16)
+#define TCR_EPD1 (1ull << 23)
+#define TCR_TG1_4K (2ull << 30)
+#define TCR_IPS_SHIFT 32
+#define TCR_IPS_MASK (7ull << TCR_IPS_SHIFT)
+
+/* ID_AA64MMFR0_EL1.PARange [3:0]; 0b0101 = 48 bits, the largest our descriptor format carries. */
+#define MMFR0_PARANGE_48 5u
+
+/* TCR_EL1 for this library: T0SZ=16, 4K granule, inner-shareable WBWA walks, IPS from PARange, EPD1. */
+uint64_t mmu_tcr_value(uint64_t id_aa64mmfr0);
+/* SCTLR_EL1 with M, C and I set (other bits kept). */
+uint64_t mmu_sctlr_enable_value(uint64_t sctlr);
+
+/*
+ * Initialise s (if s->root is NULL: callers may pass a zeroed struct) and map
+ * every RAM region Normal write-back RW executable and every device window
+ * Device-nGnRnE execute-never, identity, with the largest blocks that fit.
+ * Regions are widened to 4K boundaries; empty ones are skipped. Stops at the
+ * first error (PT_ERR_OVERLAP if a RAM and a device region collide).
+ */
+enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region *ram, unsigned n_ram,
+				     const struct mem_region *dev, unsigned n_dev);
+
+#ifndef BBM_HOST
+/*
+ * Program MAIR_EL1, TCR_EL1 and TTBR0_EL1 = s->root, invalidate this CPU's
+ * TLB, then set SCTLR_EL1.M/C/I. With the MMU off (the expected case) the
+ * pool's cache lines are invalidated first, because the tables were written
+ * with non-cacheable stores and the walks are cacheable. If the MMU is
+ * already on, only TTBR0 is switched (both maps must map the running code
+ * identically; Linux avoids even that with a reserved TTBR0, see docs/mmu.md).
+ */
+void mmu_enable(const struct pt_space *s);
+bool mmu_is_enabled(void);
+/* The space whose root TTBR0_EL1 holds (for pt_sweep()/pt_dump() of the live tables). */
+void pt_space_from_ttbr0(struct pt_space *s);
+#endif
+
+#endif

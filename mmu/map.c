@@ -1,0 +1,466 @@
+/*
+ * map_range()/unmap_range() and the BBM primitives, mirroring Linux
+ * lib/ioremap.c ioremap_page_range() with CONFIG_HAVE_ARCH_HUGE_VMAP, and
+ * mm/vmalloc.c vunmap_range(). The 2018 fix is mirrored from
+ * arch/arm64/mm/mmu.c pmd_free_pte_page()/pud_free_pmd_page().
+ *
+ * Safe with the MMU off: no libc, no printing, no large aggregate copies.
+ */
+#include "mmu/pt.h"
+
+#include "mmu/geometry.h"
+#include "mmu/pool.h"
+#include "mmu/pt_write.h"
+#include "mmu/tlb.h"
+
+const char *pt_strerror(enum pt_status st)
+{
+	switch (st) {
+	case PT_OK:
+		return "ok";
+	case PT_ERR_NOMEM:
+		return "out of table pages";
+	case PT_ERR_MISALIGNED:
+		return "misaligned VA or PA";
+	case PT_ERR_BAD_SIZE:
+		return "size is zero or not a multiple of the granule";
+	case PT_ERR_VA_RANGE:
+		return "VA out of range";
+	case PT_ERR_OVERLAP:
+		return "overlaps an existing mapping";
+	case PT_ERR_LIVE_CHANGE:
+		return "live change refused (needs break-before-make)";
+	case PT_ERR_PARTIAL_BLOCK:
+		return "range covers part of a block";
+	case PT_ERR_INVALID_ARG:
+		return "invalid argument";
+	case PT_ERR_UNAVAILABLE:
+		return "unavailable here";
+	case PT_STATUS_COUNT:
+		break;
+	}
+	return "unknown status";
+}
+
+const char *pt_policy_name(enum pt_policy p)
+{
+	switch (p) {
+	case PT_POLICY_LINUX_4_14:
+		return "linux-4.14";
+	case PT_POLICY_LINUX_FIXED:
+		return "linux-fixed";
+	case PT_POLICY_REFUSE_LIVE:
+		return "refuse-live";
+	case PT_POLICY_COUNT:
+		break;
+	}
+	return "?";
+}
+
+const char *pt_tlbi_scope_name(enum pt_tlbi_scope s)
+{
+	switch (s) {
+	case PT_TLBI_NONE:
+		return "none";
+	case PT_TLBI_LEAF:
+		return "leaf";
+	case PT_TLBI_ALL_LEVELS:
+		return "all-levels";
+	case PT_TLBI_ALL:
+		return "all";
+	case PT_TLBI_SCOPE_COUNT:
+		break;
+	}
+	return "?";
+}
+
+static pt_entry_t *table_ptr(pt_entry_t d, int level)
+{
+	return (pt_entry_t *)(uintptr_t)desc_oa(d, level);
+}
+
+/* End of the entry at `level` that holds va, clipped to end. */
+static uint64_t slot_end(uint64_t va, int level, uint64_t end)
+{
+	uint64_t next = (va | (pt_level_size(level) - 1)) + 1;
+	return next < end ? next : end;
+}
+
+static enum pt_status check_range(const struct pt_space *s, uint64_t va, uint64_t size)
+{
+	if (!s || !s->root)
+		return PT_ERR_INVALID_ARG;
+	if (size == 0 || !pt_is_aligned(size, PT_GRANULE_SIZE))
+		return PT_ERR_BAD_SIZE;
+	if (!pt_is_aligned(va, PT_GRANULE_SIZE))
+		return PT_ERR_MISALIGNED;
+	if (va >= s->va_limit || size > s->va_limit - va)
+		return PT_ERR_VA_RANGE;
+	return PT_OK;
+}
+
+enum pt_status pt_space_init(struct pt_space *s)
+{
+	if (!s)
+		return PT_ERR_INVALID_ARG;
+	s->start_level = PT_START_LEVEL;
+	s->va_limit = PT_VA_LIMIT;
+	s->root = pt_pool_alloc(s, PT_START_LEVEL, 0, 0);
+	return s->root ? PT_OK : PT_ERR_NOMEM;
+}
+
+/*
+ * Free a table and every table below it, top-down. Reads a table's entries
+ * after freeing it: the pool leaves contents alone until the next alloc.
+ */
+static void free_subtree(pt_entry_t *table, int level)
+{
+	pt_pool_free(table);
+	if (level == PT_LAST_LEVEL)
+		return;
+	for (unsigned i = 0; i < pt_level_entries(level); i++) {
+		pt_entry_t d = pt_read_desc(&table[i]);
+		if (desc_type(d, level) == DESC_TABLE)
+			free_subtree(table_ptr(d, level), level + 1);
+	}
+}
+
+void pt_space_teardown(struct pt_space *s)
+{
+	if (!s || !s->root)
+		return;
+	free_subtree(s->root, s->start_level);
+	s->root = 0;
+}
+
+void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
+{
+	switch (scope) {
+	case PT_TLBI_LEAF:
+		tlbi_leaf_va(va);
+		break;
+	case PT_TLBI_ALL_LEVELS:
+		tlbi_all_levels_va(va);
+		break;
+	case PT_TLBI_ALL:
+		tlbi_all();
+		break;
+	case PT_TLBI_NONE:
+	case PT_TLBI_SCOPE_COUNT:
+		break;
+	}
+}
+
+/* ---- Linux 2018 fix: arch/arm64/mm/mmu.c ---- */
+
+void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr)
+{
+	pt_entry_t pmd = pt_read_desc(pmdp);
+
+	if (!desc_is_valid(pmd))               /* !pmd_present(): nothing to free */
+		return;
+	if (desc_type(pmd, 2) != DESC_TABLE)   /* Linux: VM_WARN_ON(!pmd_table(pmd)) and go on */
+		return;
+	pt_entry_t *table = table_ptr(pmd, 2); /* pte_offset_kernel(pmdp, addr) */
+	pt_write_desc(pmdp, 0);                /* pmd_clear() */
+	tlbi_all_levels_va(addr);              /* __flush_tlb_kernel_pgtable(addr) */
+	pt_pool_free(table);                   /* pte_free_kernel() */
+}
+
+void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr)
+{
+	pt_entry_t pud = pt_read_desc(pudp);
+
+	if (!desc_is_valid(pud))
+		return;
+	if (desc_type(pud, 1) != DESC_TABLE)
+		return;
+	pt_entry_t *table = table_ptr(pud, 1);
+	uint64_t next = addr;
+	for (unsigned i = 0; i < PT_ENTRIES; i++, next += pt_level_size(2))
+		pt_linux_pmd_free_pte_page(&table[i], next);
+	pt_write_desc(pudp, 0);   /* pud_clear() */
+	tlbi_all_levels_va(addr); /* __flush_tlb_kernel_pgtable(addr) */
+	pt_pool_free(table);      /* pmd_free() */
+}
+
+/* ---- map ---- */
+
+struct map_ctx {
+	struct pt_space *s;
+	pt_attrs_t attrs;
+	enum pt_policy policy;
+	bool dry;      /* check only: no write, no alloc; count tables needed */
+	unsigned need; /* tables the real run will allocate */
+};
+
+static enum pt_status map_level(struct map_ctx *c, pt_entry_t *table, int level, uint64_t va, uint64_t end,
+				uint64_t pa);
+
+/* Linux ioremap_pmd_range(): a block only if it covers the whole entry and the PA is aligned. */
+static bool leaf_fits(int level, uint64_t va, uint64_t next, uint64_t pa)
+{
+	if (level == PT_LAST_LEVEL)
+		return true;
+	if (!pt_level_allows_block(level))
+		return false;
+	return next - va == pt_level_size(level) && pt_is_aligned(pa, pt_level_size(level));
+}
+
+static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
+{
+	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
+	pt_entry_t new_desc = desc_leaf(level, pa, c->attrs);
+
+	switch (desc_type(old, level)) {
+	case DESC_INVALID:
+		break;
+	case DESC_TABLE:
+		/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping. */
+		if (c->policy == PT_POLICY_REFUSE_LIVE)
+			return PT_ERR_LIVE_CHANGE; /* pmd_set_huge(): pgattr_change_is_safe() says no */
+		if (c->policy == PT_POLICY_LINUX_FIXED && !c->dry) {
+			if (level == 1)
+				pt_linux_pud_free_pmd_page(ptep, va);
+			else
+				pt_linux_pmd_free_pte_page(ptep, va);
+		}
+		break; /* 4.14: pmd_set_huge() overwrites, the table leaks */
+	case DESC_BLOCK:
+		/* 4.14 pmd_set_huge() overwrote anything; since 2018 only a permitted live change. */
+		if (c->policy != PT_POLICY_LINUX_4_14 && !pgattr_change_is_safe(old, new_desc))
+			return PT_ERR_LIVE_CHANGE;
+		break;
+	case DESC_PAGE:     /* ioremap_pte_range(): BUG_ON(!pte_none(*pte)) */
+	case DESC_RESERVED:
+		return PT_ERR_OVERLAP;
+	}
+	if (!c->dry)
+		pt_write_desc(ptep, new_desc);
+	return PT_OK;
+}
+
+static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t next,
+			      uint64_t pa)
+{
+	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
+	pt_entry_t *child = 0;
+
+	switch (desc_type(old, level)) {
+	case DESC_INVALID:
+		if (c->dry) {
+			c->need++; /* and walk an imaginary empty table */
+			break;
+		}
+		child = pt_pool_alloc(c->s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
+		if (!child)
+			return PT_ERR_NOMEM;
+		/* Zeroed table visible before it is linked (Linux: smp_wmb() in __pte_alloc_kernel()). */
+		dsb_ishst();
+		pt_write_desc(ptep, desc_table((uint64_t)(uintptr_t)child));
+		break;
+	case DESC_TABLE:
+		child = table_ptr(old, level);
+		break;
+	case DESC_BLOCK: /* a smaller mapping inside a live block: needs a split first */
+	case DESC_PAGE:
+	case DESC_RESERVED:
+		return PT_ERR_OVERLAP;
+	}
+	return map_level(c, child, level + 1, va, next, pa);
+}
+
+static enum pt_status map_level(struct map_ctx *c, pt_entry_t *table, int level, uint64_t va, uint64_t end,
+				uint64_t pa)
+{
+	while (va < end) {
+		uint64_t next = slot_end(va, level, end);
+		pt_entry_t *ptep = table ? &table[pt_va_index(va, level)] : 0;
+		enum pt_status st;
+
+		if (leaf_fits(level, va, next, pa))
+			st = place_leaf(c, ptep, level, va, pa);
+		else
+			st = descend(c, ptep, level, va, next, pa);
+		if (st != PT_OK)
+			return st;
+		pa += next - va;
+		va = next;
+	}
+	return PT_OK;
+}
+
+enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs,
+			 enum pt_policy policy)
+{
+	enum pt_status st = check_range(s, va, size);
+	if (st != PT_OK)
+		return st;
+	if (!pt_is_aligned(pa, PT_GRANULE_SIZE))
+		return PT_ERR_MISALIGNED;
+	if (pa > PTE_ADDR_MASK || size - 1 > PTE_ADDR_MASK - pa)
+		return PT_ERR_INVALID_ARG; /* beyond a 48-bit OA */
+	/* Attribute bits only; no contiguous hint (runs of 16 are not managed here). */
+	if ((attrs & ~PTE_ATTR_MASK) || (attrs & PTE_CONT) || (unsigned)policy >= PT_POLICY_COUNT)
+		return PT_ERR_INVALID_ARG;
+
+	struct map_ctx c;
+	c.s = s;
+	c.attrs = attrs;
+	c.policy = policy;
+	c.dry = true;
+	c.need = 0;
+	st = map_level(&c, s->root, s->start_level, va, va + size, pa);
+	if (st != PT_OK)
+		return st;
+	/* Tables linux-fixed would free on the way are not credited: the check is conservative. */
+	if (!pt_pool_check_available(c.need))
+		return PT_ERR_NOMEM;
+	c.dry = false;
+	st = map_level(&c, s->root, s->start_level, va, va + size, pa);
+	dsb_ishst(); /* Linux set_pte()/set_pmd() on kernel mappings */
+	isb();
+	return st;
+}
+
+/* ---- unmap ---- */
+
+struct unmap_ctx {
+	enum pt_tlbi_scope scope;
+	bool dry;
+};
+
+static enum pt_status unmap_level(struct unmap_ctx *c, pt_entry_t *table, int level, uint64_t va, uint64_t end)
+{
+	while (va < end) {
+		uint64_t next = slot_end(va, level, end);
+		pt_entry_t *ptep = &table[pt_va_index(va, level)];
+		pt_entry_t old = pt_read_desc(ptep);
+		enum pt_status st;
+
+		switch (desc_type(old, level)) {
+		case DESC_INVALID:
+		case DESC_RESERVED: /* faults like invalid; nothing cached to remove */
+			break;
+		case DESC_TABLE:
+			st = unmap_level(c, table_ptr(old, level), level + 1, va, next);
+			if (st != PT_OK)
+				return st;
+			break;
+		case DESC_BLOCK:
+		case DESC_PAGE:
+			if (next - va != pt_level_size(level))
+				return PT_ERR_PARTIAL_BLOCK;
+			if (!c->dry) {
+				pt_write_desc(ptep, 0); /* pte_clear() / pmd_clear_huge() */
+				pt_tlbi_scope_va(c->scope, va);
+			}
+			break;
+		}
+		va = next;
+	}
+	return PT_OK;
+}
+
+enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum pt_tlbi_scope scope)
+{
+	enum pt_status st = check_range(s, va, size);
+	if (st != PT_OK)
+		return st;
+	if ((unsigned)scope >= PT_TLBI_SCOPE_COUNT)
+		return PT_ERR_INVALID_ARG;
+	struct unmap_ctx c;
+	c.scope = scope;
+	c.dry = true;
+	st = unmap_level(&c, s->root, s->start_level, va, va + size);
+	if (st != PT_OK)
+		return st;
+	c.dry = false;
+	return unmap_level(&c, s->root, s->start_level, va, va + size);
+}
+
+/* ---- correct BBM primitives ---- */
+
+/* Level and VA of an entry in a live pool table. */
+static bool entry_where(const pt_entry_t *ptep, int *level, uint64_t *va)
+{
+	const struct pt_page_meta *m = pt_pool_meta(ptep);
+	if (!m || m->state != PT_PAGE_LIVE || ((uintptr_t)ptep & 7) || !pt_level_valid(m->level))
+		return false;
+	unsigned idx = (unsigned)(((uintptr_t)ptep & (PT_GRANULE_SIZE - 1)) / sizeof(pt_entry_t));
+	*level = m->level;
+	*va = m->va_base + (uint64_t)idx * pt_level_size(m->level);
+	return true;
+}
+
+enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc)
+{
+	int level;
+	uint64_t va;
+
+	if (!s || !ptep || !entry_where(ptep, &level, &va))
+		return PT_ERR_INVALID_ARG;
+	pt_entry_t old = pt_read_desc(ptep);
+	enum desc_type t = desc_type(old, level);
+
+	if (desc_is_valid(old)) {
+		pt_write_desc(ptep, 0); /* break */
+		/* A page is one TLB entry; a block may be held fractured, a table has children: all. */
+		if (t == DESC_PAGE)
+			tlbi_all_levels_va(va);
+		else
+			tlbi_all();
+		if (t == DESC_TABLE)
+			free_subtree(table_ptr(old, level), level + 1);
+	}
+	if (desc_type(new_desc, level) == DESC_TABLE)
+		pt_pool_set_parent(table_ptr(new_desc, level), ptep);
+	pt_write_desc(ptep, new_desc); /* make */
+	dsb_ishst();
+	isb();
+	return PT_OK;
+}
+
+enum pt_status pt_split_block(struct pt_space *s, pt_entry_t *ptep, bool with_bbm)
+{
+	int level;
+	uint64_t va;
+
+	if (!s || !ptep || !entry_where(ptep, &level, &va))
+		return PT_ERR_INVALID_ARG;
+	pt_entry_t old = pt_read_desc(ptep);
+	if (desc_type(old, level) != DESC_BLOCK)
+		return PT_ERR_INVALID_ARG;
+	pt_entry_t *child = pt_pool_alloc(s, level + 1, va, ptep);
+	if (!child)
+		return PT_ERR_NOMEM;
+	uint64_t oa = desc_oa(old, level), sub = pt_level_size(level + 1);
+	pt_attrs_t attrs = desc_attrs(old);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		pt_write_desc(&child[i], desc_leaf(level + 1, oa + i * sub, attrs));
+	dsb_ishst(); /* new table complete before it is linked */
+	pt_entry_t table = desc_table((uint64_t)(uintptr_t)child);
+	if (with_bbm)
+		return pt_replace_bbm(s, ptep, table);
+	pt_write_desc(ptep, table); /* block -> table while live: no BBM */
+	dsb_ishst();
+	isb();
+	return PT_OK;
+}
+
+pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level)
+{
+	if (!s || !s->root || va >= s->va_limit)
+		return 0;
+	pt_entry_t *table = s->root;
+	for (int l = s->start_level;; l++) {
+		pt_entry_t *ptep = &table[pt_va_index(va, l)];
+		pt_entry_t d = pt_read_desc(ptep);
+		if (l == PT_LAST_LEVEL || desc_type(d, l) != DESC_TABLE) {
+			if (level)
+				*level = l;
+			return ptep;
+		}
+		table = table_ptr(d, l);
+	}
+}

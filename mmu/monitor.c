@@ -1,0 +1,500 @@
+/*
+ * BBM monitor: shadow state for translation-table entries that were made
+ * invalid, checked against the break-before-make sequence of Arm ARM D8.16.1
+ * and Linux's TLB maintenance rules (arch/arm64/include/asm/tlbflush.h).
+ *
+ * A cleared entry moves DIRTY (written, not yet visible to walkers) ->
+ * VISIBLE (a DSB ordered the write) -> PENDING (a TLBI of sufficient scope
+ * covering it was issued) -> CLEAN (a dsb ish/sy completed that TLBI). Only a
+ * CLEAN entry may be made valid with a change a live entry could not take.
+ * Table frees are checked against reachability and the state of the parent
+ * entry and of the children. Not modelled: accesses (so a missing ISB is
+ * invisible), ASIDs, FEAT_BBM, fractured block TLB entries. See docs/mmu.md.
+ */
+#include "mmu/monitor.h"
+
+#include <stdio.h>
+
+#include "mmu/geometry.h"
+#include "mmu/pool.h"
+
+bool bbm_monitor_active;
+
+enum track_state {
+	TR_UNUSED = 0,
+	TR_DIRTY,    /* cleared, no DSB since */
+	TR_VISIBLE,  /* cleared and visible; no counting TLBI yet */
+	TR_PENDING,  /* covering TLBI issued, not completed */
+	TR_CLEAN,    /* covering TLBI completed: no TLB/walk cache holds the old entry */
+	TR_UNLINKED, /* a table page unlinked by a clean break and since re-made: key is `page` */
+};
+
+/* Diagnosis flags: why an entry is not clean. */
+#define TRF_UNORDERED_TLBI (1u << 0) /* covering TLBI issued while the clear was not yet visible */
+#define TRF_LEAF_ON_TABLE (1u << 1)  /* leaf-only TLBI covered a cleared table entry */
+#define TRF_TLBI_EARLY (1u << 2)     /* covering TLBI was in flight when the entry was cleared */
+#define TRF_PENDING_FULL (1u << 3)   /* a vmalle1is is in flight */
+#define TRF_FULL (1u << 4)           /* a vmalle1is completed after the clear was visible */
+
+struct tracked {
+	const pt_entry_t *ptep;
+	const pt_entry_t *page; /* TR_UNLINKED: the unlinked table */
+	pt_entry_t old;
+	uint64_t va, size;
+	int level;
+	unsigned state, flags;
+	uint64_t seq;
+};
+
+/* TLBIs issued since the last dsb ish/sy, to name "TLBI before the clear". */
+#define INFLIGHT_MAX 16
+struct inflight_tlbi {
+	enum arch_event_kind kind;
+	uint64_t va;
+};
+
+static struct tracked track[BBM_MONITOR_TRACK_MAX];
+static struct inflight_tlbi inflight[INFLIGHT_MAX];
+static unsigned n_inflight;
+static struct bbm_violation ring[BBM_MONITOR_RING];
+static unsigned ring_next;
+static struct bbm_monitor_stats stats;
+static bool print_off; /* zero-initialised BSS: printing on */
+
+static const char *const rule_names[BBM_RULE_COUNT] = {
+	[BBM_RULE_LIVE_CHANGE] = "live-change",
+	[BBM_RULE_NO_TLBI] = "no-tlbi",
+	[BBM_RULE_TLBI_BEFORE_BREAK] = "tlbi-before-break",
+	[BBM_RULE_TLBI_BEFORE_DSB] = "tlbi-before-dsb",
+	[BBM_RULE_LEAF_TLBI_TABLE] = "leaf-tlbi-table",
+	[BBM_RULE_TLBI_NOT_COMPLETE] = "tlbi-not-complete",
+	[BBM_RULE_FREE_REACHABLE] = "free-reachable",
+	[BBM_RULE_FREE_PARENT_NOT_CLEAN] = "free-parent-not-clean",
+	[BBM_RULE_FREE_CHILD_LIVE] = "free-child-live",
+	[BBM_RULE_FREE_CHILD_NOT_CLEAN] = "free-child-not-clean",
+};
+
+const char *bbm_rule_name(enum bbm_rule rule)
+{
+	return (unsigned)rule < BBM_RULE_COUNT ? rule_names[rule] : "?";
+}
+
+static void clear_tracking(void)
+{
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+		track[i].state = TR_UNUSED;
+	n_inflight = 0;
+	stats.tracked = 0;
+}
+
+void bbm_monitor_enable(bool on)
+{
+	if (on)
+		clear_tracking();
+	bbm_monitor_active = on;
+}
+
+void bbm_monitor_reset(void)
+{
+	clear_tracking();
+	ring_next = 0;
+	stats.events = 0;
+	stats.violations = 0;
+	for (unsigned i = 0; i < BBM_RULE_COUNT; i++)
+		stats.by_rule[i] = 0;
+	stats.track_overflows = 0;
+	stats.ring_dropped = 0;
+}
+
+void bbm_monitor_set_print(bool on)
+{
+	print_off = !on;
+}
+
+void bbm_monitor_get_stats(struct bbm_monitor_stats *out)
+{
+	*out = stats;
+}
+
+uint64_t bbm_monitor_count(enum bbm_rule rule)
+{
+	return (unsigned)rule < BBM_RULE_COUNT ? stats.by_rule[rule] : 0;
+}
+
+uint64_t bbm_monitor_total(void)
+{
+	return stats.violations;
+}
+
+bool bbm_monitor_get(unsigned i, struct bbm_violation *out)
+{
+	uint64_t kept = stats.violations < BBM_MONITOR_RING ? stats.violations : BBM_MONITOR_RING;
+	if (i >= kept)
+		return false;
+	unsigned first = stats.violations < BBM_MONITOR_RING ? 0 : ring_next;
+	*out = ring[(first + i) % BBM_MONITOR_RING];
+	return true;
+}
+
+static void report(enum bbm_rule rule, uint64_t va, int level, uint64_t old, uint64_t new_val, const void *ptep)
+{
+	struct bbm_violation *v = &ring[ring_next];
+	if (stats.violations >= BBM_MONITOR_RING)
+		stats.ring_dropped++;
+	v->rule = rule;
+	v->va = va;
+	v->level = level;
+	v->old = old;
+	v->new_val = new_val;
+	v->ptep = (uintptr_t)ptep;
+	v->seq = stats.events;
+	ring_next = (ring_next + 1) % BBM_MONITOR_RING;
+	stats.violations++;
+	stats.by_rule[rule]++;
+	if (!print_off)
+		printf("# BBM violation: rule=%s va=0x%llx level=%d old=0x%016llx new=0x%016llx\n", rule_names[rule],
+		       (unsigned long long)va, level, (unsigned long long)old, (unsigned long long)new_val);
+}
+
+/* Level and VA of the entry at ptep, from the pool page that holds it; -1 if unknown. */
+static int locate(const pt_entry_t *ptep, uint64_t *va)
+{
+	const struct pt_page_meta *m = pt_pool_meta(ptep);
+	*va = 0;
+	if (!m || !pt_level_valid(m->level))
+		return -1;
+	unsigned idx = (unsigned)(((uintptr_t)ptep & (PT_GRANULE_SIZE - 1)) / sizeof(pt_entry_t));
+	*va = m->va_base + (uint64_t)idx * pt_level_size(m->level);
+	return m->level;
+}
+
+static bool is_entry_record(const struct tracked *t)
+{
+	return t->state != TR_UNUSED && t->state != TR_UNLINKED;
+}
+
+static struct tracked *find_tracked(const pt_entry_t *ptep)
+{
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+		if (is_entry_record(&track[i]) && track[i].ptep == ptep)
+			return &track[i];
+	return 0;
+}
+
+static struct tracked *find_unlinked(const pt_entry_t *page)
+{
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+		if (track[i].state == TR_UNLINKED && track[i].page == page)
+			return &track[i];
+	return 0;
+}
+
+static void untrack(struct tracked *t)
+{
+	if (t && t->state != TR_UNUSED) {
+		t->state = TR_UNUSED;
+		stats.tracked--;
+	}
+}
+
+/* A free slot; else evict the oldest clean record (clean == untracked, bar the FULL hint). */
+static struct tracked *new_slot(void)
+{
+	struct tracked *victim = 0;
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+		if (track[i].state == TR_UNUSED)
+			return &track[i];
+		if ((track[i].state == TR_CLEAN || track[i].state == TR_UNLINKED) &&
+		    (!victim || track[i].seq < victim->seq))
+			victim = &track[i];
+	}
+	if (victim)
+		untrack(victim);
+	return victim;
+}
+
+static bool tlbi_is_broadcast(enum arch_event_kind k)
+{
+	return k == ARCH_EV_TLBI_VALE1IS || k == ARCH_EV_TLBI_VAE1IS || k == ARCH_EV_TLBI_VAAE1IS ||
+	       k == ARCH_EV_TLBI_VMALLE1IS;
+}
+
+/* Does a TLBI of this kind at va reach the cached copies of the entry (any level)? */
+static bool tlbi_covers(enum arch_event_kind k, uint64_t va, const struct tracked *t)
+{
+	if (k == ARCH_EV_TLBI_VMALLE1IS)
+		return true;
+	if (t->level < 0)
+		return false; /* unknown range: only a full invalidation is known to reach it */
+	uint64_t page = va >> PT_GRANULE_SHIFT, first = t->va >> PT_GRANULE_SHIFT;
+	return page >= first && page - first < (t->size >> PT_GRANULE_SHIFT);
+}
+
+static bool is_table_entry(const struct tracked *t)
+{
+	return t->level >= 0 && desc_type(t->old, t->level) == DESC_TABLE;
+}
+
+static void on_tlbi(enum arch_event_kind k, uint64_t va)
+{
+	if (n_inflight < INFLIGHT_MAX) {
+		inflight[n_inflight].kind = k;
+		inflight[n_inflight].va = va;
+		n_inflight++;
+	}
+	bool full = k == ARCH_EV_TLBI_VMALLE1IS;
+	bool leaf_only = k == ARCH_EV_TLBI_VALE1IS;
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+		struct tracked *t = &track[i];
+		if (!is_entry_record(t) || !tlbi_covers(k, va, t))
+			continue;
+		switch (t->state) {
+		case TR_DIRTY: /* may run before walkers see the clear: the old entry can be refetched */
+			t->flags |= TRF_UNORDERED_TLBI;
+			break;
+		case TR_VISIBLE:
+			if (leaf_only && is_table_entry(t)) {
+				t->flags |= TRF_LEAF_ON_TABLE; /* the walk-cache copy survives vale1is */
+				break;
+			}
+			t->state = TR_PENDING;
+			if (full)
+				t->flags |= TRF_PENDING_FULL;
+			break;
+		case TR_PENDING:
+		case TR_CLEAN:
+			if (full)
+				t->flags |= TRF_PENDING_FULL;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void on_dsb(bool completes_tlbi)
+{
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+		struct tracked *t = &track[i];
+		if (t->state == TR_DIRTY)
+			t->state = TR_VISIBLE;
+		else if (completes_tlbi && t->state == TR_PENDING)
+			t->state = TR_CLEAN;
+		if (completes_tlbi && (t->flags & TRF_PENDING_FULL) && t->state == TR_CLEAN)
+			t->flags = (t->flags & ~TRF_PENDING_FULL) | TRF_FULL;
+	}
+	if (completes_tlbi)
+		n_inflight = 0;
+}
+
+void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
+{
+	stats.events++;
+	switch (kind) {
+	case ARCH_EV_DSB_ISHST: /* orders stores; does not wait for TLBIs (Linux uses dsb ish for that) */
+		on_dsb(false);
+		break;
+	case ARCH_EV_DSB_ISH:
+	case ARCH_EV_DSB_SY:
+		on_dsb(true);
+		break;
+	case ARCH_EV_TLBI_VALE1IS:
+	case ARCH_EV_TLBI_VAE1IS:
+	case ARCH_EV_TLBI_VAAE1IS:
+	case ARCH_EV_TLBI_VMALLE1IS:
+		on_tlbi(kind, va);
+		break;
+	default:
+		/* dsb nsh and local tlbi vmalle1 do not reach other CPUs; isb: accesses are not modelled. */
+		break;
+	}
+}
+
+static unsigned early_tlbi_flags(const struct tracked *t)
+{
+	for (unsigned i = 0; i < n_inflight; i++)
+		if (tlbi_is_broadcast(inflight[i].kind) && tlbi_covers(inflight[i].kind, inflight[i].va, t))
+			return TRF_TLBI_EARLY;
+	return 0;
+}
+
+static enum bbm_rule not_clean_rule(const struct tracked *t)
+{
+	if (t->state == TR_PENDING)
+		return BBM_RULE_TLBI_NOT_COMPLETE;
+	if (t->flags & TRF_LEAF_ON_TABLE)
+		return BBM_RULE_LEAF_TLBI_TABLE;
+	if (t->flags & TRF_UNORDERED_TLBI)
+		return BBM_RULE_TLBI_BEFORE_DSB;
+	if (t->flags & TRF_TLBI_EARLY)
+		return BBM_RULE_TLBI_BEFORE_BREAK;
+	return BBM_RULE_NO_TLBI;
+}
+
+void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
+{
+	uint64_t va;
+	int level = locate(ptep, &va);
+	struct tracked *t = find_tracked(ptep);
+	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
+
+	stats.events++;
+	if (ov && nv) {
+		if (!pgattr_change_is_safe(old, new_desc))
+			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);
+		untrack(t);
+	} else if (ov && !nv) { /* break: start tracking */
+		if (!t)
+			t = new_slot();
+		if (!t) {
+			stats.track_overflows++;
+			if (!print_off)
+				printf("# BBM monitor: tracking table full (%u entries): cleared entry va=0x%llx "
+				       "level=%d not tracked\n",
+				       BBM_MONITOR_TRACK_MAX, (unsigned long long)va, level);
+			return;
+		}
+		if (t->state == TR_UNUSED)
+			stats.tracked++;
+		t->ptep = ptep;
+		t->page = 0;
+		t->old = old;
+		t->va = va;
+		t->level = level;
+		t->size = level >= 0 ? pt_level_size(level) : 0;
+		t->state = TR_DIRTY;
+		t->seq = stats.events;
+		t->flags = 0;
+		t->flags = early_tlbi_flags(t);
+	} else if (!ov && nv) { /* make */
+		if (!t)
+			return;
+		if (t->state != TR_CLEAN && !pgattr_change_is_safe(t->old, new_desc))
+			report(not_clean_rule(t), va, level, t->old, new_desc, ptep);
+		if (t->state == TR_CLEAN && is_table_entry(t)) {
+			/* The old table was unlinked cleanly: remember that for when it is freed. */
+			t->page = (const pt_entry_t *)(uintptr_t)desc_oa(t->old, t->level);
+			t->ptep = 0;
+			t->state = TR_UNLINKED;
+		} else {
+			untrack(t);
+		}
+	}
+	/* invalid -> invalid: nothing changes for walkers */
+}
+
+static const pt_entry_t *page_of(const void *p)
+{
+	return (const pt_entry_t *)((uintptr_t)p & ~(uintptr_t)(PT_GRANULE_SIZE - 1));
+}
+
+/* Forget records about a table page and the entries in it (being freed or reused). */
+static void forget_page(const pt_entry_t *table)
+{
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+		struct tracked *t = &track[i];
+		if ((t->state == TR_UNLINKED && t->page == table) || (is_entry_record(t) && page_of(t->ptep) == table))
+			untrack(t);
+	}
+}
+
+void bbm_monitor_on_table_alloc(const pt_entry_t *table)
+{
+	stats.events++;
+	forget_page(table);
+}
+
+void bbm_monitor_on_table_free(const pt_entry_t *table)
+{
+	const struct pt_page_meta *m = pt_pool_meta(table);
+	stats.events++;
+	if (!m)
+		return;
+
+	/*
+	 * Climb intact links (valid table entries pointing at the page below)
+	 * from the freed page towards a root, to find the cut: the entry that
+	 * used to link the top of the detached subtree.
+	 */
+	const pt_entry_t *cur = table;
+	const pt_entry_t *cut = 0;
+	bool reachable = false, is_root = false, parent_freed = false;
+	unsigned depth = 0;
+	for (;;) {
+		const struct pt_page_meta *cm = pt_pool_meta(cur);
+		const pt_entry_t *parent = cm ? cm->parent : 0;
+		if (!parent) {
+			if (depth == 0)
+				is_root = true; /* a root: whether TTBR holds it is not known here */
+			else
+				reachable = true;
+			break;
+		}
+		const struct pt_page_meta *pm = pt_pool_meta(parent);
+		if (pm && pm->state == PT_PAGE_FREE) {
+			parent_freed = true; /* the subtree's top was judged when it was freed */
+			break;
+		}
+		int plevel = pm ? pm->level : cm->level - 1;
+		pt_entry_t v = *(const volatile pt_entry_t *)parent;
+		if (desc_type(v, plevel) == DESC_TABLE && desc_oa(v, plevel) == (uint64_t)(uintptr_t)cur) {
+			/* A foreign table links it, or the links loop: assume reachable, be loud. */
+			if (!pm || ++depth > PT_LEVELS) {
+				reachable = true;
+				break;
+			}
+			cur = page_of(parent);
+			continue;
+		}
+		cut = parent;
+		break;
+	}
+
+	bool full = false;
+	if (reachable) {
+		report(BBM_RULE_FREE_REACHABLE, m->va_base, m->level, m->parent ? *m->parent : 0,
+		       (uint64_t)(uintptr_t)table, m->parent);
+	} else if (cut) {
+		uint64_t cva;
+		int clevel = locate(cut, &cva);
+		pt_entry_t v = *(const volatile pt_entry_t *)cut;
+		const struct tracked *ct = find_tracked(cut);
+		const struct tracked *ul = find_unlinked(cur);
+		bool clean;
+		if (desc_is_valid(v)) {
+			/* Re-made since: clean only if the old link was broken and invalidated first. */
+			clean = ul != 0;
+			full = ul && (ul->flags & TRF_FULL);
+		} else if (ct) {
+			clean = ct->state == TR_CLEAN;
+			full = clean && (ct->flags & TRF_FULL);
+		} else {
+			clean = true; /* never valid while monitored, or evicted once clean */
+		}
+		/* Below the cut, links inside the detached subtree may still be cached for other VAs. */
+		if (!clean || (depth > 0 && !full))
+			report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table,
+			       cut);
+	}
+
+	/* Valid children may be cached for VAs a per-VA TLBI did not reach: only a full TLBI clears them. */
+	bool children_ok = is_root || parent_freed || full;
+	for (unsigned i = 0; i < PT_ENTRIES && !children_ok; i++) {
+		pt_entry_t v = *(const volatile pt_entry_t *)&table[i];
+		if (desc_is_valid(v)) {
+			report(BBM_RULE_FREE_CHILD_LIVE, m->va_base + (uint64_t)i * pt_level_size(m->level), m->level, v,
+			       (uint64_t)(uintptr_t)table, &table[i]);
+			break; /* one line per freed page */
+		}
+	}
+	/* Cleared children must be clean (their TLBI done), whatever happened above. */
+	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+		const struct tracked *t = &track[i];
+		if (!is_entry_record(t) || t->state == TR_CLEAN || page_of(t->ptep) != table ||
+		    desc_is_valid(*(const volatile pt_entry_t *)t->ptep))
+			continue;
+		report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table, t->ptep);
+		break; /* one line per freed page */
+	}
+	forget_page(table);
+}

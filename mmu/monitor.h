@@ -1,0 +1,80 @@
+/*
+ * BBM monitor: a shadow model of break-before-make (Arm ARM D8.16.1, "Using
+ * break-before-make when updating translation table entries"), in the spirit of
+ * Casemate's ghost model. When enabled it sees every descriptor write, barrier,
+ * TLBI and table-page free, and reports sequences that break the protocol.
+ *
+ * Disabled cost at every hook: one load and one predictable branch on
+ * `bbm_monitor_active` (the hooks are inline in mmu/tlb.h and mmu/pt_write.h).
+ * Rules and their sources: docs/mmu.md.
+ */
+#ifndef BBM_MMU_MONITOR_H
+#define BBM_MMU_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/arch_event.h"
+#include "mmu/desc.h"
+
+enum bbm_rule {
+	BBM_RULE_LIVE_CHANGE = 0,   /* valid->valid change pgattr_change_is_safe() rejects */
+	BBM_RULE_NO_TLBI,           /* made valid; no TLBI covered the entry since it was broken */
+	BBM_RULE_TLBI_BEFORE_BREAK, /* the only covering TLBI was in flight before the entry was cleared */
+	BBM_RULE_TLBI_BEFORE_DSB,   /* covering TLBI issued before a DSB made the invalid write visible */
+	BBM_RULE_LEAF_TLBI_TABLE,   /* only last-level TLBI covered a cleared table entry (walk cache) */
+	BBM_RULE_TLBI_NOT_COMPLETE, /* covering TLBI not completed by dsb ish/sy before the make */
+	BBM_RULE_FREE_REACHABLE,    /* freed table still reachable from a root through valid entries */
+	BBM_RULE_FREE_PARENT_NOT_CLEAN, /* freed table's parent entry may still sit in a walk cache */
+	BBM_RULE_FREE_CHILD_LIVE,   /* freed table has valid entries not removed by a full TLBI */
+	BBM_RULE_FREE_CHILD_NOT_CLEAN, /* freed table has cleared entries not yet invalidated */
+	BBM_RULE_COUNT
+};
+
+struct bbm_violation {
+	enum bbm_rule rule;
+	uint64_t va;      /* VA the entry translates (its range base), 0 if unknown */
+	int level;        /* -1 if unknown (entry not in a pool table) */
+	uint64_t old;     /* entry value before (free rules: the offending entry) */
+	uint64_t new_val; /* entry value written (free rules: the freed page address) */
+	uintptr_t ptep;
+	uint64_t seq;     /* monitor event number */
+};
+
+/* Tracked cleared entries and the violation ring: fixed sizes, no malloc. */
+#define BBM_MONITOR_TRACK_MAX 256
+#define BBM_MONITOR_RING 32
+
+struct bbm_monitor_stats {
+	uint64_t events;
+	uint64_t violations;                 /* total, all rules */
+	uint64_t by_rule[BBM_RULE_COUNT];
+	uint64_t track_overflows;            /* cleared entries that could not be tracked */
+	uint64_t ring_dropped;               /* violations not kept in the ring (still counted) */
+	unsigned tracked;                    /* entries tracked right now */
+};
+
+/* The one flag every hook tests. Write it only through bbm_monitor_enable(). */
+extern bool bbm_monitor_active;
+
+/* Enable clears the tracked-entry state (not the counters): writes made while disabled are unknown. */
+void bbm_monitor_enable(bool on);
+/* Clear tracking, counters and the ring. */
+void bbm_monitor_reset(void);
+/* Print one "# BBM violation" line per violation (default on). */
+void bbm_monitor_set_print(bool on);
+
+void bbm_monitor_get_stats(struct bbm_monitor_stats *out);
+uint64_t bbm_monitor_count(enum bbm_rule rule);
+uint64_t bbm_monitor_total(void);
+/* i-th kept violation, oldest first; false past the end. */
+bool bbm_monitor_get(unsigned i, struct bbm_violation *out);
+const char *bbm_rule_name(enum bbm_rule rule);
+
+/* Hooks (called by the inline wrappers only when bbm_monitor_active). */
+void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc);
+void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va);
+void bbm_monitor_on_table_alloc(const pt_entry_t *table);
+void bbm_monitor_on_table_free(const pt_entry_t *table);
+
+#endif

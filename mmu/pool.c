@@ -1,0 +1,168 @@
+/*
+ * Fixed pool of table pages. Safe to run with the MMU off: no libc calls, no
+ * unaligned accesses, zeroing by 64-bit volatile stores (so the compiler
+ * cannot turn the loop into a memset call).
+ */
+#include "mmu/pool.h"
+
+#include "mmu/arch_event.h"
+#include "mmu/geometry.h"
+#include "mmu/monitor.h"
+
+#ifdef BBM_HOST
+#include <assert.h>
+#endif
+
+static pt_entry_t pool_pages[PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_GRANULE_SIZE)));
+static struct pt_page_meta pool_meta[PT_POOL_PAGES];
+static struct pt_pool_stats pool_stats;
+static bool pool_limit_set;
+
+_Static_assert(sizeof(pool_pages[0]) == PT_GRANULE_SIZE, "one table per granule");
+_Static_assert(PT_POOL_PAGES > 0, "PT_POOL_PAGES must be positive");
+
+static unsigned pool_limit(void)
+{
+	return pool_limit_set ? pool_stats.limit : PT_POOL_PAGES;
+}
+
+void pt_pool_reset(void)
+{
+#ifdef BBM_HOST
+	/* Host pointers double as PAs: they must fit the 48-bit OA field. */
+	assert((uintptr_t)&pool_pages[PT_POOL_PAGES - 1][PT_ENTRIES - 1] < (1ull << 47));
+#endif
+	for (unsigned i = 0; i < PT_POOL_PAGES; i++) {
+		pool_meta[i].state = PT_PAGE_FREE;
+		pool_meta[i].level = -1;
+		pool_meta[i].va_base = 0;
+		pool_meta[i].parent = 0;
+		pool_meta[i].owner = 0;
+	}
+	pool_stats.allocated = 0;
+	pool_stats.freed = 0;
+	pool_stats.live = 0;
+	pool_stats.high_water = 0;
+	pool_stats.failed = 0;
+	pool_stats.bad_frees = 0;
+	pool_stats.capacity = PT_POOL_PAGES;
+	pool_stats.limit = PT_POOL_PAGES;
+	pool_limit_set = false;
+}
+
+void pt_pool_set_limit(unsigned n)
+{
+	pool_stats.limit = n > PT_POOL_PAGES ? PT_POOL_PAGES : n;
+	pool_limit_set = true;
+}
+
+unsigned pt_pool_available(void)
+{
+	unsigned lim = pool_limit();
+	return pool_stats.live >= lim ? 0 : lim - pool_stats.live;
+}
+
+bool pt_pool_check_available(unsigned n)
+{
+	if (pt_pool_available() >= n)
+		return true;
+	pool_stats.failed++;
+	return false;
+}
+
+int pt_pool_index(const void *addr)
+{
+	uintptr_t a = (uintptr_t)addr, base = (uintptr_t)&pool_pages[0][0];
+	if (a < base || a >= base + sizeof(pool_pages))
+		return -1;
+	return (int)((a - base) / PT_GRANULE_SIZE);
+}
+
+bool pt_pool_contains(const void *addr)
+{
+	return pt_pool_index(addr) >= 0;
+}
+
+pt_entry_t *pt_pool_page(unsigned index)
+{
+	return index < PT_POOL_PAGES ? pool_pages[index] : 0;
+}
+
+const struct pt_page_meta *pt_pool_meta(const void *addr)
+{
+	int i = pt_pool_index(addr);
+	return i < 0 ? 0 : &pool_meta[i];
+}
+
+pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_entry_t *parent)
+{
+	if (pt_pool_available() == 0) {
+		pool_stats.failed++;
+		return 0;
+	}
+	/* Lowest free page first: freed pages come back soon, which is what reuse bugs need. */
+	for (unsigned i = 0; i < PT_POOL_PAGES; i++) {
+		if (pool_meta[i].state != PT_PAGE_FREE)
+			continue;
+		volatile pt_entry_t *p = pool_pages[i];
+		for (unsigned j = 0; j < PT_ENTRIES; j++)
+			p[j] = 0; /* a table that is not linked yet: plain zeroing, not a descriptor write */
+		pool_meta[i].state = PT_PAGE_LIVE;
+		pool_meta[i].level = level;
+		pool_meta[i].va_base = va_base;
+		pool_meta[i].parent = parent;
+		pool_meta[i].owner = owner;
+		pool_stats.allocated++;
+		pool_stats.live++;
+		if (pool_stats.live > pool_stats.high_water)
+			pool_stats.high_water = pool_stats.live;
+#ifdef BBM_HOST
+		arch_event_record(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
+#endif
+		if (__builtin_expect(bbm_monitor_active, 0))
+			bbm_monitor_on_table_alloc(pool_pages[i]);
+		return pool_pages[i];
+	}
+	pool_stats.failed++; /* unreachable while live <= capacity */
+	return 0;
+}
+
+bool pt_pool_free(pt_entry_t *table)
+{
+	int i = pt_pool_index(table);
+	if (i < 0 || (const void *)table != (const void *)pool_pages[i] || pool_meta[i].state != PT_PAGE_LIVE) {
+		pool_stats.bad_frees++;
+		return false;
+	}
+#ifdef BBM_HOST
+	arch_event_record(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
+			  pool_meta[i].va_base);
+#endif
+	/* The monitor judges the free while the metadata still describes the page. */
+	if (__builtin_expect(bbm_monitor_active, 0))
+		bbm_monitor_on_table_free(table);
+	pool_meta[i].state = PT_PAGE_FREE;
+	pool_stats.freed++;
+	pool_stats.live--;
+	return true;
+}
+
+void pt_pool_set_parent(pt_entry_t *table, pt_entry_t *parent)
+{
+	int i = pt_pool_index(table);
+	if (i >= 0)
+		pool_meta[i].parent = parent;
+}
+
+void pt_pool_get_stats(struct pt_pool_stats *out)
+{
+	*out = pool_stats;
+	out->limit = pool_limit();
+	out->capacity = PT_POOL_PAGES;
+}
+
+void pt_pool_storage(uintptr_t *base, uint64_t *size)
+{
+	*base = (uintptr_t)&pool_pages[0][0];
+	*size = sizeof(pool_pages);
+}

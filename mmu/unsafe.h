@@ -1,0 +1,40 @@
+/*
+ * Named UNSAFE primitives: the broken sequences the project probes, each
+ * visible by name in a test. Nothing else in mmu/ uses them. Every write
+ * still goes through pt_write_desc(), so the BBM monitor sees them.
+ */
+#ifndef BBM_MMU_UNSAFE_H
+#define BBM_MMU_UNSAFE_H
+
+#include <stdint.h>
+
+#include "mmu/desc.h"
+#include "mmu/pt.h"
+
+/* Ways to run break-before-make for one entry; all but BBM_SEQ_CORRECT are broken. */
+enum bbm_seq {
+	BBM_SEQ_CORRECT,            /* clear; dsb ishst; tlbi vaae1is; dsb ish; isb; write; dsb ishst; isb */
+	BBM_SEQ_NO_TLBI,            /* clear; dsb ishst; dsb ish; isb; write ... */
+	BBM_SEQ_LEAF_TLBI,          /* clear; dsb ishst; tlbi vale1is; dsb ish; isb; write ... */
+	BBM_SEQ_NO_DSB_BEFORE_TLBI, /* clear; tlbi vaae1is; dsb ish; isb; write ... */
+	BBM_SEQ_NO_DSB_AFTER_TLBI,  /* clear; dsb ishst; tlbi vaae1is; isb; write ... */
+	BBM_SEQ_NO_ISB,             /* clear; dsb ishst; tlbi vaae1is; dsb ish; write ... */
+	BBM_SEQ_TLBI_BEFORE_CLEAR,  /* dsb ishst; tlbi vaae1is; clear; dsb ish; isb; write ... */
+	BBM_SEQ_COUNT
+};
+const char *bbm_seq_name(enum bbm_seq v);
+
+/* Write a descriptor with no barrier and no TLB maintenance (valid over valid included). */
+void pt_unsafe_write_no_maintenance(pt_entry_t *ptep, pt_entry_t desc);
+
+/* Clear an entry and invalidate with the chosen scope (PT_TLBI_NONE: nothing; LEAF on a table: too little). */
+void pt_unsafe_clear(pt_entry_t *ptep, uint64_t va, enum pt_tlbi_scope scope);
+
+/*
+ * Replace the entry at ptep (translating va) by new_desc with sequence v.
+ * Frees nothing: a table the old entry pointed to is the caller's (free it
+ * between break and make with pt_pool_free() to probe the free rules).
+ */
+void pt_unsafe_bbm_replace(pt_entry_t *ptep, uint64_t va, pt_entry_t new_desc, enum bbm_seq v);
+
+#endif
