@@ -145,7 +145,8 @@ FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
 
 $(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
 
 build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
 	@mkdir -p $(dir $@)
