@@ -1,96 +1,118 @@
 /*
- * Foundation boot map: 1 GiB identity blocks in two static tables (L0 + L1),
- * TTBR0 only. Temporary: it moves onto mmu/ once the page-table library lands.
- * Runs with the MMU off, so: no libc, aligned accesses only.
+ * Boot identity map on mmu/: map_range() with the refuse-live policy, so the
+ * boot path can never silently overwrite a live entry. Early ranges are widened
+ * to 2 MiB so the image and DTB get block mappings; the board's regions are then
+ * mapped minus whatever the early step already covers.
  */
 #include "boot/boot_map.h"
 
 #include <stdbool.h>
 
-#define DESC_VALID (1ull << 0)
-#define DESC_TABLE (1ull << 1)
-#define DESC_AF (1ull << 10)
-#define DESC_SH_INNER (3ull << 8)
-#define DESC_PXN (1ull << 53)
-#define DESC_UXN (1ull << 54)
-#define ATTRIDX(n) ((uint64_t)(n) << 2)
+#include "mmu/desc.h"
+#include "mmu/enable.h"
+#include "mmu/walk.h"
 
-/* MAIR_EL1: 0 Device-nGnRnE, 1 Normal non-cacheable, 2 Normal write-back RW-allocate. */
-#define MAIR_VALUE 0x0000000000ff4400ull
-#define MT_DEVICE 0
-#define MT_NORMAL 2
+#define SZ_2M (2ull << 20)
 
-#define BLOCK_1G (1ull << 30)
+static struct pt_space boot_space;
+/* What boot_map_early() mapped, so boot_map_board() can map around it. */
+static struct mem_region early[2];
+static unsigned early_count;
 
-static uint64_t boot_l0[512] __attribute__((aligned(4096)));
-static uint64_t boot_l1[512] __attribute__((aligned(4096)));
-
-static uint64_t block_desc(uint64_t pa, unsigned mt)
+struct pt_space *boot_map_space(void)
 {
-	uint64_t d = (pa & ~(BLOCK_1G - 1)) | DESC_VALID | DESC_AF | ATTRIDX(mt);
-
-	if (mt == MT_NORMAL)
-		d |= DESC_SH_INNER;
-	else
-		d |= DESC_PXN | DESC_UXN;
-	return d;
+	return &boot_space;
 }
 
-static void map_1g_range(uint64_t lo, uint64_t hi, unsigned mt)
+static void add_early(uint64_t lo, uint64_t hi)
 {
-	for (uint64_t a = lo & ~(BLOCK_1G - 1); a < hi && (a >> 30) < 512; a += BLOCK_1G)
-		if (!(boot_l1[a >> 30] & DESC_VALID))
-			boot_l1[a >> 30] = block_desc(a, mt);
-}
-
-static uint64_t parange_bits(void)
-{
-	uint64_t mmfr0;
-
-	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
-	return mmfr0 & 0xf;
+	lo &= ~(SZ_2M - 1);
+	hi = (hi + SZ_2M - 1) & ~(SZ_2M - 1);
+	/* The DTB often sits in the image's 2 MiB window (U-Boot, QEMU raspi): merge rather than overlap. */
+	for (unsigned i = 0; i < early_count; i++) {
+		uint64_t b = early[i].base, e = b + early[i].size;
+		if (lo <= e && hi >= b) {
+			early[i].base = lo < b ? lo : b;
+			early[i].size = (hi > e ? hi : e) - early[i].base;
+			return;
+		}
+	}
+	early[early_count].base = lo;
+	early[early_count].size = hi - lo;
+	early_count++;
 }
 
 void boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi)
 {
-	map_1g_range(image_lo, image_hi, MT_NORMAL);
+	add_early(image_lo, image_hi);
 	if (dtb_hi > dtb_lo)
-		map_1g_range(dtb_lo, dtb_hi, MT_NORMAL);
-	boot_l0[0] = (uint64_t)(uintptr_t)boot_l1 | DESC_VALID | DESC_TABLE;
+		add_early(dtb_lo, dtb_hi);
+	if (pt_space_init(&boot_space) != PT_OK)
+		for (;;) /* no console yet: nothing better to do than stop */
+			__asm__ volatile("wfe");
+	for (unsigned i = 0; i < early_count; i++)
+		(void)map_range(&boot_space, early[i].base, early[i].base, early[i].size, PT_PROT_NORMAL,
+				PT_POLICY_REFUSE_LIVE);
 
-	/* Lines written with the MMU off went to memory; drop any stale cached copies (Linux head.S does the same). */
+	/*
+	 * Relocation, BSS and tables were written with the MMU off, straight to
+	 * memory; a loader that ran with caches on may have left clean stale lines
+	 * for those addresses. Drop them before turning the caches on (Linux head.S
+	 * does the same for what it writes with the MMU off).
+	 */
 	for (uintptr_t a = image_lo & ~63ul; a < image_hi; a += 64)
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("dsb sy" ::: "memory");
-
-	/* TCR_EL1: T0SZ=16 (48-bit VA), 4K granule, inner-shareable WBWA walks, EPD1 (no TTBR1), IPS=PARange. */
-	uint64_t tcr = 16 | (1ull << 8) | (1ull << 10) | (3ull << 12) | (0ull << 14) | (1ull << 23) |
-		       (parange_bits() << 32);
-	__asm__ volatile("msr mair_el1, %0" : : "r"((uint64_t)MAIR_VALUE));
-	__asm__ volatile("msr tcr_el1, %0" : : "r"(tcr));
-	__asm__ volatile("msr ttbr0_el1, %0" : : "r"((uint64_t)(uintptr_t)boot_l0));
-	__asm__ volatile("isb; tlbi vmalle1; dsb nsh; isb" ::: "memory");
-	uint64_t sctlr;
-	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-	sctlr |= (1u << 0) | (1u << 2) | (1u << 12); /* M, C, I */
-	__asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr) : "memory");
+	mmu_enable(&boot_space);
 }
 
-unsigned boot_map_board(const struct board_config *cfg)
+static void note_failure(struct boot_map_report *r, uint64_t base, enum pt_status st)
 {
-	unsigned failed = 0;
-
-	/* Devices first: a 1G block holding both RAM and devices must be Device (no speculation into MMIO). */
-	for (unsigned i = 0; i < cfg->device_count; i++)
-		map_1g_range(cfg->devices[i].base, cfg->devices[i].base + cfg->devices[i].size, MT_DEVICE);
-	map_1g_range(cfg->console.base, cfg->console.base + 0x1000, MT_DEVICE);
-	for (unsigned i = 0; i < cfg->mem_count; i++) {
-		if (cfg->mem[i].base >> 39) {
-			failed++;
-			continue;
-		}
-		map_1g_range(cfg->mem[i].base, cfg->mem[i].base + cfg->mem[i].size, MT_NORMAL);
+	if (!r->failed++) {
+		r->first_failed_base = base;
+		r->first_error = st;
 	}
-	__asm__ volatile("dsb ishst; isb" ::: "memory");
-	return failed;
+}
+
+/* Map [lo, hi) identity with `attrs`, skipping the parts boot_map_early() already mapped. */
+static void map_around_early(uint64_t lo, uint64_t hi, pt_attrs_t attrs, struct boot_map_report *r)
+{
+	lo &= ~0xfffull;
+	hi = (hi + 0xfff) & ~0xfffull;
+	while (lo < hi) {
+		uint64_t end = hi;
+		bool skipped = false;
+		for (unsigned i = 0; i < early_count; i++) {
+			uint64_t b = early[i].base, e = b + early[i].size;
+			if (lo >= b && lo < e) { /* inside an early range: jump past it */
+				lo = e;
+				skipped = true;
+				break;
+			}
+			if (b > lo && b < end)
+				end = b;
+		}
+		if (skipped)
+			continue;
+		enum pt_status st = map_range(&boot_space, lo, lo, end - lo, attrs, PT_POLICY_REFUSE_LIVE);
+		if (st != PT_OK)
+			note_failure(r, lo, st);
+		lo = end;
+	}
+}
+
+void boot_map_board(const struct board_config *cfg, struct boot_map_report *report)
+{
+	report->failed = 0;
+	report->first_failed_base = 0;
+	report->first_error = PT_OK;
+	for (unsigned i = 0; i < cfg->device_count; i++)
+		map_around_early(cfg->devices[i].base, cfg->devices[i].base + cfg->devices[i].size, PT_PROT_DEVICE,
+				 report);
+	for (unsigned i = 0; i < cfg->mem_count; i++)
+		map_around_early(cfg->mem[i].base, cfg->mem[i].base + cfg->mem[i].size, PT_PROT_NORMAL, report);
+	/* The console may sit outside every listed device window (a DTB-chosen UART). */
+	struct pt_translation tr;
+	if (pt_translate(&boot_space, cfg->console.base, &tr) == PT_OK && !tr.ok)
+		map_around_early(cfg->console.base, cfg->console.base + 0x1000, PT_PROT_DEVICE, report);
 }

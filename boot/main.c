@@ -15,6 +15,7 @@
 #include "lib/console.h"
 #include "lib/cpuinfo.h"
 #include "lib/dtb.h"
+#include "mmu/pool.h"
 #include "platform/platform.h"
 #include "tests/runner.h"
 
@@ -199,7 +200,8 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 		platform_choose_console(plat, "auto", &cfg, &console_how, NULL, 0);
 	}
 
-	unsigned unmapped = boot_map_board(&cfg);
+	struct boot_map_report map_report;
+	boot_map_board(&cfg, &map_report);
 	char board_note[128] = "";
 	if (plat->init)
 		plat->init(&cfg, board_note, sizeof(board_note)); /* pin muxing before the UART starts */
@@ -224,8 +226,14 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 		printf("# board setup: %s\n", board_note);
 	printf("# exit: %s\n", bbm_exit_describe());
 	printf("# bootargs: \"%s\"\n", line ? line : "");
-	if (unmapped)
-		printf("# warning: %u memory region(s) beyond the boot map's reach were not mapped\n", unmapped);
+	if (map_report.failed)
+		printf("# warning: %u region(s) of the board could not be mapped; first at 0x%llx: %s\n",
+		       map_report.failed, (unsigned long long)map_report.first_failed_base,
+		       pt_strerror(map_report.first_error));
+	struct pt_pool_stats pool;
+	pt_pool_get_stats(&pool);
+	printf("# page tables: pool of %u pages (%u KiB), %u used by the boot map\n", pool.capacity,
+	       pool.capacity * 4, pool.live);
 	if (!tls_ok)
 		printf("# warning: picolibc TLS needs %zu bytes, have %zu; errno is unusable\n",
 		       tls_total_size(), sizeof(tls_area) - 16);
