@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot/boot_info.h"
 #include "boot/boot_map.h"
 #include "boot/exception.h"
 #include "boot/exit.h"
@@ -57,6 +58,13 @@ static bool tls_init(void)
 }
 
 void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base) __attribute__((noreturn));
+
+static struct boot_info info;
+
+const struct boot_info *boot_info(void)
+{
+	return &info;
+}
 
 /* With the MMU off (Device memory): one aligned 32-bit big-endian load. */
 static uint32_t read_be32_mmu_off(uintptr_t addr)
@@ -202,6 +210,8 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 
 	struct boot_map_report map_report;
 	boot_map_board(&cfg, &map_report);
+	info = (struct boot_info){.platform = plat, .config = cfg, .entry_el = entry_el, .image_lo = load_base,
+				  .image_hi = (uintptr_t)_end, .dtb_lo = dtb_addr, .dtb_hi = dtb_addr ? dtb_end : dtb_addr};
 	char board_note[128] = "";
 	if (plat->init)
 		plat->init(&cfg, board_note, sizeof(board_note)); /* pin muxing before the UART starts */

@@ -1,0 +1,19 @@
+/* What boot learned about the machine, for tests that need free RAM or the board's layout. */
+#ifndef BBM_BOOT_BOOT_INFO_H
+#define BBM_BOOT_BOOT_INFO_H
+
+#include <stdint.h>
+
+#include "platform/platform.h"
+
+struct boot_info {
+	const struct platform *platform;
+	struct board_config config; /* after the DTB refined the board defaults */
+	uint64_t entry_el;
+	uintptr_t image_lo, image_hi; /* the loaded image including BSS */
+	uintptr_t dtb_lo, dtb_hi;     /* equal when there is no DTB */
+};
+
+const struct boot_info *boot_info(void);
+
+#endif
