@@ -1,0 +1,192 @@
+/*
+ * mmu: the page-table library on the real MMU. Every check compares three
+ * views of one address: what the tables say (pt_translate, a software walk),
+ * what the MMU says (AT S1E1R + PAR_EL1) and what a load actually returns.
+ */
+#include <stdint.h>
+
+#include "boot/boot_info.h"
+#include "boot/boot_map.h"
+#include "boot/exception.h"
+#include "mmu/desc.h"
+#include "mmu/pt.h"
+#include "mmu/sweep.h"
+#include "mmu/walk.h"
+#include "tests/registry.h"
+
+/* VA windows of this group: L0 index 2 (scenarios use index 1, selftest 0 and 511). */
+#define MMU_TEST_VA 0x0000010000000000ull
+#define MMU_TEST_VA_2M (MMU_TEST_VA + (1ull << 30))
+#define MMU_TEST_VA_1G (MMU_TEST_VA + (2ull << 30))
+#define POISON 0xdeadbeefdeadbeefull
+
+#define SZ_4K 0x1000ull
+#define SZ_2M (2ull << 20)
+#define SZ_1G (1ull << 30)
+
+/* The three views of one VA. */
+struct views {
+	struct pt_translation sw;
+	struct pt_par hw;
+	struct fault_record load;
+	uint64_t value;
+};
+
+static void look(uint64_t va, struct views *v)
+{
+	pt_translate(boot_map_space(), va, &v->sw);
+	pt_hw_translate(va, &v->hw);
+	v->value = probe_read64(va, POISON, &v->load);
+}
+
+/* A mapped VA: the walk and AT give the same PA, the load does not fault. */
+static void check_mapped(struct test_ctx *t, uint64_t va, uint64_t pa, enum pt_memtype mt, const char *what)
+{
+	struct views v;
+
+	look(va, &v);
+	CHECK(t, v.sw.ok, "%s: software walk of 0x%llx faults (%s, level %d)", what, (unsigned long long)va,
+	      pt_fault_name(v.sw.fault), v.sw.level);
+	CHECK(t, v.sw.pa == pa, "%s: software walk gives PA 0x%llx, expected 0x%llx", what,
+	      (unsigned long long)v.sw.pa, (unsigned long long)pa);
+	CHECK(t, desc_memtype(v.sw.desc) == mt, "%s: memory type %s, expected %s", what,
+	      pt_memtype_name(desc_memtype(v.sw.desc)), pt_memtype_name(mt));
+	CHECK(t, v.hw.available && !v.hw.fault, "%s: AT S1E1R faults for 0x%llx (FST 0x%x)", what,
+	      (unsigned long long)va, v.hw.fst);
+	CHECK(t, v.hw.pa == pa, "%s: AT gives PA 0x%llx, expected 0x%llx", what, (unsigned long long)v.hw.pa,
+	      (unsigned long long)pa);
+	CHECK(t, !v.load.taken, "%s: load from 0x%llx faulted (FSC 0x%x)", what, (unsigned long long)va,
+	      v.load.fsc);
+}
+
+/* An unmapped VA: all three views report a translation fault at `level`. */
+static void check_fault(struct test_ctx *t, uint64_t va, int level, const char *what)
+{
+	struct views v;
+
+	look(va, &v);
+	CHECK(t, !v.sw.ok && v.sw.fault == PT_FAULT_TRANSLATION && v.sw.level == level,
+	      "%s: software walk says %s at level %d, expected a translation fault at level %d", what,
+	      v.sw.ok ? "mapped" : pt_fault_name(v.sw.fault), v.sw.level, level);
+	CHECK(t, v.hw.available && v.hw.fault && v.hw.fst == 0x04u + (unsigned)level,
+	      "%s: AT says fault=%d FST 0x%x, expected translation fault level %d (0x%x)", what, v.hw.fault,
+	      v.hw.fst, level, 0x04 + level);
+	CHECK(t, v.load.taken && v.load.kind == FAULT_TRANSLATION && v.load.level == level,
+	      "%s: the load %s (FSC 0x%x), expected a translation fault at level %d", what,
+	      v.load.taken ? "faulted differently" : "did not fault", v.load.fsc, level);
+	CHECK(t, v.value == POISON, "%s: the faulting load returned data", what);
+}
+
+BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console Device, identity-mapped, per walk, AT and load")
+{
+	const struct boot_info *bi = boot_info();
+
+	for (unsigned i = 0; i < bi->config.mem_count; i++) {
+		uint64_t base = bi->config.mem[i].base, last = base + bi->config.mem[i].size - 8;
+		check_mapped(t, base, base, MT_NORMAL, "RAM start");
+		check_mapped(t, last, last, MT_NORMAL, "RAM end");
+	}
+	check_mapped(t, bi->image_lo, bi->image_lo, MT_NORMAL, "image");
+	struct views v;
+	look(bi->config.console.base, &v); /* no load: reading a UART register has side effects */
+	CHECK(t, v.sw.ok && v.sw.pa == bi->config.console.base && desc_memtype(v.sw.desc) == MT_DEVICE_nGnRnE,
+	      "console 0x%llx is not identity-mapped as Device", (unsigned long long)bi->config.console.base);
+	CHECK(t, v.hw.available && !v.hw.fault && v.hw.attr == MAIR_ATTR_DEVICE_nGnRnE,
+	      "AT: console fault=%d attr 0x%x", v.hw.fault, v.hw.attr);
+	if (t->verbose >= 2)
+		pt_dump(boot_map_space());
+}
+
+static uint64_t test_page[SZ_4K / 8] __attribute__((aligned(4096)));
+
+BBM_TEST(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through the MMU, unmap it: all views agree")
+{
+	struct pt_space *s = boot_map_space();
+	uint64_t pa = (uint64_t)(uintptr_t)test_page;
+	enum pt_status st = map_range(s, MMU_TEST_VA, pa, SZ_4K, PT_PROT_NORMAL_XN, PT_POLICY_REFUSE_LIVE);
+
+	CHECK(t, st == PT_OK, "map_range: %s", pt_strerror(st));
+	if (st != PT_OK)
+		return;
+	check_mapped(t, MMU_TEST_VA + 8, pa + 8, MT_NORMAL, "test page");
+	/* The alias and the identity map reach the same memory (volatile: C cannot see the alias). */
+	((volatile uint64_t *)test_page)[1] = 0x1111222233334444ull;
+	CHECK_EQ_U64(t, *(volatile uint64_t *)(uintptr_t)(MMU_TEST_VA + 8), 0x1111222233334444ull);
+	*(volatile uint64_t *)(uintptr_t)(MMU_TEST_VA + 16) = 0x5555666677778888ull;
+	CHECK_EQ_U64(t, ((volatile uint64_t *)test_page)[2], 0x5555666677778888ull);
+	/* Mapping it again is an overlap, refused without touching the tables. */
+	st = map_range(s, MMU_TEST_VA, pa, SZ_4K, PT_PROT_NORMAL_XN, PT_POLICY_REFUSE_LIVE);
+	CHECK(t, st == PT_ERR_OVERLAP || st == PT_ERR_LIVE_CHANGE, "second map_range: %s", pt_strerror(st));
+	check_mapped(t, MMU_TEST_VA, pa, MT_NORMAL, "test page after a refused remap");
+
+	st = unmap_range(s, MMU_TEST_VA, SZ_4K, PT_TLBI_LEAF);
+	CHECK(t, st == PT_OK, "unmap_range: %s", pt_strerror(st));
+	check_fault(t, MMU_TEST_VA, 3, "unmapped test page");
+}
+
+BBM_TEST(mmu_roundtrip_blocks, "mmu", "roundtrip-blocks", "2M and 1G block aliases of RAM read the same data")
+{
+	struct pt_space *s = boot_map_space();
+	const struct mem_region *ram = &boot_info()->config.mem[0];
+	struct {
+		uint64_t va, size;
+		const char *what;
+	} blocks[] = {{MMU_TEST_VA_2M, SZ_2M, "2M block"}, {MMU_TEST_VA_1G, SZ_1G, "1G block"}};
+
+	for (unsigned i = 0; i < 2; i++) {
+		/* The block holding the image: RAM for sure, whatever the board. */
+		uint64_t pa = boot_info()->image_lo & ~(blocks[i].size - 1);
+		uint64_t off = boot_info()->image_lo - pa;
+		if (pa < ram->base && blocks[i].size == SZ_1G)
+			test_diag(t, "%s: the 1G block at 0x%llx also covers non-RAM below 0x%llx (mapped read-only, not touched)",
+				  blocks[i].what, (unsigned long long)pa, (unsigned long long)ram->base);
+		enum pt_status st = map_range(s, blocks[i].va, pa, blocks[i].size, PT_PROT_NORMAL_RO,
+					      PT_POLICY_REFUSE_LIVE);
+		CHECK(t, st == PT_OK, "%s: map_range: %s", blocks[i].what, pt_strerror(st));
+		if (st != PT_OK)
+			continue;
+		struct pt_translation tr;
+		pt_translate(s, blocks[i].va + off, &tr);
+		CHECK(t, tr.ok && tr.size == blocks[i].size, "%s: walk gives a %llu-byte leaf", blocks[i].what,
+		      (unsigned long long)tr.size);
+		check_mapped(t, blocks[i].va + off, boot_info()->image_lo, MT_NORMAL, blocks[i].what);
+		CHECK_EQ_U64(t, *(volatile uint64_t *)(uintptr_t)(blocks[i].va + off),
+			     *(volatile uint64_t *)boot_info()->image_lo);
+		st = unmap_range(s, blocks[i].va, blocks[i].size, PT_TLBI_LEAF);
+		CHECK(t, st == PT_OK, "%s: unmap_range: %s", blocks[i].what, pt_strerror(st));
+		check_fault(t, blocks[i].va + off, blocks[i].size == SZ_1G ? 1 : 2, blocks[i].what);
+	}
+}
+
+BBM_TEST(mmu_fault_levels, "mmu", "fault-levels", "translation faults at L0-L3 agree between walk, AT and load")
+{
+	struct pt_space *s = boot_map_space();
+	uint64_t pa = (uint64_t)(uintptr_t)test_page;
+	/* One page mapped at X builds L1, L2 and L3 tables; its neighbours then fault one level deeper each. */
+	uint64_t x = MMU_TEST_VA + 3 * SZ_1G;
+	enum pt_status st = map_range(s, x, pa, SZ_4K, PT_PROT_NORMAL_XN, PT_POLICY_REFUSE_LIVE);
+
+	CHECK(t, st == PT_OK, "map_range: %s", pt_strerror(st));
+	check_fault(t, 0x0000ff8000000000ull, 0, "L0 entry invalid");
+	check_fault(t, MMU_TEST_VA + 512 * SZ_1G, 0, "next L0 entry");
+	check_fault(t, x + SZ_1G, 1, "L1 entry invalid");
+	check_fault(t, x + SZ_2M, 2, "L2 entry invalid");
+	check_fault(t, x + SZ_4K, 3, "L3 entry invalid");
+	check_mapped(t, x, pa, MT_NORMAL, "the page itself");
+	st = unmap_range(s, x, SZ_4K, PT_TLBI_LEAF);
+	CHECK(t, st == PT_OK, "unmap_range: %s", pt_strerror(st));
+}
+
+BBM_TEST(mmu_sweep_clean, "mmu", "sweep-clean", "the live tree has no leaked or dangling table pages")
+{
+	struct pt_sweep_report r;
+	enum pt_status st = pt_sweep(boot_map_space(), &r);
+
+	CHECK(t, st == PT_OK, "pt_sweep: %s", pt_strerror(st));
+	CHECK(t, r.leaked == 0 && r.dangling == 0, "leaked %u, dangling %u", r.leaked, r.dangling);
+	CHECK(t, r.reachable == r.live, "%u pages reachable, %u live", r.reachable, r.live);
+	CHECK(t, r.reachable >= 2, "only %u table pages reachable from TTBR0", r.reachable);
+	test_verbose(t, 1, "live tree: %u table pages, all reachable", r.reachable);
+	if (r.leaked || r.dangling)
+		pt_sweep_print(&r);
+}
