@@ -393,7 +393,7 @@ static bool entry_where(const pt_entry_t *ptep, int *level, uint64_t *va)
 	return true;
 }
 
-enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc)
+enum pt_status pt_replace_bbm(const struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc)
 {
 	int level;
 	uint64_t va;
@@ -421,7 +421,7 @@ enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t n
 	return PT_OK;
 }
 
-enum pt_status pt_split_block(struct pt_space *s, pt_entry_t *ptep, bool with_bbm)
+enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool with_bbm)
 {
 	int level;
 	uint64_t va;
