@@ -88,7 +88,8 @@ bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what);
 unsigned exception_unexpected_count(void);
 
 /* SVC service numbers handled by the dispatcher (selftest uses ECHO). */
-#define SVC_ECHO 0x42 /* returns ~x0 in x0 */
+#define SVC_ECHO 0x42             /* returns ~x0 in x0 and the immediate in x1 */
+#define SVC_FAULT_IN_HANDLER 0x43 /* the handler loads from x0: proves the nested-exception panic */
 
 /* Decode and print a fault report for a frame (used by the handler; exposed for tests). */
 void exception_report(const struct exception_frame *f, unsigned vector, const char *why);

@@ -9,6 +9,8 @@
 #include "sysregs.h"
 
 #define R_AARCH64_RELATIVE 1027
+#define DT_RELA 7
+#define DT_RELASZ 8
 #define IMAGE_TEXT_OFFSET 0x80000
 /* flags: little endian, 4K pages, may be placed anywhere in RAM. */
 #define IMAGE_FLAGS ((1 << 1) | (1 << 3))
@@ -94,10 +96,25 @@ at_el1:
 	msr	cpacr_el1, x0
 	isb
 
-	/* Relocate: *(base + r_offset) = base + r_addend for every RELATIVE entry. */
+	/*
+	 * Relocate: *(base + r_offset) = base + r_addend for every RELATIVE entry.
+	 * The table is found through _DYNAMIC (DT_RELA, DT_RELASZ), as a static-pie
+	 * loader would: only ld knows its final size.
+	 */
 	adr	x21, _start			/* x21 = load base */
-	adr	x1, __rela_start
-	adr	x2, __rela_end
+	adr	x1, _DYNAMIC
+	mov	x2, xzr				/* DT_RELA */
+	mov	x3, xzr				/* DT_RELASZ */
+5:	ldp	x4, x5, [x1], #16
+	cbz	x4, 6f				/* DT_NULL */
+	cmp	x4, #DT_RELA
+	csel	x2, x5, x2, eq
+	cmp	x4, #DT_RELASZ
+	csel	x3, x5, x3, eq
+	b	5b
+6:	add	x1, x21, x2
+	add	x2, x1, x3
+	cbz	x3, 2f
 1:	cmp	x1, x2
 	b.hs	2f
 	ldp	x3, x4, [x1], #16		/* r_offset, r_info */

@@ -36,7 +36,7 @@ static void size_str(uint64_t bytes, char *buf, size_t n)
 
 static void flush_run(struct run *r)
 {
-	char sz[16];
+	char sz[24]; /* "%llu" of a 64-bit size plus a unit */
 	pt_entry_t a = r->attrs;
 	if (!r->open)
 		return;

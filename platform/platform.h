@@ -1,8 +1,9 @@
 /*
  * Boards. One struct per board (platform/<board>.c), chosen at run time from the
  * DTB root `compatible`; with no DTB, the build-time fallback (FALLBACK_BOARD).
- * The DTB, when present, overrides the defaults given here (console, memory,
- * PSCI method).
+ * Each board says which UARTs it has, its RAM, how it exits and how its
+ * secondary CPUs start. The DTB, when present, overrides the defaults given
+ * here (console, memory, PSCI method); `console=pl011|mini` overrides the DTB.
  */
 #ifndef BBM_PLATFORM_H
 #define BBM_PLATFORM_H
@@ -47,13 +48,35 @@ struct board_config {
 	unsigned device_count;
 };
 
+/* A UART the board has, selectable with the boot argument console=NAME. */
+struct board_uart {
+	const char *name;          /* boot-argument value: "pl011", "mini" */
+	struct console_desc desc;  /* clock_hz: the UART's reference clock, 0 = keep the firmware's baud */
+};
+
+/* How secondary CPUs are started (not used by the tests yet; reported in the banner). */
+enum cpu_start_method {
+	CPU_START_PSCI = 0,   /* PSCI CPU_ON through the DTB's conduit */
+	CPU_START_SPIN_TABLE, /* write the entry point to the CPU's release address, then SEV */
+};
+
+#define PLATFORM_MAX_UARTS 2
+
 struct platform {
 	const char *name;               /* "virt", "rpi4" */
 	const char *const *compatible;  /* DT root compatibles, NULL-terminated */
 	struct board_config defaults;
 	uintptr_t dtb_probe_addr;       /* where a DTB may sit when x0 has none (0: nowhere) */
-	/* Board-specific setup once the console works (pin muxing etc.); may be NULL. */
-	void (*init)(const struct board_config *cfg);
+	/* The board's UARTs; defaults.console is one of them. */
+	struct board_uart uarts[PLATFORM_MAX_UARTS];
+	unsigned uart_count;
+	enum cpu_start_method cpu_start;
+	uintptr_t spin_table;           /* CPU n's release address is spin_table + 8 * n */
+	/*
+	 * Board-specific setup before the console is initialised (pin muxing for
+	 * cfg->console); may be NULL. Writes what it did to `note` for the banner.
+	 */
+	void (*init)(const struct board_config *cfg, char *note, size_t note_len);
 	/* Reset the board (watchdog); NULL if it cannot. Does not return on success. */
 	void (*reset)(void);
 };
@@ -62,6 +85,15 @@ struct platform {
 const struct platform *platform_match(const void *fdt);
 /* The board chosen at build time (FALLBACK_BOARD). */
 const struct platform *platform_fallback(void);
+/*
+ * Apply the boot argument console=auto|pl011|mini to cfg->console. "auto" keeps
+ * what the DTB (or the board default) chose. A UART the board does not have is
+ * a usage error: returns false with a message in err. In every case the chosen
+ * UART gets the board's reference clock when the board knows it. `how` is
+ * updated to say where the choice came from.
+ */
+bool platform_choose_console(const struct platform *plat, const char *choice, struct board_config *cfg,
+			     const char **how, char *err, size_t err_len);
 /* All boards, for messages. */
 extern const struct platform *const platform_all[];
 

@@ -19,7 +19,8 @@
 struct test_ctx;
 
 /* Test flags. */
-#define TEST_NOT_DEFAULT (1u << 0) /* run only when selected by name or group (e.g. bench) */
+#define TEST_NOT_DEFAULT (1u << 0) /* run only when selected by name, group or glob (e.g. bench) */
+#define TEST_EXPLICIT (1u << 1)    /* run only when its full name is given exactly (ends the run, etc.) */
 
 struct bbm_test {
 	const char *group;

@@ -1,0 +1,186 @@
+# bbmprobe: `make run` boots the default suite on QEMU virt; `make test` runs every test.
+# Both start with scripts/deps, which installs what is missing. See README.md.
+
+# ---- user knobs -------------------------------------------------------------
+BOARD ?= virt
+CPU ?= cortex-a72
+SMP ?= 1
+MEM ?= 512M
+EL ?= 1
+ARGS ?=
+TIMEOUT ?= 120
+FALLBACK_BOARD ?= virt
+PT_POOL_PAGES ?= 128
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 15
+
+# Target compiler: Debian's cross gcc by default, `make CC=clang` for clang/lld.
+ifeq ($(origin CC),default)
+CC := aarch64-linux-gnu-gcc
+endif
+HOSTCC ?= gcc
+CROSS ?= aarch64-linux-gnu-
+OBJCOPY := $(CROSS)objcopy
+
+ifneq ($(findstring clang,$(notdir $(CC))),)
+TOOLCHAIN := clang
+TARGET_FLAGS := --target=aarch64-none-elf
+# clang 14 has no -static-pie for bare-metal targets: ask lld for the same thing.
+LDFLAGS_TC := -fuse-ld=lld -static -Wl,-pie
+else
+TOOLCHAIN := gcc
+TARGET_FLAGS :=
+LDFLAGS_TC := -static-pie -Wl,--no-warn-rwx-segments
+endif
+
+B := build/$(TOOLCHAIN)
+PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
+LIBFDT := build/deps/libfdt
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror
+CFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
+	-fpie -mstrict-align -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
+	-ftls-model=local-exec -nostdinc -isystem $(PICOLIBC)/include -isystem $(LIBFDT)/include \
+	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) -I. \
+	-DBBM_VERSION='"$(VERSION)"' -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
+	-MMD -MP
+ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
+LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-z,norelro \
+	-Wl,-z,notext -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+	-T linker/bbmprobe.ld -Wl,-Map,$(B)/bbmprobe.map
+# Compiler runtime: the cross gcc's libgcc for both toolchains (Debian ships no aarch64 compiler-rt builtins).
+LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CROSS)gcc -print-libgcc-file-name)
+
+TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c mmu/*.c tests/*.c)
+TARGET_OBJS := $(patsubst %,$(B)/%.o,$(TARGET_SRCS))
+
+IMAGE := $(B)/kernel8.img
+ELF := $(B)/bbmprobe.elf
+
+.DELETE_ON_ERROR:
+.PHONY: all deps image run run-el3-elf run-uboot sdcard test host-test integration-test fuzz debug lint clean
+all: image
+
+deps:
+	@scripts/deps
+
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi4.dtb
+
+# `make V=1` shows the commands.
+Q := $(if $(V),,@)
+
+$(B)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC[$(TOOLCHAIN)] $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS[$(TOOLCHAIN)] $<")
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a
+	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
+	@scripts/check-image $@
+
+$(IMAGE): $(ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# QEMU loads an ELF at its physical addresses and enters it at the highest EL (EL3 with
+# secure=on); wrap the flat image 2 MiB into virt RAM, clear of the 1 MiB DTB QEMU puts at the RAM base.
+$(B)/bbmprobe-virt-el3.elf: $(IMAGE)
+	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
+		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
+
+$(LIBFDT)/lib/libfdt.a:
+	@scripts/deps
+
+# The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
+BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c,$(wildcard platform/*.c)))
+ifeq ($(filter $(FALLBACK_BOARD),$(BOARDS)),)
+$(error FALLBACK_BOARD=$(FALLBACK_BOARD) is not a board; known: $(BOARDS))
+endif
+$(B)/fallback-board: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FALLBACK_BOARD)' | cmp -s - $@ || echo '$(FALLBACK_BOARD)' >$@
+$(B)/platform/platform.c.o: $(B)/fallback-board
+.PHONY: FORCE
+
+# The Pi 4 device tree for QEMU raspi4b and the SD card. The node is /soc, as in the kernel's
+# bcm2711.dtsi, although it has `ranges` but no unit address: silence that one dtc check.
+$(B)/rpi4.dtb: platform/dts/rpi4.dts
+	@mkdir -p $(dir $@)
+	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
+
+# ---- SD card for a real Raspberry Pi 4 (docs/raspberry-pi-4.md) ------------------
+SDCARD := build/rpi4/sdcard.img
+sdcard: deps image
+	@scripts/mk-sdcard --build $(B) --out $(SDCARD) -- $(ARGS)
+
+# ---- running ------------------------------------------------------------------
+run: deps image
+	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+
+# Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
+run-uboot: deps image
+	@scripts/run-qemu --board virt --uboot --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+
+debug: deps image
+	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--build $(B) --gdb -- $(ARGS)
+
+# ---- tests ----------------------------------------------------------------------
+HOST_B := build/host
+# The plain-C parts of the firmware, built for the host as they are (mmu/ is host-buildable by design).
+HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
+	$(wildcard mmu/*.c) $(wildcard host/support/*.c)
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBM_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_TESTS := $(patsubst host/%.c,$(HOST_B)/%,$(wildcard host/test_*.c))
+FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
+
+$(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
+
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -O1 -g $(WARN) -DBBM_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
+
+host-test: $(HOST_TESTS)
+	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
+
+integration-test: image
+	@BBM_BUILD=$(B) prove -v --timer host/integration/*.t
+
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f); done
+
+fuzz-short: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
+
+test: deps
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory host-test
+	@$(MAKE) --no-print-directory fuzz-short
+	@$(MAKE) --no-print-directory CC=clang image
+	@$(MAKE) --no-print-directory integration-test
+
+lint:
+	@echo "== cppcheck, clang-tidy"
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		-I. -DBBM_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
+	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBM_HOST -I.
+
+clean:
+	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi4
+
+-include $(TARGET_OBJS:.o=.d)

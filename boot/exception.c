@@ -1,0 +1,247 @@
+/*
+ * Exception dispatch: SVC services, expected faults (recorded and resumed),
+ * unexpected exceptions (reported, then the current isolated call is ended),
+ * and a panic for an exception inside the handler itself.
+ * The fixup style follows kvm-unit-tests and Linux's exception tables: the
+ * handler, not the faulting code, moves the PC on.
+ */
+#include "exception.h"
+
+#include <stdio.h>
+
+#include "boot/exit.h"
+#include "lib/console.h"
+
+#define PSTATE_I (1u << 7)
+#define PSTATE_F (1u << 6)
+
+static struct fault_record *armed_record;
+static uintptr_t armed_fixup;
+static volatile unsigned handler_depth;
+static unsigned unexpected_count;
+
+/* Innermost isolated_call, if any: where an unexpected exception unwinds to. */
+struct isolation {
+	jmp_buf jb;
+	struct fault_record *what;
+	struct isolation *outer;
+};
+static struct isolation *current_isolation;
+
+static uintptr_t image_base, stack_lo, stack_hi;
+
+static const char *const vector_names[16] = {
+	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",
+	"FIQ, current EL with SP_EL0",         "SError, current EL with SP_EL0",
+	"synchronous, current EL with SP_ELx", "IRQ, current EL with SP_ELx",
+	"FIQ, current EL with SP_ELx",         "SError, current EL with SP_ELx",
+	"synchronous, lower EL (AArch64)",     "IRQ, lower EL (AArch64)",
+	"FIQ, lower EL (AArch64)",             "SError, lower EL (AArch64)",
+	"synchronous, lower EL (AArch32)",     "IRQ, lower EL (AArch32)",
+	"FIQ, lower EL (AArch32)",             "SError, lower EL (AArch32)",
+};
+
+void exception_set_image_range(uintptr_t base, uintptr_t lo, uintptr_t hi)
+{
+	image_base = base;
+	stack_lo = lo;
+	stack_hi = hi;
+}
+
+unsigned exception_unexpected_count(void)
+{
+	return unexpected_count;
+}
+
+void fault_arm(struct fault_record *rec, uintptr_t fixup)
+{
+	rec->taken = false;
+	armed_fixup = fixup;
+	__asm__ volatile("" ::: "memory");
+	armed_record = rec;
+}
+
+void fault_disarm(void)
+{
+	armed_record = NULL;
+	__asm__ volatile("" ::: "memory");
+}
+
+static void record_fault(struct fault_record *rec, const struct exception_frame *f, unsigned vector)
+{
+	struct esr_info e;
+
+	esr_decode(f->esr, &e);
+	rec->taken = true;
+	rec->vector = vector;
+	rec->esr = f->esr;
+	rec->ec = e.ec;
+	rec->fsc = e.fsc;
+	rec->kind = e.kind;
+	rec->level = e.level;
+	rec->far = f->far;
+	rec->far_valid = e.far_valid;
+	rec->elr = f->elr;
+}
+
+static uint64_t elf_addr(uint64_t pc)
+{
+	return pc - image_base;
+}
+
+static bool frame_pointer_ok(uint64_t fp)
+{
+	return fp && !(fp & 0xf) && fp >= stack_lo && fp + 16 <= stack_hi;
+}
+
+void exception_report(const struct exception_frame *f, unsigned vector, const char *why)
+{
+	struct esr_info e;
+	unsigned kind = vector & 3;
+
+	esr_decode(f->esr, &e);
+	printf("# EXCEPTION: %s (vector %u, %s)\n", vector_names[vector & 15], vector, why);
+	if (kind == 0) {
+		printf("#   EC 0x%02x %s", (unsigned)e.ec, e.ec_name);
+		if (e.is_abort)
+			printf(": %s (FSC 0x%02x)", e.fsc_name, (unsigned)e.fsc);
+		if (e.is_abort && e.level >= 0)
+			printf(", level %d", e.level);
+		printf("\n");
+		printf("#   ESR 0x%016llx  FAR 0x%016llx (%s)%s\n", (unsigned long long)f->esr,
+		       (unsigned long long)f->far, e.far_valid ? "valid" : "not valid",
+		       e.is_abort && (e.ec == ESR_EC_DABT_CUR || e.ec == ESR_EC_DABT_LOW)
+			       ? (e.write ? "  access: write" : "  access: read")
+			       : "");
+	} else if (kind == 3) {
+		printf("#   SError: ESR 0x%016llx (ISS 0x%07x)\n", (unsigned long long)f->esr, (unsigned)e.iss);
+	} else {
+		printf("#   %s: interrupts are never unmasked by bbmprobe\n", kind == 1 ? "IRQ" : "FIQ");
+	}
+	printf("#   ELR 0x%016llx (elf 0x%llx)  SPSR 0x%016llx  SP 0x%016llx\n", (unsigned long long)f->elr,
+	       (unsigned long long)elf_addr(f->elr), (unsigned long long)f->spsr, (unsigned long long)f->sp);
+	for (int i = 0; i < 31; i += 4) {
+		printf("#  ");
+		for (int j = i; j < i + 4 && j < 31; j++)
+			printf(" x%-2d 0x%016llx", j, (unsigned long long)f->x[j]);
+		printf("\n");
+	}
+	/* Frame-pointer backtrace (AAPCS64 frame records: [fp] = caller fp, [fp+8] = lr). */
+	printf("#   backtrace (elf addresses): 0x%llx", (unsigned long long)elf_addr(f->elr));
+	uint64_t fp = f->x[29];
+	uint64_t lr = f->x[30];
+	/* x30 is the caller unless the faulting function already saved it in its frame record. */
+	bool lr_in_record = frame_pointer_ok(fp) && ((const uint64_t *)(uintptr_t)fp)[1] == lr;
+	if (lr && !lr_in_record)
+		printf(" <- 0x%llx", (unsigned long long)elf_addr(lr - 4));
+	for (int depth = 0; depth < 8 && frame_pointer_ok(fp); depth++) {
+		const uint64_t *rec = (const uint64_t *)(uintptr_t)fp;
+		if (!rec[1])
+			break;
+		printf(" <- 0x%llx", (unsigned long long)elf_addr(rec[1] - 4));
+		if (rec[0] <= fp)
+			break;
+		fp = rec[0];
+	}
+	printf("\n#   (resolve with: aarch64-linux-gnu-addr2line -fe build/<gcc|clang>/bbmprobe.elf ADDR...)\n");
+}
+
+/* Runs at the eret target after an unexpected exception: leave the isolated call. */
+static void __attribute__((noreturn, used)) isolation_unwind(void)
+{
+	struct isolation *iso = current_isolation;
+
+	longjmp(iso->jb, 1);
+}
+
+static void handle_svc(struct exception_frame *f, const struct esr_info *e)
+{
+	switch (e->iss & 0xffff) {
+	case SVC_ECHO:
+		f->x[0] = ~f->x[0];
+		f->x[1] = e->iss & 0xffff;
+		break;
+	case SVC_FAULT_IN_HANDLER:
+		(void)*(volatile uint64_t *)(uintptr_t)f->x[0];
+		break;
+	default:
+		f->x[0] = (uint64_t)-1;
+		break;
+	}
+	/* ELR already points after the SVC (preferred return address). */
+}
+
+static void __attribute__((noreturn)) panic_nested(const struct exception_frame *f, unsigned vector)
+{
+	/* Raw console writes: printf may be what faulted. */
+	console_write_raw("\n# PANIC: exception inside the exception handler; stopping.\n");
+	console_write_raw("# PANIC: nested exception details follow (best effort).\n");
+	handler_depth = 2; /* a third one just stops */
+	exception_report(f, vector, "nested");
+	bbm_exit_panic();
+}
+
+void exception_dispatch(struct exception_frame *f, unsigned vector);
+void exception_dispatch(struct exception_frame *f, unsigned vector)
+{
+	if (handler_depth >= 2) {
+		console_write_raw("\n# PANIC: exception while reporting a nested exception\n");
+		bbm_exit_panic();
+	}
+	if (handler_depth++ > 0)
+		panic_nested(f, vector);
+
+	bool sync = (vector & 3) == 0;
+	struct esr_info e;
+	esr_decode(f->esr, &e);
+
+	if (sync && e.ec == ESR_EC_SVC64) {
+		handle_svc(f, &e);
+		handler_depth--;
+		return;
+	}
+	if (sync && armed_record && (e.is_abort || e.ec == ESR_EC_UNKNOWN)) {
+		struct fault_record *rec = armed_record;
+		armed_record = NULL;
+		record_fault(rec, f, vector);
+		f->elr = armed_fixup ? armed_fixup : f->elr + 4;
+		handler_depth--;
+		return;
+	}
+
+	unexpected_count++;
+	armed_record = NULL;
+	if (!current_isolation) {
+		exception_report(f, vector, "outside any test");
+		console_write_raw("# PANIC: unexpected exception outside a test; stopping.\n");
+		bbm_exit_panic();
+	}
+	exception_report(f, vector, "unexpected");
+	if (current_isolation->what)
+		record_fault(current_isolation->what, f, vector);
+	/* Resume in isolation_unwind with IRQ/FIQ masked so a stuck interrupt cannot loop. */
+	f->elr = (uint64_t)(uintptr_t)isolation_unwind;
+	f->spsr |= PSTATE_I | PSTATE_F;
+	handler_depth--;
+}
+
+bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what)
+{
+	/* volatile: read after longjmp. */
+	struct isolation iso;
+	struct isolation *volatile saved_outer = current_isolation;
+
+	iso.what = what;
+	iso.outer = saved_outer;
+	if (what)
+		what->taken = false;
+	if (setjmp(iso.jb) == 0) {
+		current_isolation = &iso;
+		fn(arg);
+		current_isolation = saved_outer;
+		return true;
+	}
+	current_isolation = saved_outer;
+	fault_disarm();
+	return false;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The image built by clang/lld runs the default suite too.
+. "$(dirname "$0")/lib.sh"
+build="$top/build/clang"
+plan 6
+name_prefix="clang build"
+if [ ! -f "$build/kernel8.img" ]; then
+	for i in 1 2 3 4 5 6; do echo "ok $i - # SKIP build/clang/kernel8.img not built (make CC=clang image)"; done
+	exit 0
+fi
+boot clang
+expect_status 0
+expect_consistent_tap
+expect_closing_lines 0
+finish

@@ -1,0 +1,74 @@
+# Helpers for the QEMU integration tests (*.t, run by prove). Each boot goes through
+# scripts/run-qemu, so these tests also exercise the runner users call.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BBM_BUILD:-$top/build/gcc}
+[[ "$build" = /* ]] || build="$top/$build"
+tap_n=0
+tap_failed=0
+
+plan() { echo "1..$1"; }
+
+ok() { # ok CONDITION_STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=1
+	fi
+}
+
+# boot NAME [run-qemu options] [-- boot args]: sets $out and $status.
+boot() {
+	local name=$1
+	shift
+	log="$top/build/logs/it-$name.log"
+	out=$("$top/scripts/run-qemu" --build "$build" --log "$log" --timeout "${BOOT_TIMEOUT:-90}" "$@" 2>&1)
+	status=$?
+}
+
+expect_status() { # expect_status N
+	[ "$status" = "$1" ]
+	ok $? "$name_prefix: QEMU exit status is $1 (got $status)"
+	[ "$status" = "$1" ] || echo "$out" | tail -20 | sed 's/^/# /'
+}
+
+expect_line() { # expect_line EXTENDED_REGEX DESCRIPTION
+	echo "$out" | grep -Eq -- "$1"
+	ok $? "$name_prefix: $2"
+}
+
+expect_no_line() {
+	! echo "$out" | grep -Eq -- "$1"
+	ok $? "$name_prefix: $2"
+}
+
+# The closing lines every run must print, in this order, with a consistent count.
+expect_closing_lines() { # expect_closing_lines STATUS
+	local summary exit_line
+	summary=$(echo "$out" | grep -E '^SUMMARY: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -1)
+	exit_line=$(echo "$out" | grep -E '^EXIT: STATUS=[0-9]+$' | tail -1)
+	[ -n "$summary" ]
+	ok $? "$name_prefix: prints a SUMMARY line"
+	[ "$exit_line" = "EXIT: STATUS=$1" ]
+	ok $? "$name_prefix: last line is 'EXIT: STATUS=$1' (got '$exit_line')"
+	[ "$(echo "$out" | grep -v '^# run-qemu' | tail -1)" = "$exit_line" ]
+	ok $? "$name_prefix: nothing follows the EXIT line"
+}
+
+# TAP consistency: the plan matches the number of test points and the summary.
+expect_consistent_tap() {
+	local planned points passed failed skipped
+	planned=$(echo "$out" | sed -n 's/^1\.\.\([0-9]*\).*/\1/p' | head -1)
+	points=$(echo "$out" | grep -cE '^(not )?ok [0-9]+ - ')
+	[ -n "$planned" ] && [ "$planned" = "$points" ]
+	ok $? "$name_prefix: plan 1..$planned matches $points test points"
+	passed=$(echo "$out" | grep -E '^ok [0-9]+ - ' | grep -vc '# SKIP')
+	failed=$(echo "$out" | grep -cE '^not ok [0-9]+ - ')
+	skipped=$(echo "$out" | grep -cE '^ok [0-9]+ - .* # SKIP')
+	echo "$out" | grep -qx "SUMMARY: $passed passed, $failed failed, $skipped skipped"
+	ok $? "$name_prefix: SUMMARY agrees with the TAP lines ($passed/$failed/$skipped)"
+}
+
+finish() { exit $tap_failed; }

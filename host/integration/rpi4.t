@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The same kernel8.img on QEMU raspi4b (-dtb platform/dts/rpi4.dts): board from the DTB, both
+# consoles on the UART that carries them, GPIO14/15 muxing read back, and the PM watchdog exit.
+. "$(dirname "$0")/lib.sh"
+plan 36
+
+# Default console: /chosen/stdout-path = serial0 = the mini UART. Only the mini UART reaches stdout.
+name_prefix="raspi4b default console"
+boot rpi4-default --board rpi4 --uart mini
+expect_status 0
+expect_line '^# board: rpi4 \(from DTB compatible\), model: Raspberry Pi 4 Model B$' "board rpi4 from the DTB compatible"
+expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 at 0x80000, runs at EL1"
+expect_line '^# console: mini-uart at 0xfe215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
+expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff)"
+expect_line '^# psci: none$' "no PSCI on the Pi"
+expect_line '^# cpus: secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
+expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, PUP_PDN0 0x4[0-9a-f]{7}$' \
+	"GPIO14/15 read back as ALT5, GPIO15 pulled up, GPIO14 without pull"
+expect_consistent_tap
+expect_closing_lines 0
+
+# console=pl011: only the PL011 reaches stdout; the pins move to ALT0.
+name_prefix="raspi4b console=pl011"
+boot rpi4-pl011 --board rpi4 --uart pl011 -- console=pl011
+expect_status 0
+expect_line '^# console: pl011 at 0xfe201000 \(console=pl011\)$' "PL011 chosen by the boot argument"
+expect_line '^# board setup: GPIO14/15 set to ALT0 \(PL011\), RX pull-up; GPFSEL1 0x00024000, ' "GPIO14/15 read back as ALT0"
+expect_line '^ok [0-9]+ - selftest/fault-expected$' "tests run"
+expect_closing_lines 0
+
+# The routing is real: with the default console, nothing arrives on the PL011.
+name_prefix="raspi4b default console, PL011 listened to"
+boot rpi4-wrong-uart --board rpi4 --uart pl011
+expect_status 125
+expect_no_line '^TAP version 13' "no output on the PL011 when the mini UART is the console"
+
+# console=bogus: usage error on the default console.
+name_prefix="raspi4b console=bogus"
+boot rpi4-bad-console --board rpi4 --uart mini -- console=bogus
+expect_status 2
+expect_line "^Bail out! bad boot arguments: 'console=bogus' is not a valid choice; valid: auto, pl011, mini" "says what is wrong"
+expect_closing_lines 2
+
+# exit=reset without semihosting: the status is printed, then the PM watchdog resets the board,
+# which QEMU (-no-reboot) turns into a clean exit. QEMU's own status is 0 whatever the result.
+name_prefix="raspi4b exit=reset"
+boot rpi4-reset --board rpi4 --uart mini --no-semihosting -- exit=reset tests=selftest/counter
+expect_status 0
+expect_line '^# exit: board reset \(exit=reset\)$' "the banner says the board will reset"
+expect_no_line '^# exit: the board reset did not happen' "the watchdog reset happened"
+expect_closing_lines 0
+
+# exit=halt (the default on a board without PSCI): the exit line, then QEMU keeps running.
+name_prefix="raspi4b exit=halt"
+BOOT_TIMEOUT=3 boot rpi4-halt --board rpi4 --uart mini --no-semihosting -- exit=halt tests=selftest/counter
+expect_status 124
+expect_line '^# exit: halt in wfi \(exit=halt\)$' "the banner says it will halt"
+expect_line '^EXIT: STATUS=0$' "prints the exit line before halting"
+finish

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make sdcard`'s recipe (scripts/mk-sdcard): the partition table, the FAT32 file system, the files
+# and config.txt's keys; then the card's own kernel8.img and DTB boot on QEMU raspi4b with a
+# firmware-style command line (the firmware's Linux words, then cmdline.txt).
+. "$(dirname "$0")/lib.sh"
+plan 24
+name_prefix="sdcard"
+img="$top/build/logs/it-sdcard.img"
+extract="$top/build/logs/it-sdcard.files"
+firmware=/usr/lib/raspi-firmware
+
+"$top/scripts/mk-sdcard" --build "$build" --out "$img" -- tests=selftest verbose=2 2>/dev/null
+ok $? "$name_prefix: scripts/mk-sdcard builds the image"
+"$top/scripts/mk-sdcard" --build "$build" --out "$img.bad" -- semihosting 2>/dev/null
+[ $? = 2 ] && [ ! -e "$img.bad" ]
+ok $? "$name_prefix: refuses 'semihosting' (it would crash a real board) and writes nothing"
+
+table=$(sfdisk --dump "$img" 2>&1)
+echo "$table" | grep -q '^label: dos$'
+ok $? "$name_prefix: DOS partition table"
+[ "$(echo "$table" | grep -c 'start=')" = 1 ]
+ok $? "$name_prefix: exactly one partition"
+echo "$table" | grep -Eq 'start= *2048, size= *[0-9]+, type=c, bootable$'
+ok $? "$name_prefix: partition 1 starts at 1 MiB, type 0x0c (FAT32 LBA), bootable"
+minfo -i "$img@@1M" :: 2>/dev/null | grep -q 'disk type="FAT32   "'
+ok $? "$name_prefix: the partition holds a FAT32 file system"
+
+listing=$(mdir -b -i "$img@@1M" :: 2>&1)
+for f in start4.elf fixup4.dat config.txt cmdline.txt kernel8.img bcm2711-rpi-4-b.dtb; do
+	echo "$listing" | grep -qx "::/$f"
+	ok $? "$name_prefix: holds $f"
+done
+
+rm -rf "$extract" && mkdir -p "$extract"
+mcopy -n -i "$img@@1M" '::*' "$extract/" 2>/dev/null
+cmp -s "$extract/kernel8.img" "$build/kernel8.img"
+ok $? "$name_prefix: kernel8.img is the built image"
+cmp -s "$extract/start4.elf" "$firmware/start4.elf" && cmp -s "$extract/fixup4.dat" "$firmware/fixup4.dat"
+ok $? "$name_prefix: start4.elf and fixup4.dat are Debian's raspi-firmware files"
+
+config=$(tr -d '\r' <"$extract/config.txt" 2>/dev/null)
+for kv in arm_64bit=1 kernel=kernel8.img kernel_address=0x80000 enable_uart=1 uart_2ndstage=1 \
+	device_tree=bcm2711-rpi-4-b.dtb; do
+	# The key must be set exactly once, and the line above it must be a comment.
+	[ "$(echo "$config" | grep -c "^${kv%%=*}=")" = 1 ] && echo "$config" | grep -B1 -x "$kv" | head -1 | grep -q '^#'
+	ok $? "$name_prefix: config.txt sets $kv, with a comment"
+done
+[ "$(cat "$extract/cmdline.txt" 2>/dev/null)" = "-- tests=selftest verbose=2" ]
+ok $? "$name_prefix: cmdline.txt holds the boot arguments after a lone --"
+
+# Boot what is on the card. The Pi firmware puts its own Linux words before cmdline.txt; the
+# runner's "semihosting" goes last so that it is among bbmprobe's words (never on a real card).
+cp "$extract/bcm2711-rpi-4-b.dtb" "$extract/rpi4.dtb"
+build="$extract"
+name_prefix="sdcard contents on raspi4b"
+boot sdcard-raspi4b --board rpi4 --uart mini -- coherent_pool=1M 8250.nr_uarts=1 $(cat "$extract/cmdline.txt") semihosting
+expect_status 0
+expect_line '^# board: rpi4 \(from DTB compatible\)' "the card's DTB names the board"
+expect_line '^ok [0-9]+ - selftest/svc-roundtrip$' "cmdline.txt's tests=selftest ran"
+finish

@@ -1,0 +1,60 @@
+/*
+ * Boot arguments: "key=value" words from /chosen/bootargs (QEMU -append, U-Boot
+ * bootargs, Pi cmdline.txt). If a lone "--" appears, only the words after the
+ * last one are ours (the Pi firmware prepends Linux arguments of its own).
+ * Parsing is strict: an unknown key, a malformed or out-of-range number, an
+ * overlong value or a repeated key is an error with a readable message.
+ * Pure C, unit-tested on the host (host/test_bootargs.c).
+ */
+#ifndef BBM_LIB_BOOTARGS_H
+#define BBM_LIB_BOOTARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOOTARGS_LINE_MAX 1024
+#define BOOTARGS_VALUE_MAX 256
+
+struct bootargs {
+	char tests[BOOTARGS_VALUE_MAX]; /* comma-separated names/globs; "" = default suite */
+	uint64_t iters;
+	uint64_t seed;
+	uint64_t verbose;
+	bool list;
+	bool semihosting;
+	char exit[8];    /* auto | halt | reset */
+	char console[8]; /* auto | pl011 | mini */
+};
+
+enum bootarg_type {
+	BOOTARG_FLAG,   /* "key" or key=0/1 */
+	BOOTARG_U64,    /* decimal or 0x hex within [min, max] */
+	BOOTARG_STRING, /* free text up to the field size */
+	BOOTARG_CHOICE, /* one of `choices` */
+};
+
+struct bootarg_spec {
+	const char *key;
+	enum bootarg_type type;
+	size_t offset;
+	size_t size; /* field size for strings */
+	uint64_t min, max;
+	const char *const *choices; /* NULL-terminated, for BOOTARG_CHOICE */
+	const char *value_help;     /* e.g. "N", "PATTERN[,PATTERN...]" */
+	const char *help;
+	const char *default_text;
+};
+
+extern const struct bootarg_spec bootarg_specs[];
+extern const size_t bootarg_spec_count;
+
+void bootargs_defaults(struct bootargs *out);
+/* Parse `line` (NULL = empty) into *out. On error returns false and writes a message to err. */
+bool bootargs_parse(const char *line, struct bootargs *out, char *err, size_t err_len);
+/* Lenient check for the "semihosting" flag, used only to deliver the exit status of a bad command line. */
+bool bootargs_mentions_semihosting(const char *line);
+/* Strict number parser shared with tests: decimal or 0x-hex, no sign, no trailing text. */
+bool bootargs_parse_u64(const char *s, size_t len, uint64_t *out);
+
+#endif

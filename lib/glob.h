@@ -1,0 +1,10 @@
+/* Shell-style matching with '*' and '?' for test selection (no classes, no escapes). */
+#ifndef BBM_LIB_GLOB_H
+#define BBM_LIB_GLOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+bool glob_match(const char *pattern, size_t pattern_len, const char *text);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * Runner: collects the tests registered in the `bbm_tests` section, selects
+ * them by name/group/glob, runs each in isolated_call() so an unexpected
+ * exception fails that test only, and prints TAP 13 + SUMMARY.
+ */
+#include "tests/runner.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/exception.h"
+#include "boot/exit.h"
+#include "lib/glob.h"
+#include "lib/tap.h"
+#include "tests/registry.h"
+
+#define MAX_TESTS 256
+
+extern const struct bbm_test __start_bbm_tests[], __stop_bbm_tests[];
+
+static const struct bbm_test *all_tests[MAX_TESTS];
+static unsigned all_count;
+static struct tap_counts counts;
+
+static void full_name(const struct bbm_test *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", t->group, t->name);
+}
+
+static int compare_tests(const struct bbm_test *a, const struct bbm_test *b)
+{
+	int c = strcmp(a->group, b->group);
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+/* Registration order depends on the linker; sort so TAP numbering is stable. */
+static void collect_tests(void)
+{
+	/* The section bounds are separate objects to C: count entries from the address span. */
+	size_t n = ((uintptr_t)__stop_bbm_tests - (uintptr_t)__start_bbm_tests) / sizeof(struct bbm_test);
+
+	all_count = 0;
+	for (size_t k = 0; k < n && all_count < MAX_TESTS; k++) {
+		const struct bbm_test *t = &__start_bbm_tests[k];
+		unsigned i = all_count++;
+		while (i > 0 && compare_tests(all_tests[i - 1], t) > 0) {
+			all_tests[i] = all_tests[i - 1];
+			i--;
+		}
+		all_tests[i] = t;
+	}
+}
+
+static bool pattern_matches(const char *pat, size_t len, const struct bbm_test *t)
+{
+	char name[96];
+
+	full_name(t, name, sizeof(name));
+	if (t->flags & TEST_EXPLICIT)
+		return strlen(name) == len && !strncmp(name, pat, len);
+	return glob_match(pat, len, name) || glob_match(pat, len, t->group);
+}
+
+static void print_test_list(void)
+{
+	char name[96];
+
+	for (unsigned i = 0; i < all_count; i++) {
+		full_name(all_tests[i], name, sizeof(name));
+		unsigned flags = all_tests[i]->flags;
+		printf("#   %-28s %s%s\n", name, all_tests[i]->purpose,
+		       (flags & TEST_EXPLICIT)      ? " [runs only when named exactly]"
+		       : (flags & TEST_NOT_DEFAULT) ? " [not in the default suite]"
+						    : "");
+	}
+}
+
+/* Fills `selected`; returns false (after printing why) if a pattern matches nothing. */
+static bool select_tests(const char *patterns, bool selected[MAX_TESTS])
+{
+	for (unsigned i = 0; i < all_count; i++)
+		selected[i] = !patterns[0] && !(all_tests[i]->flags & (TEST_NOT_DEFAULT | TEST_EXPLICIT));
+	for (const char *p = patterns; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool any = false;
+		for (unsigned i = 0; i < all_count; i++)
+			if (len && pattern_matches(p, len, all_tests[i]))
+				selected[i] = any = true;
+		if (!any) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "tests=%s: '%.*s' matches no test", patterns, (int)(len > 60 ? 60 : len),
+				 p);
+			runner_usage_error(msg);
+			return false;
+		}
+		p = end ? end + 1 : p + len;
+	}
+	return true;
+}
+
+void test_diag(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)t;
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void test_verbose(struct test_ctx *t, unsigned level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->verbose < level)
+		return;
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->failures++;
+	printf("# FAIL %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void test_skip(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->skipped = true;
+	va_start(ap, fmt);
+	vsnprintf(t->skip_reason, sizeof(t->skip_reason), fmt, ap);
+	va_end(ap);
+}
+
+static void run_test_body(void *arg)
+{
+	struct test_ctx *t = arg;
+
+	t->test->fn(t);
+}
+
+/* What the runner was doing, for the panic path's summary. */
+static const char *current_name;
+
+static void print_line(const char *s)
+{
+	printf("%s\n", s);
+}
+
+static void print_summary(void)
+{
+	char line[96];
+
+	tap_format_summary(&counts, line, sizeof(line));
+	print_line(line);
+}
+
+static void panic_summary(void)
+{
+	char line[160];
+
+	if (current_name) {
+		tap_format_result(&counts, line, sizeof(line), TAP_FAIL, current_name, NULL);
+		print_line(line);
+		printf("# %s ended the run with a panic\n", current_name);
+	}
+	print_summary();
+}
+
+void runner_usage_error(const char *message)
+{
+	printf("Bail out! bad boot arguments: %s\n", message);
+	printf("# usage: KEY=VALUE words in /chosen/bootargs (QEMU -append, U-Boot bootargs, cmdline.txt):\n");
+	for (size_t i = 0; i < bootarg_spec_count; i++) {
+		const struct bootarg_spec *s = &bootarg_specs[i];
+		printf("#   %s%s%-22s %s (default: %s)\n", s->key, s->value_help[0] ? "=" : "", s->value_help, s->help,
+		       s->default_text);
+	}
+	if (!all_count)
+		collect_tests();
+	printf("# tests (tests=NAME, GROUP or glob):\n");
+	print_test_list();
+	print_summary();
+}
+
+int runner_run(const struct bootargs *args)
+{
+	static bool selected[MAX_TESTS];
+	char name[96], line[192];
+	unsigned planned = 0;
+
+	tap_counts_init(&counts);
+	collect_tests();
+	if (args->list) {
+		printf("1..0 # SKIP list only\n");
+		printf("# %u tests registered:\n", all_count);
+		print_test_list();
+		print_summary();
+		return BBM_STATUS_PASS;
+	}
+	if (!select_tests(args->tests, selected))
+		return BBM_STATUS_USAGE;
+	for (unsigned i = 0; i < all_count; i++)
+		planned += selected[i];
+	tap_format_plan(line, sizeof(line), planned);
+	print_line(line);
+	bbm_exit_set_panic_hook(panic_summary);
+
+	for (unsigned i = 0; i < all_count; i++) {
+		if (!selected[i])
+			continue;
+		const struct bbm_test *test = all_tests[i];
+		struct test_ctx t = {.test = test, .iters = args->iters, .seed = args->seed,
+				     .verbose = (unsigned)args->verbose};
+		struct fault_record what;
+		full_name(test, name, sizeof(name));
+		current_name = name;
+		if (args->verbose >= 2)
+			printf("# running %s: %s\n", name, test->purpose);
+		bool returned = isolated_call(run_test_body, &t, &what);
+		current_name = NULL;
+		enum tap_result r = TAP_PASS;
+		if (!returned) {
+			printf("# %s ended by an unexpected exception: %s, ESR 0x%llx, FAR 0x%llx, ELR 0x%llx\n", name,
+			       esr_ec_name(what.ec), (unsigned long long)what.esr, (unsigned long long)what.far,
+			       (unsigned long long)what.elr);
+			r = TAP_FAIL;
+		} else if (t.failures) {
+			printf("# %s: %u of %u checks failed\n", name, t.failures, t.checks);
+			r = TAP_FAIL;
+		} else if (t.skipped) {
+			r = TAP_SKIP;
+		}
+		tap_format_result(&counts, line, sizeof(line), r, name, t.skip_reason);
+		print_line(line);
+	}
+	bbm_exit_set_panic_hook(NULL);
+	print_summary();
+	return counts.failed ? BBM_STATUS_FAIL : BBM_STATUS_PASS;
+}

@@ -1,0 +1,12 @@
+/* The test runner: selection from boot arguments, isolation, TAP output, summary. */
+#ifndef BBM_TESTS_RUNNER_H
+#define BBM_TESTS_RUNNER_H
+
+#include "lib/bootargs.h"
+
+/* Run the selected tests; prints the plan, results and SUMMARY line. Returns the exit status. */
+int runner_run(const struct bootargs *args);
+/* Report bad boot arguments (TAP "Bail out!", usage, SUMMARY). The caller exits with status 2. */
+void runner_usage_error(const char *message);
+
+#endif
