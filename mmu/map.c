@@ -209,6 +209,8 @@ static bool leaf_fits(int level, uint64_t va, uint64_t next, uint64_t pa)
 
 static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
 {
+	if (!c->dry && !ptep)
+		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
 	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
 	pt_entry_t new_desc = desc_leaf(level, pa, c->attrs);
 
@@ -243,6 +245,8 @@ static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level,
 static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t next,
 			      uint64_t pa)
 {
+	if (!c->dry && !ptep)
+		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
 	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
 	pt_entry_t *child = 0;
 
