@@ -8,7 +8,9 @@ _Static_assert((PTE_ATTR_MASK & PTE_TYPE_MASK) == 0, "attrs overlap the type bit
 _Static_assert((PTE_ADDR_MASK & PTE_TYPE_MASK) == 0, "OA overlaps the type bits");
 _Static_assert(PTE_ADDR_MASK == ((1ull << 48) - 1) - ((1ull << 12) - 1), "OA is bits [47:12]");
 _Static_assert(PTE_AF == 0x400 && PTE_NG == 0x800 && PTE_RDONLY == 0x80, "lower attribute positions");
-_Static_assert(PTE_CONT == 1ull << 52 && PTE_PXN == 1ull << 53 && PTE_UXN == 1ull << 54, "upper attrs");
+_Static_assert(PTE_CONT == 0x0010000000000000ull && PTE_PXN == 0x0020000000000000ull &&
+		       PTE_UXN == 0x0040000000000000ull,
+	       "upper attributes [54:52]");
 _Static_assert(PTE_SW_MASK == 0x0780000000000000ull, "software bits [58:55]");
 _Static_assert(((PTE_ATTR_UPPER_MASK | PTE_ATTR_LOWER_MASK | PTE_ADDR_MASK | PTE_TYPE_MASK) &
 		(PTE_TABLE_PXN | PTE_TABLE_XN | PTE_TABLE_AP_MASK | PTE_TABLE_NS)) == 0,

@@ -37,9 +37,9 @@ static void size_str(uint64_t bytes, char *buf, size_t n)
 static void flush_run(struct run *r)
 {
 	char sz[24]; /* "%llu" of a 64-bit size plus a unit */
-	pt_entry_t a = r->attrs;
 	if (!r->open)
 		return;
+	pt_entry_t a = r->attrs;
 	size_str(r->end - r->start, sz, sizeof(sz));
 	printf("# 0x%016llx-0x%016llx %7s %s %-5s %s %s %s %s %s %s %s %s %s oa=0x%llx\n",
 	       (unsigned long long)r->start, (unsigned long long)r->end, sz, pt_level_linux_name(r->level),
@@ -56,6 +56,7 @@ static void dump_table(struct dump_state *st, const pt_entry_t *table, int level
 	for (unsigned i = 0; i < pt_level_entries(level); i++) {
 		pt_entry_t d = pt_read_desc(&table[i]);
 		uint64_t va = va_base + (uint64_t)i * pt_level_size(level);
+		uint64_t va_end = va + pt_level_size(level);
 		enum desc_type t = desc_type(d, level);
 		if (t == DESC_INVALID)
 			continue;
@@ -64,7 +65,7 @@ static void dump_table(struct dump_state *st, const pt_entry_t *table, int level
 			const pt_entry_t *child = (const pt_entry_t *)(uintptr_t)desc_oa(d, level);
 			const struct pt_page_meta *m = pt_pool_meta(child);
 			printf("# 0x%016llx-0x%016llx L%d %s %s -> 0x%llx%s\n", (unsigned long long)va,
-			       (unsigned long long)(va + pt_level_size(level)), level, pt_level_linux_name(level),
+			       (unsigned long long)va_end, level, pt_level_linux_name(level),
 			       t == DESC_TABLE ? "table" : "RESERVED", (unsigned long long)desc_oa(d, level),
 			       t != DESC_TABLE ? "" : !m ? " (not a pool page)" : m->state == PT_PAGE_LIVE ? "" : " (FREED)");
 			if (t != DESC_TABLE)

@@ -209,6 +209,8 @@ static bool leaf_fits(int level, uint64_t va, uint64_t next, uint64_t pa)
 
 static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
 {
+	if (!c->dry && !ptep)
+		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
 	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
 	pt_entry_t new_desc = desc_leaf(level, pa, c->attrs);
 
@@ -243,6 +245,8 @@ static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level,
 static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t next,
 			      uint64_t pa)
 {
+	if (!c->dry && !ptep)
+		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
 	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
 	pt_entry_t *child = 0;
 
@@ -393,7 +397,7 @@ static bool entry_where(const pt_entry_t *ptep, int *level, uint64_t *va)
 	return true;
 }
 
-enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc)
+enum pt_status pt_replace_bbm(const struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc)
 {
 	int level;
 	uint64_t va;
@@ -421,7 +425,7 @@ enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t n
 	return PT_OK;
 }
 
-enum pt_status pt_split_block(struct pt_space *s, pt_entry_t *ptep, bool with_bbm)
+enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool with_bbm)
 {
 	int level;
 	uint64_t va;

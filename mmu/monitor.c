@@ -129,6 +129,7 @@ uint64_t bbm_monitor_total(void)
 bool bbm_monitor_get(unsigned i, struct bbm_violation *out)
 {
 	uint64_t kept = stats.violations < BBM_MONITOR_RING ? stats.violations : BBM_MONITOR_RING;
+	/* cppcheck-suppress knownConditionTrueFalse ; stats change at run time */
 	if (i >= kept)
 		return false;
 	unsigned first = stats.violations < BBM_MONITOR_RING ? 0 : ring_next;

@@ -42,8 +42,8 @@ struct bbm_violation {
 };
 
 /* Tracked cleared entries and the violation ring: fixed sizes, no malloc. */
-#define BBM_MONITOR_TRACK_MAX 256
-#define BBM_MONITOR_RING 32
+#define BBM_MONITOR_TRACK_MAX 256u
+#define BBM_MONITOR_RING 32u
 
 struct bbm_monitor_stats {
 	uint64_t events;

@@ -156,7 +156,13 @@ void pt_pool_set_parent(pt_entry_t *table, pt_entry_t *parent)
 
 void pt_pool_get_stats(struct pt_pool_stats *out)
 {
-	*out = pool_stats;
+	/* Field by field: a struct copy may become a memcpy call, and pool.o stays libc-free. */
+	out->allocated = pool_stats.allocated;
+	out->freed = pool_stats.freed;
+	out->live = pool_stats.live;
+	out->high_water = pool_stats.high_water;
+	out->failed = pool_stats.failed;
+	out->bad_frees = pool_stats.bad_frees;
 	out->limit = pool_limit();
 	out->capacity = PT_POOL_PAGES;
 }

@@ -88,7 +88,7 @@ enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum 
  * or table), each with dsb ishst before and dsb ish; isb after; free the old
  * subtree if it was a table; write new_desc; dsb ishst; isb.
  */
-enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc);
+enum pt_status pt_replace_bbm(const struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc);
 
 /*
  * Split the valid block at ptep (L1 or L2) into a next-level table with the
@@ -96,7 +96,7 @@ enum pt_status pt_replace_bbm(struct pt_space *s, pt_entry_t *ptep, pt_entry_t n
  * is written straight over the live block (a BBM violation the monitor flags;
  * FEAT_BBM level 2 would be needed to make it legal).
  */
-enum pt_status pt_split_block(struct pt_space *s, pt_entry_t *ptep, bool with_bbm);
+enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool with_bbm);
 
 /* Mirrors of Linux arch/arm64/mm/mmu.c (2018): free the table under a PMD / PUD entry. */
 void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr);

@@ -94,13 +94,13 @@ bool ref_check_range(const struct pt_space *s, uint64_t va, uint64_t size, char 
 			uint64_t got = first_pa == REF_UNMAPPED ? REF_UNMAPPED : first_pa + off;
 			if (want != got) {
 				snprintf(msg, n, "VA 0x%llx: tables give %s0x%llx (level %d), model says %s0x%llx",
-					 (unsigned long long)(va + off), got == REF_UNMAPPED ? "unmapped " : "",
+					 (unsigned long long)va + off, got == REF_UNMAPPED ? "unmapped " : "",
 					 (unsigned long long)got, tr.level, want == REF_UNMAPPED ? "unmapped " : "",
 					 (unsigned long long)want);
 				return false;
 			}
 			if (tr.ok && tr.attrs != ref_attr_value(ref_attr[i])) {
-				snprintf(msg, n, "VA 0x%llx: attrs 0x%llx, model 0x%llx", (unsigned long long)(va + off),
+				snprintf(msg, n, "VA 0x%llx: attrs 0x%llx, model 0x%llx", (unsigned long long)va + off,
 					 (unsigned long long)tr.attrs,
 					 (unsigned long long)ref_attr_value(ref_attr[i]));
 				return false;
