@@ -47,12 +47,9 @@ void boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, ui
 	add_early(image_lo, image_hi);
 	if (dtb_hi > dtb_lo)
 		add_early(dtb_lo, dtb_hi);
-	if (pt_space_init(&boot_space) != PT_OK)
-		for (;;) /* no console yet: nothing better to do than stop */
+	if (pt_build_identity_map(&boot_space, early, early_count, NULL, 0) != PT_OK)
+		for (;;) /* no console yet, and no map to run libc on: nothing better to do than stop */
 			__asm__ volatile("wfe");
-	for (unsigned i = 0; i < early_count; i++)
-		(void)map_range(&boot_space, early[i].base, early[i].base, early[i].size, PT_PROT_NORMAL,
-				PT_POLICY_REFUSE_LIVE);
 
 	/*
 	 * Relocation, BSS and tables were written with the MMU off, straight to
