@@ -59,7 +59,7 @@ IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-el3-elf run-uboot sdcard test host-test integration-test fuzz debug lint clean
+.PHONY: all deps image run run-el3-elf run-uboot bench sdcard test host-test integration-test fuzz debug lint clean
 all: image
 
 deps:
@@ -123,6 +123,11 @@ sdcard: deps image
 run: deps image
 	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+
+# The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
+bench: deps image
+	@scripts/run-qemu --board virt --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+		--timeout $(TIMEOUT) --build $(B) -- tests=bench $(ARGS)
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
 run-uboot: deps image

@@ -30,7 +30,7 @@ static size_t copy_sanitized(char *dst, size_t room, const char *src)
 int tap_format_result(struct tap_counts *c, char *buf, size_t len, enum tap_result r, const char *name,
 		      const char *reason)
 {
-	char safe_name[128], safe_reason[128];
+	char safe_name[224], safe_reason[128]; /* name may carry a note (tests/runner.c) */
 	unsigned n = c->next++;
 
 	copy_sanitized(safe_name, sizeof(safe_name), name);

@@ -36,6 +36,8 @@ struct test_ctx {
 	unsigned failures;
 	bool skipped;
 	char skip_reason[96];
+	/* Appended to the TAP line as "name: note" (scenario tests: hazards, leaks, violations). */
+	char note[112];
 	/* From the boot arguments. */
 	uint64_t iters;
 	uint64_t seed;
@@ -57,6 +59,8 @@ void test_verbose(struct test_ctx *t, unsigned level, const char *fmt, ...) __at
 /* Record a failed check with its location; the test goes on. */
 void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Set the note the runner appends to this test's TAP line ("ok 3 - group/name: note"). */
+void test_note(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Mark the test skipped (TAP "# SKIP reason"); call and return. */
 void test_skip(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -138,6 +138,15 @@ void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fm
 	printf("\n");
 }
 
+void test_note(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->note, sizeof(t->note), fmt, ap);
+	va_end(ap);
+}
+
 void test_skip(struct test_ctx *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -202,7 +211,7 @@ void runner_usage_error(const char *message)
 int runner_run(const struct bootargs *args)
 {
 	static bool selected[MAX_TESTS];
-	char name[96], line[192];
+	char name[96], line[288];
 	unsigned planned = 0;
 
 	tap_counts_init(&counts);
@@ -247,7 +256,13 @@ int runner_run(const struct bootargs *args)
 		} else if (t.skipped) {
 			r = TAP_SKIP;
 		}
-		tap_format_result(&counts, line, sizeof(line), r, name, t.skip_reason);
+		/* A note rides in the description (tap.c escapes any '#', so it cannot become a directive). */
+		char described[sizeof(name) + sizeof(t.note) + 2];
+		if (t.note[0] && r != TAP_SKIP)
+			snprintf(described, sizeof(described), "%s: %s", name, t.note);
+		else
+			snprintf(described, sizeof(described), "%s", name);
+		tap_format_result(&counts, line, sizeof(line), r, described, t.skip_reason);
 		print_line(line);
 	}
 	bbm_exit_set_panic_hook(NULL);
