@@ -15,8 +15,8 @@
 #define PSTATE_I (1u << 7)
 #define PSTATE_F (1u << 6)
 
-static struct fault_record *armed_record;
-static uintptr_t armed_fixup;
+struct fault_record *volatile fault_armed_record;
+uintptr_t fault_armed_fixup;
 static volatile unsigned handler_depth;
 static unsigned unexpected_count;
 
@@ -51,20 +51,6 @@ void exception_set_image_range(uintptr_t base, uintptr_t lo, uintptr_t hi)
 unsigned exception_unexpected_count(void)
 {
 	return unexpected_count;
-}
-
-void fault_arm(struct fault_record *rec, uintptr_t fixup)
-{
-	rec->taken = false;
-	armed_fixup = fixup;
-	__asm__ volatile("" ::: "memory");
-	armed_record = rec;
-}
-
-void fault_disarm(void)
-{
-	armed_record = NULL;
-	__asm__ volatile("" ::: "memory");
 }
 
 static void record_fault(struct fault_record *rec, const struct exception_frame *f, unsigned vector)
@@ -200,17 +186,17 @@ void exception_dispatch(struct exception_frame *f, unsigned vector)
 		handler_depth--;
 		return;
 	}
-	if (sync && armed_record && (e.is_abort || e.ec == ESR_EC_UNKNOWN)) {
-		struct fault_record *rec = armed_record;
-		armed_record = NULL;
+	if (sync && fault_armed_record && (e.is_abort || e.ec == ESR_EC_UNKNOWN)) {
+		struct fault_record *rec = fault_armed_record;
+		fault_armed_record = NULL;
 		record_fault(rec, f, vector);
-		f->elr = armed_fixup ? armed_fixup : f->elr + 4;
+		f->elr = fault_armed_fixup ? fault_armed_fixup : f->elr + 4;
 		handler_depth--;
 		return;
 	}
 
 	unexpected_count++;
-	armed_record = NULL;
+	fault_armed_record = NULL;
 	if (!current_isolation) {
 		exception_report(f, vector, "outside any test");
 		console_write_raw("# PANIC: unexpected exception outside a test; stopping.\n");

@@ -51,8 +51,23 @@ struct fault_record {
  * instruction after the faulting one). Disarm after the access. One-shot: the
  * first exception disarms it.
  */
-void fault_arm(struct fault_record *rec, uintptr_t fixup);
-void fault_disarm(void);
+extern struct fault_record *volatile fault_armed_record; /* read by the handler */
+extern uintptr_t fault_armed_fixup;
+
+/* Inline: scenarios arm around every probed access, and a call costs more than the access. */
+static inline void fault_arm(struct fault_record *rec, uintptr_t fixup)
+{
+	rec->taken = false;
+	fault_armed_fixup = fixup;
+	__asm__ volatile("" ::: "memory");
+	fault_armed_record = rec;
+}
+
+static inline void fault_disarm(void)
+{
+	fault_armed_record = NULL;
+	__asm__ volatile("" ::: "memory");
+}
 
 /*
  * Load 64 bits from `va` with a fault armed. Returns the value, or `poison` if

@@ -18,58 +18,14 @@ _Static_assert(((PTE_ATTR_UPPER_MASK | PTE_ATTR_LOWER_MASK | PTE_ADDR_MASK | PTE
 _Static_assert(MAIR_EL1_VALUE == 0xff4400ull, "MAIR_EL1 layout");
 _Static_assert(sizeof(pt_entry_t) == 8, "descriptors are 64-bit");
 
-pt_entry_t desc_table(uint64_t table_pa)
-{
-	return (table_pa & PTE_ADDR_MASK) | PTE_TYPE_TABLE;
-}
 
-pt_entry_t desc_block(int level, uint64_t pa, pt_attrs_t attrs)
-{
-	uint64_t oa = pa & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
-	return oa | (attrs & PTE_ATTR_MASK) | PTE_TYPE_BLOCK;
-}
 
-pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs)
-{
-	return (pa & PTE_ADDR_MASK) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
-}
 
-pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs)
-{
-	return level == PT_LAST_LEVEL ? desc_page(pa, attrs) : desc_block(level, pa, attrs);
-}
 
-enum desc_type desc_type(pt_entry_t d, int level)
-{
-	if (!desc_is_valid(d))
-		return DESC_INVALID;
-	if ((d & PTE_TYPE_MASK) == PTE_TYPE_TABLE)
-		return level == PT_LAST_LEVEL ? DESC_PAGE : DESC_TABLE;
-	return pt_level_allows_block(level) ? DESC_BLOCK : DESC_RESERVED;
-}
 
-bool desc_is_leaf(pt_entry_t d, int level)
-{
-	enum desc_type t = desc_type(d, level);
-	return t == DESC_BLOCK || t == DESC_PAGE;
-}
 
-uint64_t desc_oa(pt_entry_t d, int level)
-{
-	if (desc_type(d, level) == DESC_BLOCK)
-		return d & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
-	return d & PTE_ADDR_MASK;
-}
 
-pt_attrs_t desc_attrs(pt_entry_t d)
-{
-	return d & PTE_ATTR_MASK;
-}
 
-enum pt_memtype desc_memtype(pt_entry_t d)
-{
-	return (enum pt_memtype)((d & PTE_ATTRINDX_MASK) >> PTE_ATTRINDX_SHIFT);
-}
 
 const char *desc_type_name(enum desc_type t)
 {

@@ -90,23 +90,58 @@ enum desc_type {
 };
 
 /* Encoders. Addresses must be aligned to what they map; extra low bits are dropped. */
-pt_entry_t desc_table(uint64_t table_pa);
-pt_entry_t desc_block(int level, uint64_t pa, pt_attrs_t attrs);
-pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs);
+static inline pt_entry_t desc_table(uint64_t table_pa)
+{
+	return (table_pa & PTE_ADDR_MASK) | PTE_TYPE_TABLE;
+}
+static inline pt_entry_t desc_block(int level, uint64_t pa, pt_attrs_t attrs)
+{
+	uint64_t oa = pa & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
+	return oa | (attrs & PTE_ATTR_MASK) | PTE_TYPE_BLOCK;
+}
+static inline pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs)
+{
+	return (pa & PTE_ADDR_MASK) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
+}
 /* Block at L1/L2, page at L3. */
-pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs);
+static inline pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs)
+{
+	return level == PT_LAST_LEVEL ? desc_page(pa, attrs) : desc_block(level, pa, attrs);
+}
 
 /* Decoders. The type depends on the level (0b11 is table at L0-L2, page at L3). */
 static inline bool desc_is_valid(pt_entry_t d)
 {
 	return (d & PTE_VALID) != 0;
 }
-enum desc_type desc_type(pt_entry_t d, int level);
-bool desc_is_leaf(pt_entry_t d, int level);
+static inline enum desc_type desc_type(pt_entry_t d, int level)
+{
+	if (!desc_is_valid(d))
+		return DESC_INVALID;
+	if ((d & PTE_TYPE_MASK) == PTE_TYPE_TABLE)
+		return level == PT_LAST_LEVEL ? DESC_PAGE : DESC_TABLE;
+	return pt_level_allows_block(level) ? DESC_BLOCK : DESC_RESERVED;
+}
+static inline bool desc_is_leaf(pt_entry_t d, int level)
+{
+	enum desc_type t = desc_type(d, level);
+	return t == DESC_BLOCK || t == DESC_PAGE;
+}
 /* Next-level table address, or the block/page output address (block-aligned). */
-uint64_t desc_oa(pt_entry_t d, int level);
-pt_attrs_t desc_attrs(pt_entry_t d);
-enum pt_memtype desc_memtype(pt_entry_t d);
+static inline uint64_t desc_oa(pt_entry_t d, int level)
+{
+	if (desc_type(d, level) == DESC_BLOCK)
+		return d & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
+	return d & PTE_ADDR_MASK;
+}
+static inline pt_attrs_t desc_attrs(pt_entry_t d)
+{
+	return d & PTE_ATTR_MASK;
+}
+static inline enum pt_memtype desc_memtype(pt_entry_t d)
+{
+	return (enum pt_memtype)((d & PTE_ATTRINDX_MASK) >> PTE_ATTRINDX_SHIFT);
+}
 const char *desc_type_name(enum desc_type t);
 const char *pt_memtype_name(unsigned attrindx);
 

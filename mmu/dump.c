@@ -53,6 +53,8 @@ static void flush_run(struct run *r)
 
 static void dump_table(struct dump_state *st, const pt_entry_t *table, int level, uint64_t va_base)
 {
+	if (!pt_level_valid(level)) /* recursion stops at L3 (desc_type never says TABLE there) */
+		return;
 	for (unsigned i = 0; i < pt_level_entries(level); i++) {
 		pt_entry_t d = pt_read_desc(&table[i]);
 		uint64_t va = va_base + (uint64_t)i * pt_level_size(level);

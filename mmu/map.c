@@ -184,6 +184,15 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr)
 	pt_pool_free(table);      /* pmd_free() */
 }
 
+/* [va, va+size) is exactly one leaf: a page, or a block with VA and PA aligned to its size. */
+static bool single_leaf_range(uint64_t va, uint64_t pa, uint64_t size)
+{
+	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)
+		if (pt_level_allows_leaf(level) && size == pt_level_size(level))
+			return pt_is_aligned(va, size) && pt_is_aligned(pa, size);
+	return false;
+}
+
 /* ---- map ---- */
 
 struct map_ctx {
@@ -312,19 +321,31 @@ enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t 
 	c.s = s;
 	c.attrs = attrs;
 	c.policy = policy;
-	c.dry = true;
 	c.need = 0;
-	st = map_level(&c, s->root, s->start_level, va, va + size, pa);
-	if (st != PT_OK)
-		return st;
-	/* Tables linux-fixed would free on the way are not credited: the check is conservative. */
-	if (!pt_pool_check_available(c.need))
-		return PT_ERR_NOMEM;
+	/*
+	 * All-or-nothing needs a dry pass first, except for one aligned leaf with
+	 * pages to spare for every table it could need: then each error shows on the
+	 * way down before the first write, and below a table allocated on the way
+	 * the leaf's slot is empty. That is ioremap's common case and the scenarios'.
+	 */
+	bool one_pass = single_leaf_range(va, pa, size) &&
+			pt_pool_available() >= (unsigned)(PT_LAST_LEVEL - s->start_level);
+	if (!one_pass) {
+		c.dry = true;
+		st = map_level(&c, s->root, s->start_level, va, va + size, pa);
+		if (st != PT_OK)
+			return st;
+		/* Tables linux-fixed would free on the way are not credited: the check is conservative. */
+		if (!pt_pool_check_available(c.need))
+			return PT_ERR_NOMEM;
+	}
 	c.dry = false;
 	st = map_level(&c, s->root, s->start_level, va, va + size, pa);
+	if (st != PT_OK)
+		return st; /* nothing was written (see above) */
 	dsb_ishst(); /* Linux set_pte()/set_pmd() on kernel mappings */
 	isb();
-	return st;
+	return PT_OK;
 }
 
 /* ---- unmap ---- */
@@ -375,10 +396,13 @@ enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum 
 		return PT_ERR_INVALID_ARG;
 	struct unmap_ctx c;
 	c.scope = scope;
-	c.dry = true;
-	st = unmap_level(&c, s->root, s->start_level, va, va + size);
-	if (st != PT_OK)
-		return st;
+	/* One aligned leaf: a block cutting through it contains it and is found before any write. */
+	if (!single_leaf_range(va, va, size)) {
+		c.dry = true;
+		st = unmap_level(&c, s->root, s->start_level, va, va + size);
+		if (st != PT_OK)
+			return st;
+	}
 	c.dry = false;
 	return unmap_level(&c, s->root, s->start_level, va, va + size);
 }

@@ -183,15 +183,17 @@ static unsigned reclaim_leaked(struct pt_space *s, unsigned *dangling, bool forc
 	return first;
 }
 
-unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling, bool force_sweep)
+unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling, bool force_sweep,
+			  enum pt_tlbi_scope final_tlbi)
 {
 	pt_entry_t *e = scn_entry_at(env->space, slot, slot_level);
 
 	/*
 	 * A table under the slot goes with everything in it (valid pages too):
-	 * the tlbi_all() below removes whatever the helper's per-VA TLBI missed
-	 * before any page is reused. A block is cleared by unmap_range(). No
-	 * per-entry TLBI: cleanup is not what is measured.
+	 * the final TLBI removes whatever the helper's per-VA TLBI missed before
+	 * any page is reused: PT_TLBI_ALL in general, PT_TLBI_ALL_LEVELS (at the
+	 * slot's VA) for callers that only ever touch that one VA. A block is
+	 * cleared by unmap_range(). No per-entry TLBI: cleanup is not measured.
 	 */
 	if (e && desc_type(pt_read_desc(e), slot_level) == DESC_TABLE) {
 		if (slot_level == 1)
@@ -201,7 +203,7 @@ unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_lev
 	} else {
 		(void)unmap_range(env->space, slot, pt_level_size(slot_level), PT_TLBI_NONE);
 	}
-	tlbi_all();
+	pt_tlbi_scope_va(final_tlbi, slot);
 	return reclaim_leaked(env->space, dangling, force_sweep);
 }
 
@@ -339,7 +341,8 @@ void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spe
 
 		unsigned dangling = 0;
 		/* A full sweep every 16th and on the last iteration, and whenever the live count moved. */
-		out->leaked += scn_cleanup_slot(env, it.slot, it.slot_level, &dangling, i % 16 == 0 || i + 1 == n);
+		out->leaked += scn_cleanup_slot(env, it.slot, it.slot_level, &dangling, i % 16 == 0 || i + 1 == n,
+					    PT_TLBI_ALL);
 		out->dangling += dangling;
 		if (progress && i + 1 >= next_progress && i + 1 < n) {
 			printf("# progress %s-%s: %llu/%llu (%llu%%)\n", spec->scenario, spec->variant,

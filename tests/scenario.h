@@ -117,12 +117,12 @@ void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_at
 /*
  * Untimed cleanup of one slot: free the table under its entry with everything
  * in it (pt_linux_pmd_free_pte_page / pud_free_pmd_page) or clear its block,
- * tlbi_all(), then sweep the space and reclaim the leaked pages. Returns the
+ * the final TLBI (final_tlbi at the slot: PT_TLBI_ALL unless only the slot VA was used), then sweep the space and reclaim the leaked pages. Returns the
  * pages leaked (before reclaim); *dangling gets the sweep's dangling count.
  * The sweep is skipped when the pool's live count shows nothing can have
  * leaked, unless force_sweep. Call with the monitor off.
  */
 unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling,
-			  bool force_sweep);
+			  bool force_sweep, enum pt_tlbi_scope final_tlbi);
 
 #endif
