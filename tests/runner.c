@@ -28,14 +28,32 @@ static void full_name(const struct bbm_test *t, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", t->group, t->name);
 }
 
+/*
+ * Groups run bottom-up: the exception machinery first, then the page-table
+ * library on the real MMU, then the scenarios that rely on both. Groups not
+ * listed follow, by name.
+ */
+static const char *const group_order[] = {"selftest", "mmu", "seed", "seed1g", "live", "bench"};
+
+static unsigned group_rank(const char *group)
+{
+	unsigned n = sizeof(group_order) / sizeof(group_order[0]);
+
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(group, group_order[i]))
+			return i;
+	return n;
+}
+
 static int compare_tests(const struct bbm_test *a, const struct bbm_test *b)
 {
-	int c = strcmp(a->group, b->group);
+	unsigned ra = group_rank(a->group), rb = group_rank(b->group);
+	int c = ra != rb ? (ra < rb ? -1 : 1) : strcmp(a->group, b->group);
 
 	return c ? c : strcmp(a->name, b->name);
 }
 
-/* Registration order depends on the linker; sort so TAP numbering is stable. */
+/* Registration order depends on the linker; sort so TAP numbering is stable and dependencies run first. */
 static void collect_tests(void)
 {
 	/* The section bounds are separate objects to C: count entries from the address span. */
