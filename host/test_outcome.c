@@ -37,14 +37,14 @@ static void verdicts(void **state)
 	(void)state;
 	histogram_init(&h, OUTCOMES_AFTER_BBM, OUTCOMES_HAZARDS);
 	histogram_add(&h, OUTCOME_NEW);
-	assert_int_equal(histogram_verdict(&h), VERDICT_CLEAN);
+	assert_int_equal(histogram_verdict(&h), VERDICT_NO_HAZARD);
 	histogram_add(&h, OUTCOME_OLD); /* stale after a correct BBM: forbidden */
 	assert_int_equal(histogram_verdict(&h), VERDICT_FORBIDDEN);
 
 	histogram_init(&h, OUTCOMES_WITHOUT_BBM, OUTCOMES_HAZARDS);
 	for (int i = 0; i < 99; i++)
 		histogram_add(&h, OUTCOME_NEW);
-	assert_int_equal(histogram_verdict(&h), VERDICT_CLEAN);
+	assert_int_equal(histogram_verdict(&h), VERDICT_NO_HAZARD);
 	histogram_add(&h, OUTCOME_TLB_CONFLICT);
 	assert_int_equal(histogram_verdict(&h), VERDICT_HAZARD);
 	assert_int_equal(histogram_count_in(&h, OUTCOMES_HAZARDS), 1);
@@ -91,7 +91,7 @@ static void empty_histogram(void **state)
 
 	(void)state;
 	histogram_init(&h, OUTCOMES_AFTER_BBM, OUTCOMES_HAZARDS);
-	assert_int_equal(histogram_verdict(&h), VERDICT_CLEAN);
+	assert_int_equal(histogram_verdict(&h), VERDICT_NO_HAZARD);
 	histogram_format_row(&h, OUTCOME_NEW, buf, sizeof(buf));
 	assert_string_equal(buf, "#   new                    0   0.00%  allowed");
 }

@@ -79,13 +79,13 @@ enum verdict histogram_verdict(const struct histogram *h)
 		return VERDICT_FORBIDDEN;
 	if (histogram_count_in(h, h->hazards & h->allowed))
 		return VERDICT_HAZARD;
-	return VERDICT_CLEAN;
+	return VERDICT_NO_HAZARD;
 }
 
 const char *verdict_name(enum verdict v)
 {
 	switch (v) {
-	case VERDICT_CLEAN: return "clean";
+	case VERDICT_NO_HAZARD: return "no-hazard";
 	case VERDICT_HAZARD: return "hazard";
 	case VERDICT_FORBIDDEN: return "forbidden";
 	}

@@ -61,7 +61,7 @@ struct histogram {
 };
 
 enum verdict {
-	VERDICT_CLEAN,     /* only allowed, non-hazard outcomes */
+	VERDICT_NO_HAZARD,     /* only allowed, non-hazard outcomes */
 	VERDICT_HAZARD,    /* allowed, and the hazard was observed at least once */
 	VERDICT_FORBIDDEN, /* an outcome the architecture does not allow: CPU/emulator erratum or harness bug */
 };
@@ -88,7 +88,7 @@ struct scenario_result {
 
 /*
  * "# result scenario=seed/remap variant=nobbm policy=linux-4.14 n=1000 new=1000 old=0 fault-t0=0 ...
- *  tlb-conflict=0 other=0 leaked=1000 violations=1000 verdict=clean"
+ *  tlb-conflict=0 other=0 leaked=1000 violations=1000 verdict=no-hazard"
  * One line, fixed key order, for scripts comparing boards.
  */
 int histogram_format_keyline(const struct histogram *h, const struct scenario_result *r, char *buf, size_t len);

@@ -43,17 +43,17 @@ expect_fields 'live/4k-to-2m variant=nobbm policy=linux-4.14' "n=$N old=[1-9][0-
 expect_line "^ok [0-9]+ - live/4k-to-2m-nobbm: hazard observed: [1-9][0-9]* of $N; leaked $N; violations $N\$" \
 	"the TAP line says 'hazard observed: X of N'"
 expect_line "^# hazard observed: [1-9][0-9]* of $N\$" "and so does a diagnostic"
-expect_fields 'live/4k-to-2m variant=bbm policy=replace-bbm' "n=$N new=$N old=0 verdict=clean leaked=0 violations=0" \
+expect_fields 'live/4k-to-2m variant=bbm policy=replace-bbm' "n=$N new=$N old=0 verdict=no-hazard leaked=0 violations=0" \
 	"with BBM only new"
 expect_fields 'live/2m-to-4k variant=nobbm policy=unsafe-write' "old=[1-9][0-9]* violations=$N leaked=0" "stale block on QEMU"
 expect_fields 'live/2m-to-4k variant=bbm policy=replace-bbm' "new=$N violations=0 leaked=0" "with BBM only new"
 expect_fields 'live/oa-change variant=nobbm policy=linux-4.14' "old=[1-9][0-9]* violations=$N" "stale OA on QEMU"
 expect_fields 'live/oa-change variant=bbm policy=replace-bbm' "new=$N violations=0" "with BBM only new"
-expect_fields 'live/oa-change variant=attr-only policy=refuse-live' "new=$N violations=0 verdict=clean" \
+expect_fields 'live/oa-change variant=attr-only policy=refuse-live' "new=$N violations=0 verdict=no-hazard" \
 	"a permitted attribute change is not a violation"
 
 # The seed's own race needs a walk cache; QEMU has none, so the new block is always seen.
-expect_fields 'seed/remap variant=nobbm policy=linux-4.14' "new=$N leaked=$N violations=$N verdict=clean" \
+expect_fields 'seed/remap variant=nobbm policy=linux-4.14' "new=$N leaked=$N violations=$N verdict=no-hazard" \
 	"QEMU never shows the walk-cache hazard; leak and violation counted anyway"
 expect_line "^# hazard not observed in $N iterations; the BBM monitor counted $N violations\$" \
 	"says when the hazard was not observed, with the monitor's count"
