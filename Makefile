@@ -98,7 +98,7 @@ $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps
 
 # The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
-BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c,$(wildcard platform/*.c)))
+BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c platform/bcm283x.c,$(wildcard platform/*.c)))
 ifeq ($(filter $(FALLBACK_BOARD),$(BOARDS)),)
 $(error FALLBACK_BOARD=$(FALLBACK_BOARD) is not a board; known: $(BOARDS))
 endif
