@@ -65,7 +65,7 @@ all: image
 deps:
 	@scripts/deps
 
-image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi4.dtb
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
 
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
@@ -108,9 +108,10 @@ $(B)/fallback-board: FORCE
 $(B)/platform/platform.c.o: $(B)/fallback-board
 .PHONY: FORCE
 
-# The Pi 4 device tree for QEMU raspi4b and the SD card. The node is /soc, as in the kernel's
-# bcm2711.dtsi, although it has `ranges` but no unit address: silence that one dtc check.
-$(B)/rpi4.dtb: platform/dts/rpi4.dts
+# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards. The node is /soc, as in the
+# kernel's bcm2837.dtsi and bcm2711.dtsi, although it has `ranges` but no unit address: silence that
+# one dtc check.
+$(B)/%.dtb: platform/dts/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
