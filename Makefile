@@ -3,7 +3,8 @@
 
 # ---- user knobs -------------------------------------------------------------
 BOARD ?= virt
-CPU ?= cortex-a72
+# QEMU -cpu; empty: the board's core (cortex-a72 on virt and rpi4, cortex-a53 on rpi3).
+CPU ?=
 SMP ?= 1
 MEM ?= 512M
 EL ?= 1
@@ -122,21 +123,21 @@ sdcard: deps image
 
 # ---- running ------------------------------------------------------------------
 run: deps image
-	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 # The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
 bench: deps image
-	@scripts/run-qemu --board virt --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board virt $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- tests=bench $(ARGS)
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
 run-uboot: deps image
-	@scripts/run-qemu --board virt --uboot --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board virt --uboot $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 debug: deps image
-	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--build $(B) --gdb -- $(ARGS)
 
 # ---- tests ----------------------------------------------------------------------
