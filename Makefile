@@ -116,10 +116,11 @@ $(B)/%.dtb: platform/dts/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
-# ---- SD card for a real Raspberry Pi 4 (docs/raspberry-pi-4.md) ------------------
-SDCARD := build/rpi4/sdcard.img
+# ---- SD card for a real Raspberry Pi 4, or 3 with BOARD=rpi3 (docs/raspberry-pi-4.md, -3.md) --------
+SDCARD_BOARD := $(if $(filter rpi3,$(BOARD)),rpi3,rpi4)
+SDCARD := build/$(SDCARD_BOARD)/sdcard.img
 sdcard: deps image
-	@scripts/mk-sdcard --build $(B) --out $(SDCARD) -- $(ARGS)
+	@scripts/mk-sdcard --board $(SDCARD_BOARD) --build $(B) --out $(SDCARD) -- $(ARGS)
 
 # ---- running ------------------------------------------------------------------
 run: deps image
@@ -188,6 +189,6 @@ lint:
 	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBM_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi4
+	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4
 
 -include $(TARGET_OBJS:.o=.d)
