@@ -3,7 +3,8 @@
 
 # ---- user knobs -------------------------------------------------------------
 BOARD ?= virt
-CPU ?= cortex-a72
+# QEMU -cpu; empty: the board's core (cortex-a72 on virt and rpi4, cortex-a53 on rpi3).
+CPU ?=
 SMP ?= 1
 MEM ?= 512M
 EL ?= 1
@@ -65,7 +66,7 @@ all: image
 deps:
 	@scripts/deps
 
-image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi4.dtb
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
 
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
@@ -98,7 +99,7 @@ $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps
 
 # The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
-BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c,$(wildcard platform/*.c)))
+BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c platform/bcm283x.c,$(wildcard platform/*.c)))
 ifeq ($(filter $(FALLBACK_BOARD),$(BOARDS)),)
 $(error FALLBACK_BOARD=$(FALLBACK_BOARD) is not a board; known: $(BOARDS))
 endif
@@ -108,34 +109,36 @@ $(B)/fallback-board: FORCE
 $(B)/platform/platform.c.o: $(B)/fallback-board
 .PHONY: FORCE
 
-# The Pi 4 device tree for QEMU raspi4b and the SD card. The node is /soc, as in the kernel's
-# bcm2711.dtsi, although it has `ranges` but no unit address: silence that one dtc check.
-$(B)/rpi4.dtb: platform/dts/rpi4.dts
+# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards. The node is /soc, as in the
+# kernel's bcm2837.dtsi and bcm2711.dtsi, although it has `ranges` but no unit address: silence that
+# one dtc check.
+$(B)/%.dtb: platform/dts/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
-# ---- SD card for a real Raspberry Pi 4 (docs/raspberry-pi-4.md) ------------------
-SDCARD := build/rpi4/sdcard.img
+# ---- SD card for a real Raspberry Pi 4, or 3 with BOARD=rpi3 (docs/raspberry-pi-4.md, -3.md) --------
+SDCARD_BOARD := $(if $(filter rpi3,$(BOARD)),rpi3,rpi4)
+SDCARD := build/$(SDCARD_BOARD)/sdcard.img
 sdcard: deps image
-	@scripts/mk-sdcard --build $(B) --out $(SDCARD) -- $(ARGS)
+	@scripts/mk-sdcard --board $(SDCARD_BOARD) --build $(B) --out $(SDCARD) -- $(ARGS)
 
 # ---- running ------------------------------------------------------------------
 run: deps image
-	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 # The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
 bench: deps image
-	@scripts/run-qemu --board virt --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board virt $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- tests=bench $(ARGS)
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
 run-uboot: deps image
-	@scripts/run-qemu --board virt --uboot --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board virt --uboot $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 debug: deps image
-	@scripts/run-qemu --board $(BOARD) --cpu $(CPU) --smp $(SMP) --mem $(MEM) --el $(EL) \
+	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--build $(B) --gdb -- $(ARGS)
 
 # ---- tests ----------------------------------------------------------------------
@@ -186,6 +189,6 @@ lint:
 	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBM_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi4
+	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4
 
 -include $(TARGET_OBJS:.o=.d)

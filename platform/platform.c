@@ -8,10 +8,12 @@
 
 extern const struct platform platform_virt;
 extern const struct platform platform_rpi4;
+extern const struct platform platform_rpi3;
 
 const struct platform *const platform_all[] = {
 	&platform_virt,
 	&platform_rpi4,
+	&platform_rpi3,
 	NULL,
 };
 

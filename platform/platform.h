@@ -63,7 +63,7 @@ enum cpu_start_method {
 #define PLATFORM_MAX_UARTS 2
 
 struct platform {
-	const char *name;               /* "virt", "rpi4" */
+	const char *name;               /* "virt", "rpi3", "rpi4" */
 	const char *const *compatible;  /* DT root compatibles, NULL-terminated */
 	struct board_config defaults;
 	uintptr_t dtb_probe_addr;       /* where a DTB may sit when x0 has none (0: nowhere) */

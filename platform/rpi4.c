@@ -18,87 +18,28 @@
  * No PSCI: secondaries wait on the firmware's spin table (release addresses
  * 0xd8 + 8 * cpu), and the board resets through the PM watchdog (DESIGN.md §4).
  */
-#include <stdio.h>
-
-#include "lib/mmio.h"
+#include "platform/bcm283x.h"
 #include "platform/platform.h"
 
 #define RPI4_PERIPH_BASE 0xfe000000ul
-#define RPI4_PL011_BASE (RPI4_PERIPH_BASE + 0x201000)
-#define RPI4_MINI_UART_BASE (RPI4_PERIPH_BASE + 0x215040)
+#define RPI4_PL011_BASE (RPI4_PERIPH_BASE + BCM283X_PL011_OFFSET)
+#define RPI4_MINI_UART_BASE (RPI4_PERIPH_BASE + BCM283X_MINI_UART_OFFSET)
 
-/* GPIO (BCM2711 ARM Peripherals §5.2). */
-#define GPIO_BASE (RPI4_PERIPH_BASE + 0x200000)
-#define GPFSEL1 0x04                   /* GPIO10-19, 3 bits each */
-#define GPIO_PUP_PDN_CNTRL_REG0 0xe4   /* GPIO0-15, 2 bits each */
-#define FSEL_SHIFT(pin) (((pin) % 10) * 3)
-#define FSEL_ALT0 4u                   /* GPIO14/15: PL011 TXD0/RXD0 */
-#define FSEL_ALT5 2u                   /* GPIO14/15: mini UART TXD1/RXD1 */
-#define PULL_SHIFT(pin) ((pin) * 2)
-#define PULL_NONE 0u
-#define PULL_UP 1u
-
-/* Power management watchdog (Linux drivers/watchdog/bcm2835_wdt.c; DESIGN.md §4). */
-#define PM_BASE (RPI4_PERIPH_BASE + 0x100000)
-#define PM_RSTC 0x1c
-#define PM_WDOG 0x24
-#define PM_PASSWORD 0x5a000000u
-#define PM_RSTC_WRCFG_MASK 0x30u
-#define PM_RSTC_WRCFG_FULL_RESET 0x20u
-#define PM_WDOG_TICKS 10u /* about 16 us each */
+/* BCM2711: pulls through GPIO_PUP_PDN_CNTRL_REG0 (BCM2711 ARM Peripherals §5.2). */
+static const struct bcm283x_soc bcm2711 = {.periph_base = RPI4_PERIPH_BASE, .pulls = BCM283X_PULLS_PUP_PDN};
 
 static const char *const rpi4_compatible[] = {"raspberrypi,4-model-b", "brcm,bcm2711", NULL};
 
 /* Route GPIO14 (TX) and GPIO15 (RX) to the console UART: TX without pull, RX pulled up (idle high). */
 static void rpi4_init(const struct board_config *cfg, char *note, size_t note_len)
 {
-	uint32_t alt;
-	const char *alt_name;
-
-	if (cfg->console.kind == UART_PL011 && cfg->console.base == RPI4_PL011_BASE) {
-		alt = FSEL_ALT0;
-		alt_name = "ALT0 (PL011)";
-	} else if (cfg->console.kind == UART_MINI && cfg->console.base == RPI4_MINI_UART_BASE) {
-		alt = FSEL_ALT5;
-		alt_name = "ALT5 (mini UART)";
-	} else {
-		snprintf(note, note_len, "GPIO14/15 untouched: the console is not UART0 or the mini UART");
-		return;
-	}
-	uint32_t fsel = mmio_read32(GPIO_BASE + GPFSEL1);
-	fsel &= ~((7u << FSEL_SHIFT(14)) | (7u << FSEL_SHIFT(15)));
-	fsel |= (alt << FSEL_SHIFT(14)) | (alt << FSEL_SHIFT(15));
-	mmio_write32(GPIO_BASE + GPFSEL1, fsel);
-
-	uint32_t pull = mmio_read32(GPIO_BASE + GPIO_PUP_PDN_CNTRL_REG0);
-	pull &= ~((3u << PULL_SHIFT(14)) | (3u << PULL_SHIFT(15)));
-	pull |= (PULL_NONE << PULL_SHIFT(14)) | (PULL_UP << PULL_SHIFT(15));
-	mmio_write32(GPIO_BASE + GPIO_PUP_PDN_CNTRL_REG0, pull);
-
-	/* Read back, so the banner shows what the hardware (or QEMU) holds, not what we meant. */
-	snprintf(note, note_len, "GPIO14/15 set to %s, RX pull-up; GPFSEL1 0x%08x, PUP_PDN0 0x%08x", alt_name,
-		 (unsigned)mmio_read32(GPIO_BASE + GPFSEL1), (unsigned)mmio_read32(GPIO_BASE + GPIO_PUP_PDN_CNTRL_REG0));
-}
-
-static uint64_t counter_ticks(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v));
-	return v;
+	bcm283x_console_pins(&bcm2711, cfg, note, note_len);
 }
 
 /* Full reset through the PM watchdog; returns only if the reset did not happen within 100 ms. */
 static void rpi4_reset(void)
 {
-	uint32_t rstc = mmio_read32(PM_BASE + PM_RSTC);
-	uint64_t freq;
-
-	mmio_write32(PM_BASE + PM_WDOG, PM_PASSWORD | PM_WDOG_TICKS);
-	mmio_write32(PM_BASE + PM_RSTC, PM_PASSWORD | (rstc & ~PM_RSTC_WRCFG_MASK) | PM_RSTC_WRCFG_FULL_RESET);
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-	for (uint64_t start = counter_ticks(); counter_ticks() - start < freq / 10;)
-		;
+	bcm283x_watchdog_reset(&bcm2711);
 }
 
 const struct platform platform_rpi4 = {

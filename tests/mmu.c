@@ -59,6 +59,24 @@ static void check_mapped(struct test_ctx *t, uint64_t va, uint64_t pa, enum pt_m
 	      v.load.fsc);
 }
 
+/*
+ * A device address: the walk and AT say identity-mapped Device-nGnRnE. No load:
+ * reading a UART or other device register has side effects.
+ */
+static void check_device(struct test_ctx *t, uint64_t pa, const char *what)
+{
+	struct pt_translation sw;
+	struct pt_par hw;
+
+	pt_translate(boot_map_space(), pa, &sw);
+	pt_hw_translate(pa, &hw);
+	CHECK(t, sw.ok && sw.pa == pa && desc_memtype(sw.desc) == MT_DEVICE_nGnRnE,
+	      "%s 0x%llx is not identity-mapped as Device", what, (unsigned long long)pa);
+	CHECK(t, hw.available && !hw.fault && hw.pa == pa && hw.attr == MAIR_ATTR_DEVICE_nGnRnE,
+	      "AT: %s 0x%llx fault=%d PA 0x%llx attr 0x%x", what, (unsigned long long)pa, hw.fault,
+	      (unsigned long long)hw.pa, hw.attr);
+}
+
 /* An unmapped VA: all three views report a translation fault at `level`. */
 static void check_fault(struct test_ctx *t, uint64_t va, int level, const char *what)
 {
@@ -77,7 +95,7 @@ static void check_fault(struct test_ctx *t, uint64_t va, int level, const char *
 	CHECK(t, v.value == POISON, "%s: the faulting load returned data", what);
 }
 
-BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console Device, identity-mapped, per walk, AT and load")
+BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device, identity-mapped, per walk, AT (and load for RAM)")
 {
 	const struct boot_info *bi = boot_info();
 
@@ -87,12 +105,12 @@ BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console Device, id
 		check_mapped(t, last, last, MT_NORMAL, "RAM end");
 	}
 	check_mapped(t, bi->image_lo, bi->image_lo, MT_NORMAL, "image");
-	struct views v;
-	look(bi->config.console.base, &v); /* no load: reading a UART register has side effects */
-	CHECK(t, v.sw.ok && v.sw.pa == bi->config.console.base && desc_memtype(v.sw.desc) == MT_DEVICE_nGnRnE,
-	      "console 0x%llx is not identity-mapped as Device", (unsigned long long)bi->config.console.base);
-	CHECK(t, v.hw.available && !v.hw.fault && v.hw.attr == MAIR_ATTR_DEVICE_nGnRnE,
-	      "AT: console fault=%d attr 0x%x", v.hw.fault, v.hw.attr);
+	check_device(t, bi->config.console.base, "console");
+	/* First and last page of each device window (rpi3: they share RAM's 1 GiB region, so 2M/4K tables). */
+	for (unsigned i = 0; i < bi->config.device_count; i++) {
+		check_device(t, bi->config.devices[i].base, "device window start");
+		check_device(t, bi->config.devices[i].base + bi->config.devices[i].size - SZ_4K, "device window end");
+	}
 	if (t->verbose >= 2)
 		pt_dump(boot_map_space());
 }

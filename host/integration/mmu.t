@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The mmu group on the real MMU (QEMU virt and raspi4b): boot map, round trips, fault levels, sweep.
+# The mmu group on the real MMU (QEMU virt, raspi3b and raspi4b): boot map, round trips, fault levels, sweep.
 . "$(dirname "$0")/lib.sh"
 tests=(boot-map roundtrip-4k roundtrip-blocks fault-levels sweep-clean)
-plan $((2 * (${#tests[@]} + 8)))
-for board in virt rpi4; do
+plan $((3 * (${#tests[@]} + 9)))
+for board in virt rpi3 rpi4; do
 	name_prefix="mmu on $board"
 	boot "mmu-$board" --board $board -- tests=mmu verbose=2
 	expect_status 0
 	for t in "${tests[@]}"; do
 		expect_line "^ok [0-9]+ - mmu/$t\$" "mmu/$t passes"
 	done
+	expect_no_line '^# warning' "no warnings in the banner (every RAM and device window mapped)"
 	expect_line '^# page tables: pool of [0-9]+ pages \([0-9]+ KiB\), [0-9]+ used by the boot map$' "banner reports the table pool"
 	expect_line '^# pt_dump: root 0x[0-9a-f]+ \(L0\)$' "dumps the live tables at verbose=2"
 	expect_closing_lines 0

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `make sdcard`'s recipe (scripts/mk-sdcard): the partition table, the FAT32 file system, the files
 # and config.txt's keys; then the card's own kernel8.img and DTB boot on QEMU raspi4b with a
-# firmware-style command line (the firmware's Linux words, then cmdline.txt).
+# firmware-style command line (the firmware's Linux words, then cmdline.txt). The same for the Pi 3
+# card (`make sdcard BOARD=rpi3`) on raspi3b.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 46
+built=$build # the first boot below points $build at the card's files
 name_prefix="sdcard"
 img="$top/build/logs/it-sdcard.img"
 extract="$top/build/logs/it-sdcard.files"
@@ -56,5 +58,45 @@ name_prefix="sdcard contents on raspi4b"
 boot sdcard-raspi4b --board rpi4 --uart mini -- coherent_pool=1M 8250.nr_uarts=1 $(cat "$extract/cmdline.txt") semihosting
 expect_status 0
 expect_line '^# board: rpi4 \(from DTB compatible\)' "the card's DTB names the board"
+expect_line '^ok [0-9]+ - selftest/svc-roundtrip$' "cmdline.txt's tests=selftest ran"
+
+# ---- The Pi 3 card: bootcode.bin first (the Pi 3 has no EEPROM), start.elf, the Pi 3 DTB name.
+build=$built
+name_prefix="sdcard rpi3"
+img3="$top/build/logs/it-sdcard-rpi3.img"
+extract3="$top/build/logs/it-sdcard-rpi3.files"
+"$top/scripts/mk-sdcard" --board rpi3 --build "$build" --out "$img3" -- tests=selftest 2>/dev/null
+ok $? "$name_prefix: scripts/mk-sdcard --board rpi3 builds the image"
+"$top/scripts/mk-sdcard" --board rpi5 --build "$build" --out "$img3.bad" 2>/dev/null
+[ $? = 2 ] && [ ! -e "$img3.bad" ]
+ok $? "$name_prefix: refuses an unknown board and writes nothing"
+sfdisk --dump "$img3" 2>&1 | grep -Eq 'start= *2048, size= *[0-9]+, type=c, bootable$'
+ok $? "$name_prefix: partition 1 starts at 1 MiB, type 0x0c (FAT32 LBA), bootable"
+listing=$(mdir -b -i "$img3@@1M" :: 2>&1)
+for f in bootcode.bin start.elf fixup.dat config.txt cmdline.txt kernel8.img bcm2710-rpi-3-b.dtb; do
+	echo "$listing" | grep -qx "::/$f"
+	ok $? "$name_prefix: holds $f"
+done
+! echo "$listing" | grep -q -e start4.elf -e bcm2711
+ok $? "$name_prefix: no Pi 4 firmware or DTB on it"
+rm -rf "$extract3" && mkdir -p "$extract3"
+mcopy -n -i "$img3@@1M" '::*' "$extract3/" 2>/dev/null
+for f in bootcode.bin start.elf fixup.dat; do cmp -s "$extract3/$f" "$firmware/$f" || break; done
+ok $? "$name_prefix: bootcode.bin, start.elf and fixup.dat are Debian's raspi-firmware files"
+cmp -s "$extract3/bcm2710-rpi-3-b.dtb" "$build/rpi3.dtb"
+ok $? "$name_prefix: bcm2710-rpi-3-b.dtb is platform/dts/rpi3.dts"
+config=$(tr -d '\r' <"$extract3/config.txt" 2>/dev/null)
+for kv in arm_64bit=1 kernel=kernel8.img kernel_address=0x80000 enable_uart=1 uart_2ndstage=1 \
+	device_tree=bcm2710-rpi-3-b.dtb; do
+	[ "$(echo "$config" | grep -c "^${kv%%=*}=")" = 1 ] && echo "$config" | grep -B1 -x "$kv" | head -1 | grep -q '^#'
+	ok $? "$name_prefix: config.txt sets $kv, with a comment"
+done
+
+cp "$extract3/bcm2710-rpi-3-b.dtb" "$extract3/rpi3.dtb"
+build="$extract3"
+name_prefix="sdcard rpi3 contents on raspi3b"
+boot sdcard-raspi3b --board rpi3 --uart mini -- coherent_pool=1M 8250.nr_uarts=1 $(cat "$extract3/cmdline.txt") semihosting
+expect_status 0
+expect_line '^# board: rpi3 \(from DTB compatible\)' "the card's DTB names the board"
 expect_line '^ok [0-9]+ - selftest/svc-roundtrip$' "cmdline.txt's tests=selftest ran"
 finish

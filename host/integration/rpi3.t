@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The same kernel8.img on QEMU raspi3b (-dtb platform/dts/rpi3.dts): board from the DTB (Pi 3 B and
+# B+ compatibles), the Cortex-A53, both consoles on the UART that carries them, GPIO14/15 muxing read
+# back, and the PM watchdog exit at the BCM2837's peripheral base.
+. "$(dirname "$0")/lib.sh"
+plan 41
+
+# Default console: /chosen/stdout-path = serial0 = the mini UART. Only the mini UART reaches stdout.
+# The full default suite (2 s under single-threaded TCG, scripts/run-qemu).
+name_prefix="raspi3b default console"
+boot rpi3-default --board rpi3 --uart mini
+expect_status 0
+expect_line '^# board: rpi3 \(from DTB compatible\), model: Raspberry Pi 3 Model B$' "board rpi3 from the DTB compatible"
+expect_line '^# cpu: Arm Cortex-A53 r[0-9]+p[0-9]+ \(MIDR 0x410fd03[0-9a-f],' "CPU decoded as Cortex-A53"
+expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 at 0x80000, runs at EL1"
+expect_line '^# console: mini-uart at 0x3f215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
+expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff, below the peripherals)"
+expect_line '^# psci: none$' "no PSCI on the Pi"
+expect_line '^# cpus: secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
+expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, pulls set with GPPUD/GPPUDCLK0$' \
+	"GPIO14/15 read back as ALT5, pulls through GPPUD/GPPUDCLK0 (BCM2837, not BCM2711's PUP_PDN)"
+expect_no_line '^# warning' "no warnings (RAM and peripherals mapped in their shared 1 GiB region)"
+expect_no_line '^not ok ' "every test passes"
+expect_consistent_tap
+expect_closing_lines 0
+
+# console=pl011: only the PL011 reaches stdout; the pins move to ALT0.
+name_prefix="raspi3b console=pl011"
+boot rpi3-pl011 --board rpi3 --uart pl011 -- console=pl011 tests=selftest
+expect_status 0
+expect_line '^# console: pl011 at 0x3f201000 \(console=pl011\)$' "PL011 chosen by the boot argument"
+expect_line '^# board setup: GPIO14/15 set to ALT0 \(PL011\), RX pull-up; GPFSEL1 0x00024000, ' "GPIO14/15 read back as ALT0"
+expect_line '^ok [0-9]+ - selftest/fault-expected$' "tests run"
+expect_closing_lines 0
+
+# The routing is real: with the default console, nothing arrives on the PL011.
+name_prefix="raspi3b default console, PL011 listened to"
+boot rpi3-wrong-uart --board rpi3 --uart pl011 -- tests=selftest/counter
+expect_status 125
+expect_no_line '^TAP version 13' "no output on the PL011 when the mini UART is the console"
+
+# A Pi 3 B+ device tree (the firmware's bcm2710-rpi-3-b-plus.dtb root compatible) names the same board.
+name_prefix="raspi3b with a 3 B+ compatible"
+bplus="$top/build/logs/it-rpi3-bplus"
+rm -rf "$bplus" && mkdir -p "$bplus" && cp "$build/kernel8.img" "$build/rpi3.dtb" "$bplus/" &&
+	fdtput -t s "$bplus/rpi3.dtb" / compatible raspberrypi,3-model-b-plus brcm,bcm2837 &&
+	fdtput -t s "$bplus/rpi3.dtb" / model "Raspberry Pi 3 Model B Plus"
+ok $? "$name_prefix: fdtput rewrites the DTB's root compatible and model"
+build="$bplus" boot rpi3-bplus --board rpi3 --uart mini -- tests=selftest/counter
+expect_status 0
+expect_line '^# board: rpi3 \(from DTB compatible\), model: Raspberry Pi 3 Model B Plus$' "board rpi3 from raspberrypi,3-model-b-plus"
+
+# console=mini|pl011 only: a UART the Pi 3 lacks is a usage error on the default console.
+name_prefix="raspi3b console=bogus"
+boot rpi3-bad-console --board rpi3 --uart mini -- console=bogus
+expect_status 2
+expect_line "^Bail out! bad boot arguments: 'console=bogus' is not a valid choice; valid: auto, pl011, mini" "says what is wrong"
+expect_closing_lines 2
+
+# exit=reset without semihosting: the PM watchdog at 0x3f100000 resets the board, which QEMU
+# (-no-reboot) turns into a clean exit. QEMU's own status is 0 whatever the result.
+name_prefix="raspi3b exit=reset"
+boot rpi3-reset --board rpi3 --uart mini --no-semihosting -- exit=reset tests=selftest/counter
+expect_status 0
+expect_line '^# exit: board reset \(exit=reset\)$' "the banner says the board will reset"
+expect_no_line '^# exit: the board reset did not happen' "the watchdog reset happened"
+expect_closing_lines 0
+
+# A core raspi3b does not have is refused, not silently replaced (QEMU ignores -cpu there).
+name_prefix="raspi3b --cpu cortex-a72"
+boot rpi3-bad-cpu --board rpi3 --cpu cortex-a72
+expect_status 2
+expect_line '^run-qemu: raspi3b has a fixed cortex-a53; --cpu cortex-a72 is not supported there$' "says why"
+finish
