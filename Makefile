@@ -44,7 +44,7 @@ CFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-
 	-fpie -mstrict-align -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
 	-ftls-model=local-exec -nostdinc -isystem $(PICOLIBC)/include -isystem $(LIBFDT)/include \
 	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) -I. \
-	-DBBM_VERSION='"$(VERSION)"' -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
+	-I$(B)/generated -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
 	-MMD -MP
 ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
 LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-z,norelro \
@@ -67,6 +67,17 @@ deps:
 	@scripts/deps
 
 image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
+
+# The version string lives in a generated header rewritten only when `git describe` changes, so the
+# banner follows HEAD without recompiling everything on every build.
+VERSION_H := $(B)/generated/bbm_version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define BBM_VERSION "$(VERSION)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(B)/boot/main.c.o: $(VERSION_H)
+.PHONY: FORCE
+FORCE:
 
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
