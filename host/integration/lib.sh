@@ -72,3 +72,25 @@ expect_consistent_tap() {
 }
 
 finish() { exit $tap_failed; }
+
+# Pi boards (BOARD = rpi3|rpi4, LABEL = how TAP lines name it): a UART the board lacks is a usage
+# error reported on the default console (4 test points).
+expect_pi_bad_console_is_usage_error() { # BOARD LABEL
+	name_prefix="$2 console=bogus"
+	boot "$1-bad-console" --board "$1" --uart mini -- console=bogus
+	expect_status 2
+	expect_line "^Bail out! bad boot arguments: 'console=bogus' is not a valid choice; valid: auto, pl011, mini" "says what is wrong"
+	expect_closing_lines 2
+}
+
+# exit=reset without semihosting: the exit line, then the PM watchdog resets the board, which QEMU
+# (-no-reboot) turns into a clean exit; QEMU's own status is 0 whatever the result (6 test points).
+expect_pi_watchdog_reset() { # BOARD LABEL
+	name_prefix="$2 exit=reset"
+	boot "$1-reset" --board "$1" --uart mini --no-semihosting -- exit=reset tests=selftest/counter
+	expect_status 0
+	expect_line '^# exit: board reset \(exit=reset\)$' "the banner says the board will reset"
+	expect_no_line '^# exit: the board reset did not happen' "the watchdog reset happened"
+	expect_closing_lines 0
+}
+

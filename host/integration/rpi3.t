@@ -50,21 +50,9 @@ build="$bplus" boot rpi3-bplus --board rpi3 --uart mini -- tests=selftest/counte
 expect_status 0
 expect_line '^# board: rpi3 \(from DTB compatible\), model: Raspberry Pi 3 Model B Plus$' "board rpi3 from raspberrypi,3-model-b-plus"
 
-# console=mini|pl011 only: a UART the Pi 3 lacks is a usage error on the default console.
-name_prefix="raspi3b console=bogus"
-boot rpi3-bad-console --board rpi3 --uart mini -- console=bogus
-expect_status 2
-expect_line "^Bail out! bad boot arguments: 'console=bogus' is not a valid choice; valid: auto, pl011, mini" "says what is wrong"
-expect_closing_lines 2
+expect_pi_bad_console_is_usage_error rpi3 raspi3b
 
-# exit=reset without semihosting: the PM watchdog at 0x3f100000 resets the board, which QEMU
-# (-no-reboot) turns into a clean exit. QEMU's own status is 0 whatever the result.
-name_prefix="raspi3b exit=reset"
-boot rpi3-reset --board rpi3 --uart mini --no-semihosting -- exit=reset tests=selftest/counter
-expect_status 0
-expect_line '^# exit: board reset \(exit=reset\)$' "the banner says the board will reset"
-expect_no_line '^# exit: the board reset did not happen' "the watchdog reset happened"
-expect_closing_lines 0
+expect_pi_watchdog_reset rpi3 raspi3b
 
 # A core raspi3b does not have is refused, not silently replaced (QEMU ignores -cpu there).
 name_prefix="raspi3b --cpu cortex-a72"

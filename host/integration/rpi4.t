@@ -37,21 +37,9 @@ boot rpi4-wrong-uart --board rpi4 --uart pl011
 expect_status 125
 expect_no_line '^TAP version 13' "no output on the PL011 when the mini UART is the console"
 
-# console=bogus: usage error on the default console.
-name_prefix="raspi4b console=bogus"
-boot rpi4-bad-console --board rpi4 --uart mini -- console=bogus
-expect_status 2
-expect_line "^Bail out! bad boot arguments: 'console=bogus' is not a valid choice; valid: auto, pl011, mini" "says what is wrong"
-expect_closing_lines 2
+expect_pi_bad_console_is_usage_error rpi4 raspi4b
 
-# exit=reset without semihosting: the status is printed, then the PM watchdog resets the board,
-# which QEMU (-no-reboot) turns into a clean exit. QEMU's own status is 0 whatever the result.
-name_prefix="raspi4b exit=reset"
-boot rpi4-reset --board rpi4 --uart mini --no-semihosting -- exit=reset tests=selftest/counter
-expect_status 0
-expect_line '^# exit: board reset \(exit=reset\)$' "the banner says the board will reset"
-expect_no_line '^# exit: the board reset did not happen' "the watchdog reset happened"
-expect_closing_lines 0
+expect_pi_watchdog_reset rpi4 raspi4b
 
 # exit=halt (the default on a board without PSCI): the exit line, then QEMU keeps running.
 name_prefix="raspi4b exit=halt"
