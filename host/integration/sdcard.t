@@ -4,6 +4,17 @@
 # firmware-style command line (the firmware's Linux words, then cmdline.txt). The same for the Pi 3
 # card (`make sdcard BOARD=rpi3`) on raspi3b.
 . "$(dirname "$0")/lib.sh"
+
+# config.txt keys every card needs: each set exactly once, with a comment on the line above (6 points).
+expect_card_config() { # FILE DTB_NAME
+	local config kv
+	config=$(tr -d '\r' <"$1" 2>/dev/null)
+	for kv in arm_64bit=1 kernel=kernel8.img kernel_address=0x80000 enable_uart=1 uart_2ndstage=1 \
+		device_tree="$2"; do
+		[ "$(echo "$config" | grep -c "^${kv%%=*}=")" = 1 ] && echo "$config" | grep -B1 -x "$kv" | head -1 | grep -q '^#'
+		ok $? "$name_prefix: config.txt sets $kv, with a comment"
+	done
+}
 plan 46
 built=$build # the first boot below points $build at the card's files
 name_prefix="sdcard"
@@ -40,13 +51,7 @@ ok $? "$name_prefix: kernel8.img is the built image"
 cmp -s "$extract/start4.elf" "$firmware/start4.elf" && cmp -s "$extract/fixup4.dat" "$firmware/fixup4.dat"
 ok $? "$name_prefix: start4.elf and fixup4.dat are Debian's raspi-firmware files"
 
-config=$(tr -d '\r' <"$extract/config.txt" 2>/dev/null)
-for kv in arm_64bit=1 kernel=kernel8.img kernel_address=0x80000 enable_uart=1 uart_2ndstage=1 \
-	device_tree=bcm2711-rpi-4-b.dtb; do
-	# The key must be set exactly once, and the line above it must be a comment.
-	[ "$(echo "$config" | grep -c "^${kv%%=*}=")" = 1 ] && echo "$config" | grep -B1 -x "$kv" | head -1 | grep -q '^#'
-	ok $? "$name_prefix: config.txt sets $kv, with a comment"
-done
+expect_card_config "$extract/config.txt" bcm2711-rpi-4-b.dtb
 [ "$(cat "$extract/cmdline.txt" 2>/dev/null)" = "-- tests=selftest verbose=2" ]
 ok $? "$name_prefix: cmdline.txt holds the boot arguments after a lone --"
 
@@ -81,16 +86,12 @@ done
 ok $? "$name_prefix: no Pi 4 firmware or DTB on it"
 rm -rf "$extract3" && mkdir -p "$extract3"
 mcopy -n -i "$img3@@1M" '::*' "$extract3/" 2>/dev/null
-for f in bootcode.bin start.elf fixup.dat; do cmp -s "$extract3/$f" "$firmware/$f" || break; done
-ok $? "$name_prefix: bootcode.bin, start.elf and fixup.dat are Debian's raspi-firmware files"
+same=0
+for f in bootcode.bin start.elf fixup.dat; do cmp -s "$extract3/$f" "$firmware/$f" || same=1; done
+ok $same "$name_prefix: bootcode.bin, start.elf and fixup.dat are Debian's raspi-firmware files"
 cmp -s "$extract3/bcm2710-rpi-3-b.dtb" "$build/rpi3.dtb"
 ok $? "$name_prefix: bcm2710-rpi-3-b.dtb is platform/dts/rpi3.dts"
-config=$(tr -d '\r' <"$extract3/config.txt" 2>/dev/null)
-for kv in arm_64bit=1 kernel=kernel8.img kernel_address=0x80000 enable_uart=1 uart_2ndstage=1 \
-	device_tree=bcm2710-rpi-3-b.dtb; do
-	[ "$(echo "$config" | grep -c "^${kv%%=*}=")" = 1 ] && echo "$config" | grep -B1 -x "$kv" | head -1 | grep -q '^#'
-	ok $? "$name_prefix: config.txt sets $kv, with a comment"
-done
+expect_card_config "$extract3/config.txt" bcm2710-rpi-3-b.dtb
 
 cp "$extract3/bcm2710-rpi-3-b.dtb" "$extract3/rpi3.dtb"
 build="$extract3"
