@@ -53,14 +53,14 @@ LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-
 # Compiler runtime: the cross gcc's libgcc for both toolchains (Debian ships no aarch64 compiler-rt builtins).
 LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CROSS)gcc -print-libgcc-file-name)
 
-TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c mmu/*.c tests/*.c)
+TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c platform/boards/*.c mmu/*.c tests/*.c main/*.c)
 TARGET_OBJS := $(patsubst %,$(B)/%.o,$(TARGET_SRCS))
 
 IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-el3-elf run-uboot bench sdcard test host-test integration-test fuzz debug lint clean
+.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz debug lint clean
 all: image
 
 deps:
@@ -70,12 +70,12 @@ image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
 
 # The version string lives in a generated header rewritten only when `git describe` changes, so the
 # banner follows HEAD without recompiling everything on every build.
-VERSION_H := $(B)/generated/bbm_version.h
+VERSION_H := $(B)/generated/version.h
 $(VERSION_H): FORCE
 	@mkdir -p $(dir $@)
-	@echo '#define BBM_VERSION "$(VERSION)"' >$@.tmp
+	@echo '#define BBMPROBE_VERSION "$(VERSION)"' >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(B)/boot/main.c.o: $(VERSION_H)
+$(B)/main/main.c.o: $(VERSION_H)
 .PHONY: FORCE
 FORCE:
 
@@ -110,7 +110,7 @@ $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps
 
 # The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
-BOARDS := $(patsubst platform/%.c,%,$(filter-out platform/platform.c platform/bcm283x.c,$(wildcard platform/*.c)))
+BOARDS := $(patsubst platform/boards/%.c,%,$(wildcard platform/boards/*.c))
 ifeq ($(filter $(FALLBACK_BOARD),$(BOARDS)),)
 $(error FALLBACK_BOARD=$(FALLBACK_BOARD) is not a board; known: $(BOARDS))
 endif
@@ -156,8 +156,8 @@ debug: deps image
 HOST_B := build/host
 # The plain-C parts of the firmware, built for the host as they are (mmu/ is host-buildable by design).
 HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
-	$(wildcard mmu/*.c) $(wildcard host/support/*.c)
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBM_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
+	$(filter-out mmu/boot_map.c,$(wildcard mmu/*.c)) $(wildcard host/support/*.c)
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS := $(patsubst host/%.c,$(HOST_B)/%,$(wildcard host/test_*.c))
 FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
@@ -169,14 +169,14 @@ $(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu
 
 build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
 	@mkdir -p $(dir $@)
-	clang -std=gnu11 -O1 -g $(WARN) -DBBM_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
+	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
 
 host-test: $(HOST_TESTS)
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
 integration-test: image
-	@BBM_BUILD=$(B) prove -v --timer host/integration/*.t
+	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
 fuzz: $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
@@ -194,10 +194,11 @@ test: deps
 	@$(MAKE) --no-print-directory integration-test
 
 lint:
-	@echo "== cppcheck, clang-tidy"
+	@echo "== layers, cppcheck, clang-tidy"
+	$(Q)scripts/check-layers
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		-I. -DBBM_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
-	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBM_HOST -I.
+		-I. -DBBMPROBE_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
+	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
 
 clean:
 	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4

@@ -2,8 +2,8 @@
  * ESR_ELx decoding (Arm ARM D19.2.40, "ESR_EL1"). Pure C: also built and
  * unit-tested on the host (host/test_esr.c).
  */
-#ifndef BBM_BOOT_ESR_H
-#define BBM_BOOT_ESR_H
+#ifndef BBMPROBE_BOOT_ESR_H
+#define BBMPROBE_BOOT_ESR_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -9,9 +9,6 @@
 
 #include <stdio.h>
 
-#include "boot/exit.h"
-#include "lib/console.h"
-
 #define PSTATE_I (1u << 7)
 #define PSTATE_F (1u << 6)
 
@@ -29,6 +26,27 @@ struct isolation {
 static struct isolation *current_isolation;
 
 static uintptr_t image_base, stack_lo, stack_hi;
+static struct exception_hooks hooks;
+
+void exception_set_hooks(const struct exception_hooks *h)
+{
+	hooks = *h;
+}
+
+/* Raw output for the panic path: printf may be what faulted. */
+static void panic_write(const char *s)
+{
+	if (hooks.write_raw)
+		hooks.write_raw(s);
+}
+
+static void __attribute__((noreturn)) panic_stop(void)
+{
+	if (hooks.panic)
+		hooks.panic();
+	for (;;)
+		__asm__ volatile("wfe");
+}
 
 static const char *const vector_names[16] = {
 	"synchronous, current EL with SP_EL0", "IRQ, current EL with SP_EL0",
@@ -159,20 +177,19 @@ static void handle_svc(struct exception_frame *f, const struct esr_info *e)
 
 static void __attribute__((noreturn)) panic_nested(const struct exception_frame *f, unsigned vector)
 {
-	/* Raw console writes: printf may be what faulted. */
-	console_write_raw("\n# PANIC: exception inside the exception handler; stopping.\n");
-	console_write_raw("# PANIC: nested exception details follow (best effort).\n");
+	panic_write("\n# PANIC: exception inside the exception handler; stopping.\n");
+	panic_write("# PANIC: nested exception details follow (best effort).\n");
 	handler_depth = 2; /* a third one just stops */
 	exception_report(f, vector, "nested");
-	bbm_exit_panic();
+	panic_stop();
 }
 
 void exception_dispatch(struct exception_frame *f, unsigned vector);
 void exception_dispatch(struct exception_frame *f, unsigned vector)
 {
 	if (handler_depth >= 2) {
-		console_write_raw("\n# PANIC: exception while reporting a nested exception\n");
-		bbm_exit_panic();
+		panic_write("\n# PANIC: exception while reporting a nested exception\n");
+		panic_stop();
 	}
 	if (handler_depth++ > 0)
 		panic_nested(f, vector);
@@ -199,8 +216,8 @@ void exception_dispatch(struct exception_frame *f, unsigned vector)
 	fault_armed_record = NULL;
 	if (!current_isolation) {
 		exception_report(f, vector, "outside any test");
-		console_write_raw("# PANIC: unexpected exception outside a test; stopping.\n");
-		bbm_exit_panic();
+		panic_write("# PANIC: unexpected exception outside a test; stopping.\n");
+		panic_stop();
 	}
 	exception_report(f, vector, "unexpected");
 	if (current_isolation->what)

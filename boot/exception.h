@@ -2,8 +2,8 @@
  * Exception capture: the saved context, the expected-fault mechanism tests use,
  * and isolation so that an unexpected exception fails one test, not the run.
  */
-#ifndef BBM_BOOT_EXCEPTION_H
-#define BBM_BOOT_EXCEPTION_H
+#ifndef BBMPROBE_BOOT_EXCEPTION_H
+#define BBMPROBE_BOOT_EXCEPTION_H
 
 #include <setjmp.h>
 #include <stdbool.h>
@@ -108,6 +108,17 @@ unsigned exception_unexpected_count(void);
 
 /* Decode and print a fault report for a frame (used by the handler; exposed for tests). */
 void exception_report(const struct exception_frame *f, unsigned vector, const char *why);
+
+/*
+ * How the layers above end a run from here: write a message without stdio, and
+ * stop with the panic status. Installed once at boot; until then a panic waits
+ * in WFE (this file sits below the console and the exit code).
+ */
+struct exception_hooks {
+	void (*write_raw)(const char *s);
+	void (*panic)(void); /* must not return; if it does, the CPU waits in WFE */
+};
+void exception_set_hooks(const struct exception_hooks *h);
 
 /* Image placement, for backtraces printed as link-time (ELF) addresses. */
 void exception_set_image_range(uintptr_t base, uintptr_t stack_lo, uintptr_t stack_hi);

@@ -2,7 +2,7 @@
  * Entry point: arm64 Image header, then the boot CPU's path to C.
  *
  * Loaders enter at offset 0 with x0 = DTB (or 0 / ATAGs; checked later), MMU and
- * D-cache off, at EL3, EL2 or EL1 (DESIGN.md §4). We park secondaries, drop to
+ * D-cache off, at EL3, EL2 or EL1 (QEMU -kernel with an arm64 Image header enters at EL1, EL2 with virtualization=on; an ELF at EL3; the Pi firmware at EL2). We park secondaries, drop to
  * EL1, apply our own relocations (static PIE linked at 0), zero BSS, set the
  * stack and vectors, and call boot_main(dtb, entry_el, load_base).
  */
@@ -90,7 +90,7 @@ el2_setup:
 	ret
 
 at_el1:
-	ldr	x0, =SCTLR_EL1_RES1		/* MMU and caches off until boot_mmu_enable */
+	ldr	x0, =SCTLR_EL1_RES1		/* MMU and caches off until mmu_enable() */
 	msr	sctlr_el1, x0
 	mov	x0, #CPACR_EL1_FPEN
 	msr	cpacr_el1, x0

@@ -1,6 +1,6 @@
 /* System register bit values used by the boot path (Arm ARM D19/D23). Shared by C and assembly. */
-#ifndef BBM_BOOT_SYSREGS_H
-#define BBM_BOOT_SYSREGS_H
+#ifndef BBMPROBE_BOOT_SYSREGS_H
+#define BBMPROBE_BOOT_SYSREGS_H
 
 /* SCTLR_EL1: RES1 bits for Armv8.0 (11, 20, 22, 23, 28, 29), plus what we turn on. */
 #define SCTLR_EL1_RES1 ((1 << 11) | (1 << 20) | (1 << 22) | (1 << 23) | (1 << 28) | (1 << 29))

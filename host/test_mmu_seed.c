@@ -1,5 +1,5 @@
 /*
- * The seed report (linux-mm, Dec 2017): ioremap 4K, iounmap (leaf TLBI), then
+ * The 2017 linux-mm report "does ioremap() cause memory leak?": ioremap 4K, iounmap (leaf TLBI), then
  * ioremap 2M at the same VA while the PMD still points to the old PTE table.
  * Run under each policy and count leaks (sweep) and BBM violations (monitor).
  */

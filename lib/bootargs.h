@@ -6,8 +6,8 @@
  * overlong value or a repeated key is an error with a readable message.
  * Pure C, unit-tested on the host (host/test_bootargs.c).
  */
-#ifndef BBM_LIB_BOOTARGS_H
-#define BBM_LIB_BOOTARGS_H
+#ifndef BBMPROBE_LIB_BOOTARGS_H
+#define BBMPROBE_LIB_BOOTARGS_H
 
 #include <stdbool.h>
 #include <stddef.h>

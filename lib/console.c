@@ -1,55 +1,52 @@
-/* Console: UART dispatch and picolibc stdio glue (picolibc tinystdio FDEV_SETUP_STREAM). */
+/* Console: driver lookup, output through the chosen driver, picolibc stdio glue (tinystdio FDEV_SETUP_STREAM). */
 #include "console.h"
 
 #include <stdio.h>
+#include <string.h>
 
-#include "lib/uart_mini.h"
-#include "lib/uart_pl011.h"
+extern const struct console_driver __start_console_drivers[], __stop_console_drivers[];
 
 static struct console_desc console;
+
+/* The registered drivers as an array (the section bounds are distinct objects to the compiler). */
+static size_t driver_count(void)
+{
+	return ((uintptr_t)__stop_console_drivers - (uintptr_t)__start_console_drivers) / sizeof(struct console_driver);
+}
+
+const struct console_driver *console_driver_by_name(const char *name)
+{
+	for (size_t i = 0; i < driver_count(); i++)
+		if (!strcmp(__start_console_drivers[i].name, name))
+			return &__start_console_drivers[i];
+	return NULL;
+}
+
+const struct console_driver *console_driver_by_compatible(const char *compatible)
+{
+	for (size_t i = 0; i < driver_count(); i++)
+		for (const char *const *c = __start_console_drivers[i].compatible; *c; c++)
+			if (!strcmp(*c, compatible))
+				return &__start_console_drivers[i];
+	return NULL;
+}
+
+const char *console_name(const struct console_desc *desc)
+{
+	return desc->driver ? desc->driver->name : "none";
+}
 
 void console_init(const struct console_desc *desc)
 {
 	console = *desc;
-	switch (console.kind) {
-	case UART_PL011:
-		pl011_init(console.base, console.clock_hz);
-		break;
-	case UART_MINI:
-		mini_uart_init(console.base, console.clock_hz);
-		break;
-	default:
-		break;
-	}
-}
-
-const struct console_desc *console_current(void)
-{
-	return &console;
-}
-
-const char *uart_kind_name(enum uart_kind kind)
-{
-	switch (kind) {
-	case UART_PL011: return "pl011";
-	case UART_MINI: return "mini-uart";
-	case UART_NONE: break;
-	}
-	return "none";
+	if (console.driver)
+		console.driver->init(&console.port);
 }
 
 static void uart_putc(char c)
 {
-	switch (console.kind) {
-	case UART_PL011:
-		pl011_putc(console.base, c);
-		break;
-	case UART_MINI:
-		mini_uart_putc(console.base, c);
-		break;
-	default:
-		break;
-	}
+	if (console.driver)
+		console.driver->put_char(&console.port, c);
 }
 
 void console_putc(char c)
@@ -67,16 +64,8 @@ void console_write_raw(const char *s)
 
 void console_flush(void)
 {
-	switch (console.kind) {
-	case UART_PL011:
-		pl011_flush(console.base);
-		break;
-	case UART_MINI:
-		mini_uart_flush(console.base);
-		break;
-	default:
-		break;
-	}
+	if (console.driver)
+		console.driver->flush(&console.port);
 }
 
 static int stdio_put(char c, FILE *f)

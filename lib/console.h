@@ -1,21 +1,56 @@
 /*
- * The console: one UART chosen at boot (from /chosen/stdout-path or the board
- * default), behind picolibc's stdio so that printf works. '\n' goes out as
- * "\r\n" for serial terminals.
+ * The console: one UART driver chosen at boot, behind picolibc's stdio so that
+ * printf works. '\n' goes out as "\r\n" for serial terminals.
+ *
+ * UART drivers register themselves with CONSOLE_DRIVER() in their own file
+ * (lib/uart_*.c): a name for `console=`, the DT compatibles they drive, and
+ * init/putc/flush. Adding a UART is adding one such file.
  */
-#ifndef BBM_LIB_CONSOLE_H
-#define BBM_LIB_CONSOLE_H
+#ifndef BBMPROBE_LIB_CONSOLE_H
+#define BBMPROBE_LIB_CONSOLE_H
 
-#include "platform/platform.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where a UART sits and how to program it. */
+struct console_port {
+	uintptr_t base;
+	uint32_t clock_hz; /* reference clock; 0: keep the baud rate the firmware before us set */
+};
+
+struct console_driver {
+	const char *name;              /* "pl011", "mini-uart" */
+	const char *const *compatible; /* DT compatibles it drives, NULL-terminated */
+	void (*init)(const struct console_port *port);
+	/* Both return false when the UART did not become ready within a bounded wait. */
+	bool (*put_char)(const struct console_port *port, char c);
+	bool (*flush)(const struct console_port *port);
+};
+
+/* A chosen UART: driver (NULL: none) and port. */
+struct console_desc {
+	const struct console_driver *driver;
+	struct console_port port;
+};
+
+#define CONSOLE_DRIVER(id)                                                                                             \
+	static const struct console_driver id __attribute__((used, section("console_drivers"), aligned(8)))
+
+/* UART waits give up after this many status reads (far longer than a byte at 9600 baud). */
+#define CONSOLE_WAIT_POLLS 10000000u
+
+const struct console_driver *console_driver_by_name(const char *name);
+const struct console_driver *console_driver_by_compatible(const char *compatible);
 
 /* Select and initialise the UART. Before this, output is dropped. */
 void console_init(const struct console_desc *desc);
-const struct console_desc *console_current(void);
 void console_putc(char c);
 /* Write a string without stdio (for the panic path). */
 void console_write_raw(const char *s);
 /* Wait until the UART has sent everything (before exit or reset). */
 void console_flush(void);
-const char *uart_kind_name(enum uart_kind kind);
+/* The driver's name, or "none". */
+const char *console_name(const struct console_desc *desc);
 
 #endif

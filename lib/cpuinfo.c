@@ -81,7 +81,7 @@ void cpuinfo_decode_mmu(const struct cpu_ids *ids, struct mmu_features *out)
 	out->el3 = field(ids->pfr0, 12) != 0;
 }
 
-#ifndef BBM_HOST
+#ifndef BBMPROBE_HOST
 #define READ_SYSREG(name)                                                                                              \
 	({                                                                                                             \
 		uint64_t v_;                                                                                           \

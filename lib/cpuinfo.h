@@ -3,8 +3,8 @@
  * and the ID_AA64MMFR0/1/2 and ISAR0 fields that matter to page-table hazards
  * (Arm ARM D19.2). Decoding is pure C (host/test_cpuinfo.c).
  */
-#ifndef BBM_LIB_CPUINFO_H
-#define BBM_LIB_CPUINFO_H
+#ifndef BBMPROBE_LIB_CPUINFO_H
+#define BBMPROBE_LIB_CPUINFO_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,7 +34,7 @@ struct mmu_features {
 int cpuinfo_describe_midr(uint64_t midr, char *buf, size_t len);
 void cpuinfo_decode_mmu(const struct cpu_ids *ids, struct mmu_features *out);
 
-#ifndef BBM_HOST
+#ifndef BBMPROBE_HOST
 void cpuinfo_read(struct cpu_ids *ids);
 #endif
 

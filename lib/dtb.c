@@ -141,6 +141,19 @@ enum psci_conduit dtb_psci(const void *fdt)
 	return PSCI_NONE;
 }
 
+/* The first of the node's compatibles that a registered console driver claims. */
+static const struct console_driver *driver_for_node(const void *fdt, int node)
+{
+	for (int i = 0;; i++) {
+		const char *c = fdt_stringlist_get(fdt, node, "compatible", i, NULL);
+		if (!c)
+			return NULL;
+		const struct console_driver *d = console_driver_by_compatible(c);
+		if (d)
+			return d;
+	}
+}
+
 bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, size_t path_len, const char **why)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -159,13 +172,10 @@ bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, s
 	}
 	if (fdt_get_path(fdt, node, path, (int)path_len) < 0 && path_len)
 		path[0] = '\0';
-	out->clock_hz = 0; /* keep the firmware's baud rate; boards may override */
-	if (!fdt_node_check_compatible(fdt, node, "arm,pl011"))
-		out->kind = UART_PL011;
-	else if (!fdt_node_check_compatible(fdt, node, "brcm,bcm2835-aux-uart"))
-		out->kind = UART_MINI;
-	else {
-		*why = "stdout-path is not a PL011 or BCM2835 mini UART";
+	out->port.clock_hz = 0; /* keep the firmware's baud rate; boards may override */
+	out->driver = driver_for_node(fdt, node);
+	if (!out->driver) {
+		*why = "no console driver for the stdout-path node's compatible";
 		return false;
 	}
 	uint64_t base, size;
@@ -173,6 +183,6 @@ bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, s
 		*why = "console node has no translatable reg";
 		return false;
 	}
-	out->base = (uintptr_t)base;
+	out->port.base = (uintptr_t)base;
 	return true;
 }

@@ -4,14 +4,25 @@
  * parent `ranges`, because the Pi 4's peripherals sit behind a bus window
  * (0x7e000000 bus -> 0xfe000000 CPU).
  */
-#ifndef BBM_LIB_DTB_H
-#define BBM_LIB_DTB_H
+#ifndef BBMPROBE_LIB_DTB_H
+#define BBMPROBE_LIB_DTB_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "platform/platform.h"
+#include "lib/console.h"
+
+struct mem_region {
+	uint64_t base;
+	uint64_t size;
+};
+
+enum psci_conduit {
+	PSCI_NONE = 0,
+	PSCI_HVC,
+	PSCI_SMC,
+};
 
 #define FDT_MAGIC_VALUE 0xd00dfeedu
 
@@ -30,7 +41,7 @@ enum psci_conduit dtb_psci(const void *fdt);
 /*
  * The console named by /chosen/stdout-path (an alias or a path, ":options"
  * stripped). Returns false with a reason in `why` if it is absent or not a UART
- * bbmprobe drives. `path` receives the resolved node path.
+ * no registered console driver handles. `path` receives the resolved node path.
  */
 bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, size_t path_len, const char **why);
 /* CPU address of the idx-th `reg` entry of a node, through all parent `ranges`. */

@@ -1,6 +1,6 @@
 /* Shell-style matching with '*' and '?' for test selection (no classes, no escapes). */
-#ifndef BBM_LIB_GLOB_H
-#define BBM_LIB_GLOB_H
+#ifndef BBMPROBE_LIB_GLOB_H
+#define BBMPROBE_LIB_GLOB_H
 
 #include <stdbool.h>
 #include <stddef.h>

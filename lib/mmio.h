@@ -1,7 +1,8 @@
 /* Device register access: single 32-bit accesses the compiler may not merge or split. */
-#ifndef BBM_LIB_MMIO_H
-#define BBM_LIB_MMIO_H
+#ifndef BBMPROBE_LIB_MMIO_H
+#define BBMPROBE_LIB_MMIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline uint32_t mmio_read32(uintptr_t addr)
@@ -12,6 +13,19 @@ static inline uint32_t mmio_read32(uintptr_t addr)
 static inline void mmio_write32(uintptr_t addr, uint32_t value)
 {
 	*(volatile uint32_t *)addr = value;
+}
+
+/*
+ * Spin until (reg & mask) == want, at most `polls` reads. A UART that never
+ * drains (wrong driver for the device, clock off) must not hang the run: the
+ * caller gets false and carries on.
+ */
+static inline bool mmio_wait32(uintptr_t addr, uint32_t mask, uint32_t want, uint32_t polls)
+{
+	while (polls--)
+		if ((mmio_read32(addr) & mask) == want)
+			return true;
+	return false;
 }
 
 #endif

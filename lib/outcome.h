@@ -6,8 +6,8 @@
  * Each target page holds a distinct marker, so a load says which translation
  * was used: the new mapping, a stale (old) one, or a fault.
  */
-#ifndef BBM_LIB_OUTCOME_H
-#define BBM_LIB_OUTCOME_H
+#ifndef BBMPROBE_LIB_OUTCOME_H
+#define BBMPROBE_LIB_OUTCOME_H
 
 #include <stdbool.h>
 #include <stddef.h>

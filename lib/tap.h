@@ -5,8 +5,8 @@
  *   EXIT: STATUS=n
  * Formatting is pure C (host/test_tap.c); the runner prints the strings.
  */
-#ifndef BBM_LIB_TAP_H
-#define BBM_LIB_TAP_H
+#ifndef BBMPROBE_LIB_TAP_H
+#define BBMPROBE_LIB_TAP_H
 
 #include <stddef.h>
 

@@ -3,12 +3,12 @@
  * ISB keeps the read from being hoisted over the code being measured (Linux
  * arch_timer_read_cntvct_el0 does the same).
  */
-#ifndef BBM_LIB_TIMING_H
-#define BBM_LIB_TIMING_H
+#ifndef BBMPROBE_LIB_TIMING_H
+#define BBMPROBE_LIB_TIMING_H
 
 #include <stdint.h>
 
-#ifndef BBM_HOST
+#ifndef BBMPROBE_HOST
 static inline uint64_t timer_counter(void)
 {
 	uint64_t v;

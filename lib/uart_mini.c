@@ -1,6 +1,11 @@
-/* BCM283x/BCM2711 AUX mini UART: polled transmit only (see uart_mini.h). */
-#include "uart_mini.h"
-
+/*
+ * BCM2835/BCM2711 AUX mini UART (BCM2835 ARM Peripherals §2.2; BCM2711 ARM
+ * Peripherals §2.2): an 8250-like UART whose baud rate derives from the VPU
+ * core clock. The port base is AUX_MU_IO_REG (the DT node's reg, e.g.
+ * 0xFE215040 on the Pi 4); the AUX block's enable register sits 0x3c below it.
+ * Polled transmit only.
+ */
+#include "lib/console.h"
 #include "lib/mmio.h"
 
 /* Offsets from AUX_MU_IO_REG, which is AUX base + 0x40 (BCM2711 ARM Peripherals §2.1, §2.2.2). */
@@ -25,15 +30,22 @@
 
 #define BAUD 115200u
 
-void mini_uart_init(uintptr_t base, uint32_t core_clock_hz)
+static bool mini_uart_flush(const struct console_port *port)
 {
+	return mmio_wait32(port->base + MU_LSR, LSR_TX_IDLE, LSR_TX_IDLE, CONSOLE_WAIT_POLLS);
+}
+
+/* Enable in AUX, 8-bit mode, transmitter on, 115200 baud from the core clock (0: keep the divisor). */
+static void mini_uart_init(const struct console_port *port)
+{
+	uintptr_t base = port->base;
+	uint32_t core_clock_hz = port->clock_hz;
 	uintptr_t enables = base - AUX_ENABLES_BELOW_IO;
 
-	if (!(mmio_read32(enables) & AUX_ENABLES_MINI_UART)) {
+	if (!(mmio_read32(enables) & AUX_ENABLES_MINI_UART))
 		mmio_write32(enables, mmio_read32(enables) | AUX_ENABLES_MINI_UART);
-	} else {
-		mini_uart_flush(base);
-	}
+	else
+		mini_uart_flush(port);
 	if (!core_clock_hz) {
 		mmio_write32(base + MU_CNTL, CNTL_TX_EN | CNTL_RX_EN);
 		return;
@@ -48,15 +60,20 @@ void mini_uart_init(uintptr_t base, uint32_t core_clock_hz)
 	mmio_write32(base + MU_CNTL, CNTL_TX_EN | CNTL_RX_EN);
 }
 
-void mini_uart_putc(uintptr_t base, char c)
+static bool mini_uart_putc(const struct console_port *port, char c)
 {
-	while (!(mmio_read32(base + MU_LSR) & LSR_TX_EMPTY))
-		;
-	mmio_write32(base + MU_IO, (uint8_t)c);
+	if (!mmio_wait32(port->base + MU_LSR, LSR_TX_EMPTY, LSR_TX_EMPTY, CONSOLE_WAIT_POLLS))
+		return false;
+	mmio_write32(port->base + MU_IO, (uint8_t)c);
+	return true;
 }
 
-void mini_uart_flush(uintptr_t base)
-{
-	while (!(mmio_read32(base + MU_LSR) & LSR_TX_IDLE))
-		;
-}
+static const char *const mini_uart_compatible[] = {"brcm,bcm2835-aux-uart", NULL};
+
+CONSOLE_DRIVER(uart_mini) = {
+	.name = "mini-uart",
+	.compatible = mini_uart_compatible,
+	.init = mini_uart_init,
+	.put_char = mini_uart_putc,
+	.flush = mini_uart_flush,
+};

@@ -1,6 +1,5 @@
-/* PL011 driver: polled transmit only; bbmprobe never reads the console. */
-#include "uart_pl011.h"
-
+/* Arm PrimeCell PL011 UART (DDI 0183): QEMU virt and raspi, Pi UART0. Polled transmit only. */
+#include "lib/console.h"
 #include "lib/mmio.h"
 
 #define UARTDR 0x00
@@ -22,11 +21,20 @@
 
 #define BAUD 115200u
 
-void pl011_init(uintptr_t base, uint32_t clock_hz)
+static bool pl011_flush(const struct console_port *port)
 {
+	return mmio_wait32(port->base + UARTFR, FR_BUSY, 0, CONSOLE_WAIT_POLLS);
+}
+
+/* Program 115200 8N1 from the reference clock; clock_hz 0 keeps the firmware's setup. */
+static void pl011_init(const struct console_port *port)
+{
+	uintptr_t base = port->base;
+	uint32_t clock_hz = port->clock_hz;
+
 	if (!clock_hz)
 		return;
-	pl011_flush(base);
+	pl011_flush(port);
 	mmio_write32(base + UARTCR, 0);
 	/* Divisor = clock / (16 * baud), fraction in 1/64ths, rounded (PL011 TRM 3.3.6). */
 	uint32_t div64 = (uint32_t)(((uint64_t)clock_hz * 4 + BAUD / 2) / BAUD);
@@ -38,15 +46,20 @@ void pl011_init(uintptr_t base, uint32_t clock_hz)
 	mmio_write32(base + UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
 }
 
-void pl011_putc(uintptr_t base, char c)
+static bool pl011_putc(const struct console_port *port, char c)
 {
-	while (mmio_read32(base + UARTFR) & FR_TXFF)
-		;
-	mmio_write32(base + UARTDR, (uint8_t)c);
+	if (!mmio_wait32(port->base + UARTFR, FR_TXFF, 0, CONSOLE_WAIT_POLLS))
+		return false;
+	mmio_write32(port->base + UARTDR, (uint8_t)c);
+	return true;
 }
 
-void pl011_flush(uintptr_t base)
-{
-	while (mmio_read32(base + UARTFR) & FR_BUSY)
-		;
-}
+static const char *const pl011_compatible[] = {"arm,pl011", NULL};
+
+CONSOLE_DRIVER(uart_pl011) = {
+	.name = "pl011",
+	.compatible = pl011_compatible,
+	.init = pl011_init,
+	.put_char = pl011_putc,
+	.flush = pl011_flush,
+};

@@ -1,11 +1,11 @@
 /*
  * The architectural events the library performs: descriptor writes, barriers,
  * TLB maintenance, table-page frees. The BBM monitor consumes them on both
- * target and host; on the host (-DBBM_HOST) every one is also appended to an
+ * target and host; on the host (-DBBMPROBE_HOST) every one is also appended to an
  * event log (host/support/arch_log.c) that tests read and clear.
  */
-#ifndef BBM_MMU_ARCH_EVENT_H
-#define BBM_MMU_ARCH_EVENT_H
+#ifndef BBMPROBE_MMU_ARCH_EVENT_H
+#define BBMPROBE_MMU_ARCH_EVENT_H
 
 #include <stdint.h>
 
@@ -26,7 +26,7 @@ enum arch_event_kind {
 	ARCH_EV_KIND_COUNT
 };
 
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 /* Defined in host/support/arch_log.c. */
 void arch_event_record(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c);
 #endif

@@ -18,15 +18,6 @@ _Static_assert(((PTE_ATTR_UPPER_MASK | PTE_ATTR_LOWER_MASK | PTE_ADDR_MASK | PTE
 _Static_assert(MAIR_EL1_VALUE == 0xff4400ull, "MAIR_EL1 layout");
 _Static_assert(sizeof(pt_entry_t) == 8, "descriptors are 64-bit");
 
-
-
-
-
-
-
-
-
-
 const char *desc_type_name(enum desc_type t)
 {
 	switch (t) {

@@ -3,8 +3,8 @@
  * "Translation table descriptor formats"). Bit names follow Linux
  * arch/arm64/include/asm/pgtable-hwdef.h so mirrored code reads the same.
  */
-#ifndef BBM_MMU_DESC_H
-#define BBM_MMU_DESC_H
+#ifndef BBMPROBE_MMU_DESC_H
+#define BBMPROBE_MMU_DESC_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -73,7 +73,7 @@ static void dump_table(struct dump_state *st, const pt_entry_t *table, int level
 			if (t != DESC_TABLE)
 				continue;
 			st->tables++;
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 			if (!m)
 				continue;
 #endif

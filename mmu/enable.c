@@ -55,7 +55,7 @@ enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region
 	return map_regions(s, dev, n_dev, PT_PROT_DEVICE);
 }
 
-#ifndef BBM_HOST
+#ifndef BBMPROBE_HOST
 
 static inline uint64_t read_sctlr_el1(void)
 {
@@ -81,15 +81,6 @@ static inline uint64_t read_ctr_el0(void)
 bool mmu_is_enabled(void)
 {
 	return (read_sctlr_el1() & SCTLR_EL1_M) != 0;
-}
-
-void pt_space_from_ttbr0(struct pt_space *s)
-{
-	uint64_t v;
-	__asm__ volatile("mrs %0, ttbr0_el1" : "=r"(v));
-	s->root = (pt_entry_t *)(uintptr_t)(v & PTE_ADDR_MASK);
-	s->start_level = PT_START_LEVEL;
-	s->va_limit = PT_VA_LIMIT;
 }
 
 /* Drop any cache lines over the pool: the tables were written to memory with the MMU off. */

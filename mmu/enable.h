@@ -8,8 +8,8 @@
  *     if (pt_build_identity_map(&s, cfg->mem, cfg->mem_count, cfg->devices, cfg->device_count) == PT_OK)
  *             mmu_enable(&s);
  */
-#ifndef BBM_MMU_ENABLE_H
-#define BBM_MMU_ENABLE_H
+#ifndef BBMPROBE_MMU_ENABLE_H
+#define BBMPROBE_MMU_ENABLE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,7 +47,7 @@ uint64_t mmu_sctlr_enable_value(uint64_t sctlr);
 enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region *ram, unsigned n_ram,
 				     const struct mem_region *dev, unsigned n_dev);
 
-#ifndef BBM_HOST
+#ifndef BBMPROBE_HOST
 /*
  * Program MAIR_EL1, TCR_EL1 and TTBR0_EL1 = s->root, invalidate this CPU's
  * TLB, then set SCTLR_EL1.M/C/I. With the MMU off (the expected case) the
@@ -58,8 +58,6 @@ enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region
  */
 void mmu_enable(const struct pt_space *s);
 bool mmu_is_enabled(void);
-/* The space whose root TTBR0_EL1 holds (for pt_sweep()/pt_dump() of the live tables). */
-void pt_space_from_ttbr0(struct pt_space *s);
 #endif
 
 #endif

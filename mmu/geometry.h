@@ -7,8 +7,8 @@
  * derived from PT_GRANULE_SHIFT and PT_VA_BITS, so 16K/64K would change the
  * constants here (and pt_level_allows_block()) without touching callers.
  */
-#ifndef BBM_MMU_GEOMETRY_H
-#define BBM_MMU_GEOMETRY_H
+#ifndef BBMPROBE_MMU_GEOMETRY_H
+#define BBMPROBE_MMU_GEOMETRY_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * `bbm_monitor_active` (the hooks are inline in mmu/tlb.h and mmu/pt_write.h).
  * Rules and their sources: docs/mmu.md.
  */
-#ifndef BBM_MMU_MONITOR_H
-#define BBM_MMU_MONITOR_H
+#ifndef BBMPROBE_MMU_MONITOR_H
+#define BBMPROBE_MMU_MONITOR_H
 
 #include <stdbool.h>
 #include <stdint.h>

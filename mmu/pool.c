@@ -9,7 +9,7 @@
 #include "mmu/geometry.h"
 #include "mmu/monitor.h"
 
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 #include <assert.h>
 #endif
 
@@ -28,7 +28,7 @@ static unsigned pool_limit(void)
 
 void pt_pool_reset(void)
 {
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 	/* Host pointers double as PAs: they must fit the 48-bit OA field. */
 	assert((uintptr_t)&pool_pages[PT_POOL_PAGES - 1][PT_ENTRIES - 1] < (1ull << 47));
 #endif
@@ -116,7 +116,7 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 		pool_stats.live++;
 		if (pool_stats.live > pool_stats.high_water)
 			pool_stats.high_water = pool_stats.live;
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 		arch_event_record(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
 #endif
 		if (__builtin_expect(bbm_monitor_active, 0))
@@ -134,7 +134,7 @@ bool pt_pool_free(pt_entry_t *table)
 		pool_stats.bad_frees++;
 		return false;
 	}
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 	arch_event_record(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
 			  pool_meta[i].va_base);
 #endif

@@ -1,14 +1,14 @@
 /*
  * Table-page pool: a fixed array of 4K translation-table pages with
  * accounting, because the firmware has no allocator and because a leak is
- * "allocated minus reachable from TTBR" (DESIGN.md §7, habit 3).
+ * "allocated minus reachable from TTBR" (the same accounting Linux's page-table page counters allow).
  *
  * Physical address == pointer value: the target runs identity-mapped; on the
  * host the pool is 4K-aligned static storage below 2^47, which fits the
  * descriptor OA field (checked by pt_pool_reset()).
  */
-#ifndef BBM_MMU_POOL_H
-#define BBM_MMU_POOL_H
+#ifndef BBMPROBE_MMU_POOL_H
+#define BBMPROBE_MMU_POOL_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  *
  * Nothing here prints or calls libc: the boot path runs it with the MMU off.
  */
-#ifndef BBM_MMU_PT_H
-#define BBM_MMU_PT_H
+#ifndef BBMPROBE_MMU_PT_H
+#define BBMPROBE_MMU_PT_H
 
 #include <stdbool.h>
 #include <stdint.h>

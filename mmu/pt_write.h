@@ -5,8 +5,8 @@
  * new, ptep). No barrier or TLB maintenance inside: callers own the sequence,
  * which is what the tests probe.
  */
-#ifndef BBM_MMU_PT_WRITE_H
-#define BBM_MMU_PT_WRITE_H
+#ifndef BBMPROBE_MMU_PT_WRITE_H
+#define BBMPROBE_MMU_PT_WRITE_H
 
 #include <stdint.h>
 
@@ -14,14 +14,14 @@
 #include "mmu/desc.h"
 #include "mmu/monitor.h"
 
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 #include <assert.h>
 #endif
 
 static inline void pt_write_desc(pt_entry_t *ptep, pt_entry_t desc)
 {
 	volatile pt_entry_t *p = ptep;
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 	/* Single-copy atomicity needs natural alignment (Arm ARM B2.2.1). */
 	assert(((uintptr_t)ptep & 7) == 0);
 	pt_entry_t old = *p;

@@ -1,7 +1,6 @@
 /*
- * Mark-and-compare sweep of table pages (DESIGN.md §7 habit 3: a leak is
- * "allocated minus reachable from TTBR"). On the target, pass the space whose
- * root TTBR0_EL1 holds (pt_space_from_ttbr0()).
+ * Mark-and-compare sweep of table pages: a leak is "allocated minus reachable
+ * from TTBR". On the target, pass the live space (boot_map_space()).
  */
 #include "mmu/sweep.h"
 

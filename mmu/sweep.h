@@ -3,8 +3,8 @@
  * Leaked = live in the pool (owned by the space) but unreachable from its
  * root; dangling = reachable through a valid table entry but free in the pool.
  */
-#ifndef BBM_MMU_SWEEP_H
-#define BBM_MMU_SWEEP_H
+#ifndef BBMPROBE_MMU_SWEEP_H
+#define BBMPROBE_MMU_SWEEP_H
 
 #include <stdint.h>
 

@@ -5,11 +5,11 @@
  * __flush_tlb_kernel_pgtable / flush_tlb_kernel_range / flush_tlb_all).
  *
  * Target: the instruction itself (asm volatile, "memory" clobber).
- * Host (-DBBM_HOST): a recorded event (host/support/arch_log.c).
+ * Host (-DBBMPROBE_HOST): a recorded event (host/support/arch_log.c).
  * Both: the BBM monitor hears about it, behind one branch on bbm_monitor_active.
  */
-#ifndef BBM_MMU_TLB_H
-#define BBM_MMU_TLB_H
+#ifndef BBMPROBE_MMU_TLB_H
+#define BBMPROBE_MMU_TLB_H
 
 #include <stdint.h>
 
@@ -24,7 +24,7 @@ static inline uint64_t tlbi_vaddr(uint64_t va, uint16_t asid)
 
 static inline void arch_event(enum arch_event_kind kind, uint64_t va, uint64_t b)
 {
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 	arch_event_record(kind, va, b, 0);
 #else
 	(void)b;
@@ -33,76 +33,76 @@ static inline void arch_event(enum arch_event_kind kind, uint64_t va, uint64_t b
 		bbm_monitor_on_event(kind, va);
 }
 
-#ifdef BBM_HOST
-#define BBM_INSN(s) ((void)0)
-#define BBM_INSN_X(s, x) ((void)(x))
+#ifdef BBMPROBE_HOST
+#define ARCH_INSN(s) ((void)0)
+#define ARCH_INSN_X(s, x) ((void)(x))
 #else
-#define BBM_INSN(s) __asm__ volatile(s ::: "memory")
-#define BBM_INSN_X(s, x) __asm__ volatile(s ", %0" ::"r"(x) : "memory")
+#define ARCH_INSN(s) __asm__ volatile(s ::: "memory")
+#define ARCH_INSN_X(s, x) __asm__ volatile(s ", %0" ::"r"(x) : "memory")
 #endif
 
 static inline void dsb_ishst(void)
 {
-	BBM_INSN("dsb ishst");
+	ARCH_INSN("dsb ishst");
 	arch_event(ARCH_EV_DSB_ISHST, 0, 0);
 }
 
 static inline void dsb_ish(void)
 {
-	BBM_INSN("dsb ish");
+	ARCH_INSN("dsb ish");
 	arch_event(ARCH_EV_DSB_ISH, 0, 0);
 }
 
 static inline void dsb_sy(void)
 {
-	BBM_INSN("dsb sy");
+	ARCH_INSN("dsb sy");
 	arch_event(ARCH_EV_DSB_SY, 0, 0);
 }
 
 static inline void dsb_nsh(void)
 {
-	BBM_INSN("dsb nsh");
+	ARCH_INSN("dsb nsh");
 	arch_event(ARCH_EV_DSB_NSH, 0, 0);
 }
 
 static inline void isb(void)
 {
-	BBM_INSN("isb");
+	ARCH_INSN("isb");
 	arch_event(ARCH_EV_ISB, 0, 0);
 }
 
 /* Last level only, this VA, any ASID's global entries: does NOT drop walk-cache entries. */
 static inline void tlbi_vale1is(uint64_t va)
 {
-	BBM_INSN_X("tlbi vale1is", tlbi_vaddr(va, 0));
+	ARCH_INSN_X("tlbi vale1is", tlbi_vaddr(va, 0));
 	arch_event(ARCH_EV_TLBI_VALE1IS, va, 0);
 }
 
 /* All levels, this VA, one ASID (global entries for any ASID). */
 static inline void tlbi_vae1is(uint64_t va, uint16_t asid)
 {
-	BBM_INSN_X("tlbi vae1is", tlbi_vaddr(va, asid));
+	ARCH_INSN_X("tlbi vae1is", tlbi_vaddr(va, asid));
 	arch_event(ARCH_EV_TLBI_VAE1IS, va, asid);
 }
 
 /* All levels, this VA, all ASIDs. */
 static inline void tlbi_vaae1is(uint64_t va)
 {
-	BBM_INSN_X("tlbi vaae1is", tlbi_vaddr(va, 0));
+	ARCH_INSN_X("tlbi vaae1is", tlbi_vaddr(va, 0));
 	arch_event(ARCH_EV_TLBI_VAAE1IS, va, 0);
 }
 
 /* Everything for EL1&0 (current VMID), broadcast. */
 static inline void tlbi_vmalle1is(void)
 {
-	BBM_INSN("tlbi vmalle1is");
+	ARCH_INSN("tlbi vmalle1is");
 	arch_event(ARCH_EV_TLBI_VMALLE1IS, 0, 0);
 }
 
 /* Everything for EL1&0, this CPU only: before turning the MMU on. */
 static inline void tlbi_vmalle1(void)
 {
-	BBM_INSN("tlbi vmalle1");
+	ARCH_INSN("tlbi vmalle1");
 	arch_event(ARCH_EV_TLBI_VMALLE1, 0, 0);
 }
 

@@ -3,8 +3,8 @@
  * visible by name in a test. Nothing else in mmu/ uses them. Every write
  * still goes through pt_write_desc(), so the BBM monitor sees them.
  */
-#ifndef BBM_MMU_UNSAFE_H
-#define BBM_MMU_UNSAFE_H
+#ifndef BBMPROBE_MMU_UNSAFE_H
+#define BBMPROBE_MMU_UNSAFE_H
 
 #include <stdint.h>
 

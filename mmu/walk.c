@@ -41,7 +41,7 @@ enum pt_status pt_translate(const struct pt_space *s, uint64_t va, struct pt_tra
 	}
 	const pt_entry_t *table = s->root;
 	for (int level = s->start_level; level <= PT_LAST_LEVEL; level++) {
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 		if (!pt_pool_contains(table)) { /* cannot dereference an arbitrary "PA" on the host */
 			set_fault(out, PT_FAULT_EXTERNAL, level, 0);
 			return PT_OK;
@@ -98,7 +98,7 @@ void pt_par_decode(uint64_t par, uint64_t va, struct pt_par *out)
 
 enum pt_status pt_hw_translate(uint64_t va, struct pt_par *out)
 {
-#ifdef BBM_HOST
+#ifdef BBMPROBE_HOST
 	(void)va;
 	out->available = false;
 	out->fault = false;

@@ -2,8 +2,8 @@
  * Inspection: software translation from memory, hardware translation with
  * AT S1E1R + PAR_EL1 (target only), and a ptdump-style dump.
  */
-#ifndef BBM_MMU_WALK_H
-#define BBM_MMU_WALK_H
+#ifndef BBMPROBE_MMU_WALK_H
+#define BBMPROBE_MMU_WALK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,6 +2,7 @@
 #include "platform/bcm283x.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/mmio.h"
 
@@ -22,7 +23,7 @@
 #define GPPUD_OFF 0u
 #define GPPUD_UP 2u
 
-/* Power management watchdog (Linux drivers/watchdog/bcm2835_wdt.c; DESIGN.md §4). */
+/* Power management watchdog (Linux drivers/watchdog/bcm2835_wdt.c). */
 #define PM_OFFSET 0x100000ul
 #define PM_RSTC 0x1c
 #define PM_WDOG 0x24
@@ -78,10 +79,10 @@ void bcm283x_console_pins(const struct bcm283x_soc *soc, const struct board_conf
 	uint32_t alt;
 	const char *alt_name;
 
-	if (cfg->console.kind == UART_PL011 && cfg->console.base == soc->periph_base + BCM283X_PL011_OFFSET) {
+	if (!strcmp(console_name(&cfg->console), "pl011") && cfg->console.port.base == soc->periph_base + BCM283X_PL011_OFFSET) {
 		alt = FSEL_ALT0;
 		alt_name = "ALT0 (PL011)";
-	} else if (cfg->console.kind == UART_MINI && cfg->console.base == soc->periph_base + BCM283X_MINI_UART_OFFSET) {
+	} else if (!strcmp(console_name(&cfg->console), "mini-uart") && cfg->console.port.base == soc->periph_base + BCM283X_MINI_UART_OFFSET) {
 		alt = FSEL_ALT5;
 		alt_name = "ALT5 (mini UART)";
 	} else {

@@ -5,8 +5,8 @@
  * differ: BCM2835-BCM2837 clock a pull into the pads with GPPUD/GPPUDCLK0,
  * BCM2711 has per-pin GPIO_PUP_PDN_CNTRL registers.
  */
-#ifndef BBM_PLATFORM_BCM283X_H
-#define BBM_PLATFORM_BCM283X_H
+#ifndef BBMPROBE_PLATFORM_BCM283X_H
+#define BBMPROBE_PLATFORM_BCM283X_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -34,6 +34,18 @@ const struct platform *platform_match(const void *fdt)
 	}
 }
 
+static struct console_desc uart_console(const struct board_uart *u)
+{
+	struct console_desc d = {.driver = console_driver_by_name(u->driver), .port = u->port};
+	return d;
+}
+
+void platform_default_config(const struct platform *plat, struct board_config *cfg)
+{
+	*cfg = plat->defaults;
+	cfg->console = uart_console(&plat->uarts[0]);
+}
+
 const struct platform *platform_fallback(void)
 {
 	for (const struct platform *const *p = platform_all; *p; p++)
@@ -65,7 +77,7 @@ bool platform_choose_console(const struct platform *plat, const char *choice, st
 		}
 		static char how_buf[32];
 
-		cfg->console = pick->desc;
+		cfg->console = uart_console(pick);
 		snprintf(how_buf, sizeof(how_buf), "console=%s", pick->name);
 		*how = how_buf;
 		return true;
@@ -75,9 +87,11 @@ bool platform_choose_console(const struct platform *plat, const char *choice, st
 	 * board table, never from the DTB: a UART the board does not list keeps
 	 * the firmware's baud rate.
 	 */
-	cfg->console.clock_hz = 0;
-	for (unsigned i = 0; i < plat->uart_count; i++)
-		if (plat->uarts[i].desc.kind == cfg->console.kind && plat->uarts[i].desc.base == cfg->console.base)
-			cfg->console.clock_hz = plat->uarts[i].desc.clock_hz;
+	cfg->console.port.clock_hz = 0;
+	for (unsigned i = 0; i < plat->uart_count; i++) {
+		struct console_desc u = uart_console(&plat->uarts[i]);
+		if (u.driver == cfg->console.driver && u.port.base == cfg->console.port.base)
+			cfg->console.port.clock_hz = u.port.clock_hz;
+	}
 	return true;
 }

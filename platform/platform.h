@@ -5,35 +5,15 @@
  * secondary CPUs start. The DTB, when present, overrides the defaults given
  * here (console, memory, PSCI method); `console=pl011|mini` overrides the DTB.
  */
-#ifndef BBM_PLATFORM_H
-#define BBM_PLATFORM_H
+#ifndef BBMPROBE_PLATFORM_PLATFORM_H
+#define BBMPROBE_PLATFORM_PLATFORM_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum uart_kind {
-	UART_NONE = 0,
-	UART_PL011,
-	UART_MINI, /* BCM283x/BCM2711 AUX mini UART (8250-like) */
-};
-
-struct mem_region {
-	uint64_t base;
-	uint64_t size;
-};
-
-enum psci_conduit {
-	PSCI_NONE = 0,
-	PSCI_HVC,
-	PSCI_SMC,
-};
-
-struct console_desc {
-	enum uart_kind kind;
-	uintptr_t base;
-	uint32_t clock_hz; /* 0: leave the baud rate as firmware set it */
-};
+#include "lib/console.h"
+#include "lib/dtb.h"
 
 #define PLATFORM_MAX_MEM 8
 
@@ -51,7 +31,8 @@ struct board_config {
 /* A UART the board has, selectable with the boot argument console=NAME. */
 struct board_uart {
 	const char *name;          /* boot-argument value: "pl011", "mini" */
-	struct console_desc desc;  /* clock_hz: the UART's reference clock, 0 = keep the firmware's baud */
+	const char *driver;        /* console driver name (lib/uart_*.c) */
+	struct console_port port;  /* clock_hz: the UART's reference clock, 0 = keep the firmware's baud */
 };
 
 /* How secondary CPUs are started (not used by the tests yet; reported in the banner). */
@@ -67,7 +48,7 @@ struct platform {
 	const char *const *compatible;  /* DT root compatibles, NULL-terminated */
 	struct board_config defaults;
 	uintptr_t dtb_probe_addr;       /* where a DTB may sit when x0 has none (0: nowhere) */
-	/* The board's UARTs; defaults.console is one of them. */
+	/* The board's UARTs; the first is the default console (defaults.console is filled from it). */
 	struct board_uart uarts[PLATFORM_MAX_UARTS];
 	unsigned uart_count;
 	enum cpu_start_method cpu_start;
@@ -83,6 +64,8 @@ struct platform {
 
 /* The board whose compatible list matches the DTB root, or NULL. */
 const struct platform *platform_match(const void *fdt);
+/* The board's defaults, with the console resolved from its first UART. */
+void platform_default_config(const struct platform *plat, struct board_config *cfg);
 /* The board chosen at build time (FALLBACK_BOARD). */
 const struct platform *platform_fallback(void);
 /*

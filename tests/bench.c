@@ -214,19 +214,19 @@ static void bench_seed_cycle(struct test_ctx *t, enum pt_policy policy)
 		CHECK(t, best[p] > 0, "path %u measured no time: CNTVCT_EL0 did not advance", p);
 }
 
-BBM_TEST_FLAGS(bench_seed_4_14, "bench", "seed-linux-4.14",
+TEST_CASE_FLAGS(bench_seed_4_14, "bench", "seed-linux-4.14",
 	       "ns per seed cycle under linux-4.14 vs a hand-written loop (monitor off and on)", TEST_NOT_DEFAULT)
 {
 	bench_seed_cycle(t, PT_POLICY_LINUX_4_14);
 }
 
-BBM_TEST_FLAGS(bench_seed_fixed, "bench", "seed-linux-fixed",
+TEST_CASE_FLAGS(bench_seed_fixed, "bench", "seed-linux-fixed",
 	       "ns per seed cycle under linux-fixed vs a hand-written loop (monitor off and on)", TEST_NOT_DEFAULT)
 {
 	bench_seed_cycle(t, PT_POLICY_LINUX_FIXED);
 }
 
-BBM_TEST_FLAGS(bench_seed_refuse, "bench", "seed-refuse-live",
+TEST_CASE_FLAGS(bench_seed_refuse, "bench", "seed-refuse-live",
 	       "ns per seed cycle under refuse-live (the 2M map is refused) vs a hand-written loop", TEST_NOT_DEFAULT)
 {
 	bench_seed_cycle(t, PT_POLICY_REFUSE_LIVE);

@@ -2,7 +2,7 @@
  * Live remaps: a VALID translation replaced without unmapping it first, with
  * and without break-before-make (Arm ARM D8.16.1). This is where QEMU shows
  * stale translations: its TLB keeps the final translation of the old mapping
- * until a TLBI removes it (DESIGN.md §3). docs/scenarios.md.
+ * until a TLBI removes it (QEMU target/arm caches final translations per vCPU). docs/scenarios.md.
  */
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
@@ -136,7 +136,7 @@ static void run_live(struct test_ctx *t, const char *scenario, const char *varia
 	scn_set_note(t, &tot);
 }
 
-BBM_TEST(live_4k_to_2m_nobbm, "live", "4k-to-2m-nobbm",
+TEST_CASE(live_4k_to_2m_nobbm, "live", "4k-to-2m-nobbm",
 	 "a valid 4K page replaced by a 2M block over its live PMD table, no BBM (linux-4.14 pmd_set_huge)")
 {
 	/* 4.14 also leaks the PTE table, which still holds the valid page. */
@@ -144,35 +144,35 @@ BBM_TEST(live_4k_to_2m_nobbm, "live", "4k-to-2m-nobbm",
 		 BBM_RULE_LIVE_CHANGE, 1);
 }
 
-BBM_TEST(live_4k_to_2m_bbm, "live", "4k-to-2m-bbm", "the same with pt_replace_bbm(): break, tlbi vmalle1is, free, make")
+TEST_CASE(live_4k_to_2m_bbm, "live", "4k-to-2m-bbm", "the same with pt_replace_bbm(): break, tlbi vmalle1is, free, make")
 {
 	run_live(t, "live/4k-to-2m", "bbm", "replace-bbm", live_4k_to_2m_body, &how_bbm, 17, -1, 0);
 }
 
-BBM_TEST(live_2m_to_4k_nobbm, "live", "2m-to-4k-nobbm", "a valid 2M block replaced by a table of 512 pages, no BBM")
+TEST_CASE(live_2m_to_4k_nobbm, "live", "2m-to-4k-nobbm", "a valid 2M block replaced by a table of 512 pages, no BBM")
 {
 	run_live(t, "live/2m-to-4k", "nobbm", "unsafe-write", live_2m_to_4k_body, &how_nobbm, 18,
 		 BBM_RULE_LIVE_CHANGE, 0);
 }
 
-BBM_TEST(live_2m_to_4k_bbm, "live", "2m-to-4k-bbm", "the same with pt_replace_bbm()")
+TEST_CASE(live_2m_to_4k_bbm, "live", "2m-to-4k-bbm", "the same with pt_replace_bbm()")
 {
 	run_live(t, "live/2m-to-4k", "bbm", "replace-bbm", live_2m_to_4k_body, &how_bbm, 19, -1, 0);
 }
 
-BBM_TEST(live_oa_change_nobbm, "live", "oa-change-nobbm",
+TEST_CASE(live_oa_change_nobbm, "live", "oa-change-nobbm",
 	 "the output address of a valid 2M block changed in place (refused by linux-fixed and refuse-live)")
 {
 	run_live(t, "live/oa-change", "nobbm", "linux-4.14", live_oa_change_body, &how_nobbm, 20,
 		 BBM_RULE_LIVE_CHANGE, 0);
 }
 
-BBM_TEST(live_oa_change_bbm, "live", "oa-change-bbm", "the same with pt_replace_bbm()")
+TEST_CASE(live_oa_change_bbm, "live", "oa-change-bbm", "the same with pt_replace_bbm()")
 {
 	run_live(t, "live/oa-change", "bbm", "replace-bbm", live_oa_change_body, &how_bbm, 21, -1, 0);
 }
 
-BBM_TEST(live_oa_change_attr, "live", "oa-change-attr",
+TEST_CASE(live_oa_change_attr, "live", "oa-change-attr",
 	 "only PXN and RDONLY change on a valid 2M block: permitted live, must not count as a violation")
 {
 	run_live(t, "live/oa-change", "attr-only", "refuse-live", live_oa_change_body, &how_attr, 22, -1, 0);

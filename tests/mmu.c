@@ -5,8 +5,8 @@
  */
 #include <stdint.h>
 
-#include "boot/boot_info.h"
-#include "boot/boot_map.h"
+#include "platform/boot_info.h"
+#include "mmu/boot_map.h"
 #include "boot/exception.h"
 #include "mmu/desc.h"
 #include "mmu/pt.h"
@@ -95,7 +95,7 @@ static void check_fault(struct test_ctx *t, uint64_t va, int level, const char *
 	CHECK(t, v.value == POISON, "%s: the faulting load returned data", what);
 }
 
-BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device, identity-mapped, per walk, AT (and load for RAM)")
+TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device, identity-mapped, per walk, AT (and load for RAM)")
 {
 	const struct boot_info *bi = boot_info();
 
@@ -105,7 +105,7 @@ BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device
 		check_mapped(t, last, last, MT_NORMAL, "RAM end");
 	}
 	check_mapped(t, bi->image_lo, bi->image_lo, MT_NORMAL, "image");
-	check_device(t, bi->config.console.base, "console");
+	check_device(t, bi->config.console.port.base, "console");
 	/* First and last page of each device window (rpi3: they share RAM's 1 GiB region, so 2M/4K tables). */
 	for (unsigned i = 0; i < bi->config.device_count; i++) {
 		check_device(t, bi->config.devices[i].base, "device window start");
@@ -117,7 +117,7 @@ BBM_TEST(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device
 
 static uint64_t test_page[SZ_4K / 8] __attribute__((aligned(4096)));
 
-BBM_TEST(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through the MMU, unmap it: all views agree")
+TEST_CASE(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through the MMU, unmap it: all views agree")
 {
 	struct pt_space *s = boot_map_space();
 	uint64_t pa = (uint64_t)(uintptr_t)test_page;
@@ -142,7 +142,7 @@ BBM_TEST(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through th
 	check_fault(t, MMU_TEST_VA, 3, "unmapped test page");
 }
 
-BBM_TEST(mmu_roundtrip_blocks, "mmu", "roundtrip-blocks", "2M and 1G block aliases of RAM read the same data")
+TEST_CASE(mmu_roundtrip_blocks, "mmu", "roundtrip-blocks", "2M and 1G block aliases of RAM read the same data")
 {
 	struct pt_space *s = boot_map_space();
 	const struct mem_region *ram = &boot_info()->config.mem[0];
@@ -176,7 +176,7 @@ BBM_TEST(mmu_roundtrip_blocks, "mmu", "roundtrip-blocks", "2M and 1G block alias
 	}
 }
 
-BBM_TEST(mmu_fault_levels, "mmu", "fault-levels", "translation faults at L0-L3 agree between walk, AT and load")
+TEST_CASE(mmu_fault_levels, "mmu", "fault-levels", "translation faults at L0-L3 agree between walk, AT and load")
 {
 	struct pt_space *s = boot_map_space();
 	uint64_t pa = (uint64_t)(uintptr_t)test_page;
@@ -195,7 +195,7 @@ BBM_TEST(mmu_fault_levels, "mmu", "fault-levels", "translation faults at L0-L3 a
 	CHECK(t, st == PT_OK, "unmap_range: %s", pt_strerror(st));
 }
 
-BBM_TEST(mmu_sweep_clean, "mmu", "sweep-clean", "the live tree has no leaked or dangling table pages")
+TEST_CASE(mmu_sweep_clean, "mmu", "sweep-clean", "the live tree has no leaked or dangling table pages")
 {
 	struct pt_sweep_report r;
 	enum pt_status st = pt_sweep(boot_map_space(), &r);

@@ -1,17 +1,17 @@
 /*
  * Test registration and the API a test body uses.
  *
- * A test is a function registered with BBM_TEST() into the `bbm_tests` linker
+ * A test is a function registered with TEST_CASE() into the `test_cases` linker
  * section; tests/runner.c selects, sorts by name and runs them, each isolated so
  * that an unexpected exception fails only that test. Names are "group/name".
  *
- *   BBM_TEST(selftest_svc, "selftest", "svc-roundtrip", "an SVC reaches the handler and returns")
+ *   TEST_CASE(selftest_svc, "selftest", "svc-roundtrip", "an SVC reaches the handler and returns")
  *   {
  *           CHECK_EQ_U64(t, svc_echo(7), ~7ull);
  *   }
  */
-#ifndef BBM_TESTS_REGISTRY_H
-#define BBM_TESTS_REGISTRY_H
+#ifndef BBMPROBE_TESTS_REGISTRY_H
+#define BBMPROBE_TESTS_REGISTRY_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,7 +22,7 @@ struct test_ctx;
 #define TEST_NOT_DEFAULT (1u << 0) /* run only when selected by name, group or glob (e.g. bench) */
 #define TEST_EXPLICIT (1u << 1)    /* run only when its full name is given exactly (ends the run, etc.) */
 
-struct bbm_test {
+struct test_case {
 	const char *group;
 	const char *name; /* without the group */
 	const char *purpose;
@@ -31,7 +31,7 @@ struct bbm_test {
 };
 
 struct test_ctx {
-	const struct bbm_test *test;
+	const struct test_case *test;
 	unsigned checks;
 	unsigned failures;
 	bool skipped;
@@ -44,13 +44,13 @@ struct test_ctx {
 	unsigned verbose;
 };
 
-#define BBM_TEST_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
+#define TEST_CASE_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
 	static void id(struct test_ctx *t);                                                                              \
-	static const struct bbm_test bbm_test_##id __attribute__((used, section("bbm_tests"), aligned(8))) = {          \
+	static const struct test_case test_case_##id __attribute__((used, section("test_cases"), aligned(8))) = {          \
 		.group = grp, .name = nm, .purpose = purpose_, .fn = id, .flags = flags_};                               \
 	static void id(struct test_ctx *t)
 
-#define BBM_TEST(id, grp, nm, purpose_) BBM_TEST_FLAGS(id, grp, nm, purpose_, 0)
+#define TEST_CASE(id, grp, nm, purpose_) TEST_CASE_FLAGS(id, grp, nm, purpose_, 0)
 
 /* Diagnostics: printed as TAP "# " lines under the current test. */
 void test_diag(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,5 +1,5 @@
 /*
- * Runner: collects the tests registered in the `bbm_tests` section, selects
+ * Runner: collects the tests registered in the `test_cases` section, selects
  * them by name/group/glob, runs each in isolated_call() so an unexpected
  * exception fails that test only, and prints TAP 13 + SUMMARY.
  */
@@ -10,20 +10,20 @@
 #include <string.h>
 
 #include "boot/exception.h"
-#include "boot/exit.h"
+#include "platform/exit.h"
 #include "lib/glob.h"
 #include "lib/tap.h"
 #include "tests/registry.h"
 
 #define MAX_TESTS 256
 
-extern const struct bbm_test __start_bbm_tests[], __stop_bbm_tests[];
+extern const struct test_case __start_test_cases[], __stop_test_cases[];
 
-static const struct bbm_test *all_tests[MAX_TESTS];
+static const struct test_case *all_tests[MAX_TESTS];
 static unsigned all_count;
 static struct tap_counts counts;
 
-static void full_name(const struct bbm_test *t, char *buf, size_t len)
+static void full_name(const struct test_case *t, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", t->group, t->name);
 }
@@ -45,7 +45,7 @@ static unsigned group_rank(const char *group)
 	return n;
 }
 
-static int compare_tests(const struct bbm_test *a, const struct bbm_test *b)
+static int compare_tests(const struct test_case *a, const struct test_case *b)
 {
 	unsigned ra = group_rank(a->group), rb = group_rank(b->group);
 	int c = ra != rb ? (ra < rb ? -1 : 1) : strcmp(a->group, b->group);
@@ -57,11 +57,11 @@ static int compare_tests(const struct bbm_test *a, const struct bbm_test *b)
 static void collect_tests(void)
 {
 	/* The section bounds are separate objects to C: count entries from the address span. */
-	size_t n = ((uintptr_t)__stop_bbm_tests - (uintptr_t)__start_bbm_tests) / sizeof(struct bbm_test);
+	size_t n = ((uintptr_t)__stop_test_cases - (uintptr_t)__start_test_cases) / sizeof(struct test_case);
 
 	all_count = 0;
 	for (size_t k = 0; k < n && all_count < MAX_TESTS; k++) {
-		const struct bbm_test *t = &__start_bbm_tests[k];
+		const struct test_case *t = &__start_test_cases[k];
 		unsigned i = all_count++;
 		while (i > 0 && compare_tests(all_tests[i - 1], t) > 0) {
 			all_tests[i] = all_tests[i - 1];
@@ -71,7 +71,7 @@ static void collect_tests(void)
 	}
 }
 
-static bool pattern_matches(const char *pat, size_t len, const struct bbm_test *t)
+static bool pattern_matches(const char *pat, size_t len, const struct test_case *t)
 {
 	char name[96];
 
@@ -239,20 +239,20 @@ int runner_run(const struct bootargs *args)
 		printf("# %u tests registered:\n", all_count);
 		print_test_list();
 		print_summary();
-		return BBM_STATUS_PASS;
+		return EXIT_STATUS_PASS;
 	}
 	if (!select_tests(args->tests, selected))
-		return BBM_STATUS_USAGE;
+		return EXIT_STATUS_USAGE;
 	for (unsigned i = 0; i < all_count; i++)
 		planned += selected[i];
 	tap_format_plan(line, sizeof(line), planned);
 	print_line(line);
-	bbm_exit_set_panic_hook(panic_summary);
+	exit_set_panic_hook(panic_summary);
 
 	for (unsigned i = 0; i < all_count; i++) {
 		if (!selected[i])
 			continue;
-		const struct bbm_test *test = all_tests[i];
+		const struct test_case *test = all_tests[i];
 		struct test_ctx t = {.test = test, .iters = args->iters, .seed = args->seed,
 				     .verbose = (unsigned)args->verbose};
 		struct fault_record what;
@@ -283,7 +283,7 @@ int runner_run(const struct bootargs *args)
 		tap_format_result(&counts, line, sizeof(line), r, described, t.skip_reason);
 		print_line(line);
 	}
-	bbm_exit_set_panic_hook(NULL);
+	exit_set_panic_hook(NULL);
 	print_summary();
-	return counts.failed ? BBM_STATUS_FAIL : BBM_STATUS_PASS;
+	return counts.failed ? EXIT_STATUS_FAIL : EXIT_STATUS_PASS;
 }

@@ -1,6 +1,6 @@
 /* The test runner: selection from boot arguments, isolation, TAP output, summary. */
-#ifndef BBM_TESTS_RUNNER_H
-#define BBM_TESTS_RUNNER_H
+#ifndef BBMPROBE_TESTS_RUNNER_H
+#define BBMPROBE_TESTS_RUNNER_H
 
 #include "lib/bootargs.h"
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boot/boot_info.h"
-#include "boot/boot_map.h"
+#include "platform/boot_info.h"
+#include "mmu/boot_map.h"
 #include "boot/exception.h"
 #include "lib/timing.h"
 #include "mmu/geometry.h"

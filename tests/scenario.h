@@ -10,8 +10,8 @@
  * count and reclaim leaked table pages) so the next iteration starts from the
  * same state and long runs never exhaust the pool.
  */
-#ifndef BBM_TESTS_SCENARIO_H
-#define BBM_TESTS_SCENARIO_H
+#ifndef BBMPROBE_TESTS_SCENARIO_H
+#define BBMPROBE_TESTS_SCENARIO_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -123,13 +123,13 @@ static void run_leak(struct test_ctx *t, int slot_level)
 	scn_set_note(t, &tot);
 }
 
-BBM_TEST(seed_leak, "seed", "leak",
+TEST_CASE(seed_leak, "seed", "leak",
 	 "4K map/access/iounmap then 2M at the same VA, K times at one VA and at K VAs: table pages leaked per policy")
 {
 	run_leak(t, 2);
 }
 
-BBM_TEST(seed1g_leak, "seed1g", "leak",
+TEST_CASE(seed1g_leak, "seed1g", "leak",
 	 "the PUD analogue: 4K then a 1G block over the PUD's table: 2 pages leaked per remap under linux-4.14")
 {
 	run_leak(t, 1);
@@ -168,23 +168,23 @@ static void run_remap(struct test_ctx *t, const struct seed_variant *v, int slot
 static const struct seed_variant remap_nobbm = POLICY_VARIANT("nobbm", PT_POLICY_LINUX_4_14, BBM_RULE_LIVE_CHANGE);
 static const struct seed_variant remap_bbm = POLICY_VARIANT("bbm", PT_POLICY_LINUX_FIXED, -1);
 
-BBM_TEST(seed_remap_nobbm, "seed", "remap-nobbm",
+TEST_CASE(seed_remap_nobbm, "seed", "remap-nobbm",
 	 "the report's sequence: PMD table->block after iounmap's leaf TLBI, no BBM (linux-4.14)")
 {
 	run_remap(t, &remap_nobbm, 2, false);
 }
 
-BBM_TEST(seed_remap_bbm, "seed", "remap-bbm", "the same on the Linux-fixed path (pmd_free_pte_page first)")
+TEST_CASE(seed_remap_bbm, "seed", "remap-bbm", "the same on the Linux-fixed path (pmd_free_pte_page first)")
 {
 	run_remap(t, &remap_bbm, 2, true);
 }
 
-BBM_TEST(seed1g_remap_nobbm, "seed1g", "remap-nobbm", "PUD table->1G block after iounmap, no BBM (linux-4.14)")
+TEST_CASE(seed1g_remap_nobbm, "seed1g", "remap-nobbm", "PUD table->1G block after iounmap, no BBM (linux-4.14)")
 {
 	run_remap(t, &remap_nobbm, 1, false);
 }
 
-BBM_TEST(seed1g_remap_bbm, "seed1g", "remap-bbm", "the same on the Linux-fixed path (pud_free_pmd_page first)")
+TEST_CASE(seed1g_remap_bbm, "seed1g", "remap-bbm", "the same on the Linux-fixed path (pud_free_pmd_page first)")
 {
 	run_remap(t, &remap_bbm, 1, true);
 }
@@ -202,7 +202,7 @@ static const struct seed_variant broken[] = {
 };
 
 #define BROKEN_TEST(id, idx, nm, what)                                                                             \
-	BBM_TEST(id, "seed", nm, what)                                                                           \
+	TEST_CASE(id, "seed", nm, what)                                                                           \
 	{                                                                                                        \
 		run_remap(t, &broken[idx], 2, false);                                                            \
 	}

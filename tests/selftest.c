@@ -27,7 +27,7 @@ static void check_translation_fault(struct test_ctx *t, const struct fault_recor
 	CHECK_EQ_U64(t, rec->vector, 4);                     /* synchronous, current EL, SP_ELx */
 }
 
-BBM_TEST(selftest_fault_expected, "selftest", "fault-expected",
+TEST_CASE(selftest_fault_expected, "selftest", "fault-expected",
 	 "an armed translation fault at L0 and L1 is caught, decoded and resumed")
 {
 	struct fault_record rec;
@@ -61,7 +61,7 @@ static void fault_without_arming(void *arg)
 	ran_past_fault = true;
 }
 
-BBM_TEST(selftest_fault_unexpected, "selftest", "fault-unexpected",
+TEST_CASE(selftest_fault_unexpected, "selftest", "fault-unexpected",
 	 "an unarmed fault is reported, ends only its own call, and the run goes on")
 {
 	struct fault_record what;
@@ -89,7 +89,7 @@ static uint64_t svc_echo(uint64_t value, uint64_t *imm)
 	return x0;
 }
 
-BBM_TEST(selftest_svc, "selftest", "svc-roundtrip", "an SVC reaches the handler, which returns a result in x0")
+TEST_CASE(selftest_svc, "selftest", "svc-roundtrip", "an SVC reaches the handler, which returns a result in x0")
 {
 	uint64_t imm;
 
@@ -98,7 +98,7 @@ BBM_TEST(selftest_svc, "selftest", "svc-roundtrip", "an SVC reaches the handler,
 	CHECK_EQ_U64(t, svc_echo(0, &imm), ~0ull);
 }
 
-BBM_TEST(selftest_counter, "selftest", "counter", "the generic timer counter runs (benchmarks and timeouts use it)")
+TEST_CASE(selftest_counter, "selftest", "counter", "the generic timer counter runs (benchmarks and timeouts use it)")
 {
 	uint64_t freq, c0, c1;
 
@@ -112,7 +112,7 @@ BBM_TEST(selftest_counter, "selftest", "counter", "the generic timer counter run
 	test_verbose(t, 1, "counter: %llu Hz", (unsigned long long)freq);
 }
 
-BBM_TEST_FLAGS(selftest_nested_panic, "selftest", "nested-panic",
+TEST_CASE_FLAGS(selftest_nested_panic, "selftest", "nested-panic",
 	       "a fault inside the exception handler stops the run with status 3", TEST_EXPLICIT)
 {
 	test_diag(t, "asking the SVC handler to fault: the run must end with a PANIC line and EXIT: STATUS=3");

@@ -2,7 +2,7 @@
 # scripts/run-qemu, so these tests also exercise the runner users call.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BBM_BUILD:-$top/build/gcc}
+build=${BBMPROBE_BUILD:-$top/build/gcc}
 [[ "$build" = /* ]] || build="$top/$build"
 tap_n=0
 tap_failed=0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The remap scenarios on QEMU virt, asserted on their "# result" key lines. What is QEMU-specific
-# lives here, not in the firmware's verdicts (DESIGN.md §3): QEMU caches final translations only,
+# lives here, not in the firmware's verdicts (QEMU target/arm: TCG caches final translations only, docs/scenarios.md): QEMU caches final translations only,
 # so a live 4K->2M change without TLBI reads the old page and the seed's walk-cache race never shows.
 . "$(dirname "$0")/lib.sh"
 plan 50

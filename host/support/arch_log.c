@@ -1,4 +1,4 @@
-/* Host event log behind mmu/tlb.h and mmu/pt_write.h (-DBBM_HOST). */
+/* Host event log behind mmu/tlb.h and mmu/pt_write.h (-DBBMPROBE_HOST). */
 #include "host/support/arch_log.h"
 
 #include <stdio.h>

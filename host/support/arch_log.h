@@ -1,10 +1,10 @@
 /*
- * Host-only log of the architectural events mmu/ performs (-DBBM_HOST turns
+ * Host-only log of the architectural events mmu/ performs (-DBBMPROBE_HOST turns
  * each barrier, TLBI, descriptor write and table alloc/free into a record).
  * Tests clear it, run a sequence, then read it back.
  */
-#ifndef BBM_HOST_ARCH_LOG_H
-#define BBM_HOST_ARCH_LOG_H
+#ifndef BBMPROBE_HOST_SUPPORT_ARCH_LOG_H
+#define BBMPROBE_HOST_SUPPORT_ARCH_LOG_H
 
 #include <stdbool.h>
 #include <stddef.h>

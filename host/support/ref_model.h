@@ -5,8 +5,8 @@
  * Also a small deterministic PRNG (splitmix64) and the random operation driver
  * shared by host/test_pt_random.c and host/fuzz_pt.c.
  */
-#ifndef BBM_HOST_REF_MODEL_H
-#define BBM_HOST_REF_MODEL_H
+#ifndef BBMPROBE_HOST_SUPPORT_REF_MODEL_H
+#define BBMPROBE_HOST_SUPPORT_REF_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>

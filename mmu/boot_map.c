@@ -4,7 +4,7 @@
  * to 2 MiB so the image and DTB get block mappings; the board's regions are then
  * mapped minus whatever the early step already covers.
  */
-#include "boot/boot_map.h"
+#include "mmu/boot_map.h"
 
 #include <stdbool.h>
 
@@ -110,6 +110,6 @@ void boot_map_board(const struct board_config *cfg, struct boot_map_report *repo
 		map_around_early(cfg->mem[i].base, cfg->mem[i].base + cfg->mem[i].size, PT_PROT_NORMAL, report);
 	/* The console may sit outside every listed device window (a DTB-chosen UART). */
 	struct pt_translation tr;
-	if (pt_translate(&boot_space, cfg->console.base, &tr) == PT_OK && !tr.ok)
-		map_around_early(cfg->console.base, cfg->console.base + 0x1000, PT_PROT_DEVICE, report);
+	if (pt_translate(&boot_space, cfg->console.port.base, &tr) == PT_OK && !tr.ok)
+		map_around_early(cfg->console.port.base, cfg->console.port.base + 0x1000, PT_PROT_DEVICE, report);
 }

@@ -1,6 +1,6 @@
 /* What boot learned about the machine, for tests that need free RAM or the board's layout. */
-#ifndef BBM_BOOT_BOOT_INFO_H
-#define BBM_BOOT_BOOT_INFO_H
+#ifndef BBMPROBE_PLATFORM_BOOT_INFO_H
+#define BBMPROBE_PLATFORM_BOOT_INFO_H
 
 #include <stdint.h>
 
@@ -15,5 +15,7 @@ struct boot_info {
 };
 
 const struct boot_info *boot_info(void);
+/* Recorded once by main after the board is known. */
+void boot_info_set(const struct boot_info *info);
 
 #endif

@@ -1,21 +1,21 @@
 /*
- * Ending a run. The runner prints "EXIT: STATUS=n" and calls bbm_exit(n), which
+ * Ending a run. The runner prints "EXIT: STATUS=n" and calls firmware_exit(n), which
  * uses, in order of preference: semihosting SYS_EXIT_EXTENDED (only when the
  * run said semihosting is on: never on hardware), the board's reset if the run
  * asked for it, PSCI SYSTEM_OFF with the DTB's conduit, else a low-power loop.
  */
-#ifndef BBM_BOOT_EXIT_H
-#define BBM_BOOT_EXIT_H
+#ifndef BBMPROBE_PLATFORM_EXIT_H
+#define BBMPROBE_PLATFORM_EXIT_H
 
 #include <stdbool.h>
 
 #include "platform/platform.h"
 
 /* Exit statuses (documented in docs/output.md). */
-#define BBM_STATUS_PASS 0
-#define BBM_STATUS_FAIL 1
-#define BBM_STATUS_USAGE 2
-#define BBM_STATUS_PANIC 3
+#define EXIT_STATUS_PASS 0
+#define EXIT_STATUS_FAIL 1
+#define EXIT_STATUS_USAGE 2
+#define EXIT_STATUS_PANIC 3
 
 enum exit_action {
 	EXIT_ACTION_AUTO = 0, /* semihosting if on, else PSCI off, else halt */
@@ -30,14 +30,14 @@ struct exit_config {
 	void (*board_reset)(void);
 };
 
-void bbm_exit_configure(const struct exit_config *cfg);
+void exit_configure(const struct exit_config *cfg);
 /* What happens after the exit line, for the banner (e.g. "semihosting", "halt (wfi)"). */
-const char *bbm_exit_describe(void);
+const char *exit_describe(void);
 /* Print "EXIT: STATUS=n" and leave. */
-void bbm_exit(int status) __attribute__((noreturn));
-/* Called once by bbm_exit_panic() before the exit line (the runner prints its summary). */
-void bbm_exit_set_panic_hook(void (*hook)(void));
-/* Fatal: status BBM_STATUS_PANIC; usable from the exception handler. */
-void bbm_exit_panic(void) __attribute__((noreturn));
+void firmware_exit(int status) __attribute__((noreturn));
+/* Called once by firmware_panic() before the exit line (the runner prints its summary). */
+void exit_set_panic_hook(void (*hook)(void));
+/* Fatal: status EXIT_STATUS_PANIC; usable from the exception handler. */
+void firmware_panic(void) __attribute__((noreturn));
 
 #endif

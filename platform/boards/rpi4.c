@@ -1,6 +1,6 @@
 /*
  * Raspberry Pi 4 Model B (BCM2711) in low-peripheral mode: ARM peripherals at
- * 0xFE000000 (BCM2711 ARM Peripherals §1.2; DESIGN.md §5).
+ * 0xFE000000 (BCM2711 ARM Peripherals §1.2).
  *
  * Consoles: the mini UART (AUX, 0xFE215040) is what the Pi 4 puts on the
  * header pins GPIO14/15 by default and what LAVA's bcm2711-rpi-4-b device type
@@ -16,7 +16,7 @@
  * console=pl011 then).
  *
  * No PSCI: secondaries wait on the firmware's spin table (release addresses
- * 0xd8 + 8 * cpu), and the board resets through the PM watchdog (DESIGN.md §4).
+ * 0xd8 + 8 * cpu), and the board resets through the PM watchdog (Raspberry Pi armstub8.S spin table; Linux drivers/watchdog/bcm2835_wdt.c).
  */
 #include "platform/bcm283x.h"
 #include "platform/platform.h"
@@ -46,7 +46,6 @@ const struct platform platform_rpi4 = {
 	.name = "rpi4",
 	.compatible = rpi4_compatible,
 	.defaults = {
-		.console = {.kind = UART_MINI, .base = RPI4_MINI_UART_BASE, .clock_hz = 500000000},
 		/* RAM every Pi 4 has: 1 GiB less the firmware's default 76 MiB GPU split. The DTB gives the rest. */
 		.mem = {{.base = 0, .size = 0x3b400000}},
 		.mem_count = 1,
@@ -57,8 +56,8 @@ const struct platform platform_rpi4 = {
 	},
 	.dtb_probe_addr = 0,
 	.uarts = {
-		{.name = "mini", .desc = {.kind = UART_MINI, .base = RPI4_MINI_UART_BASE, .clock_hz = 500000000}},
-		{.name = "pl011", .desc = {.kind = UART_PL011, .base = RPI4_PL011_BASE, .clock_hz = 48000000}},
+		{.name = "mini", .driver = "mini-uart", .port = {.base = RPI4_MINI_UART_BASE, .clock_hz = 500000000}},
+		{.name = "pl011", .driver = "pl011", .port = {.base = RPI4_PL011_BASE, .clock_hz = 48000000}},
 	},
 	.uart_count = 2,
 	.cpu_start = CPU_START_SPIN_TABLE,

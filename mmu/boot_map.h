@@ -6,8 +6,8 @@
  *   boot_map_board(): adds the board's RAM (Normal) and device windows (Device).
  * Both only ever turn invalid entries valid, so no break-before-make is needed.
  */
-#ifndef BBM_BOOT_BOOT_MAP_H
-#define BBM_BOOT_BOOT_MAP_H
+#ifndef BBMPROBE_MMU_BOOT_MAP_H
+#define BBMPROBE_MMU_BOOT_MAP_H
 
 #include <stdint.h>
 

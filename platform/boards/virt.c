@@ -3,7 +3,7 @@
  * 0x40000000, PSCI over HVC (SMC with virtualization=on; the DTB says which).
  * For bare-metal (ELF) boots QEMU puts the DTB at the start of RAM, so that is
  * where we look when x0 carries none (QEMU docs, "virt", bare-metal boot).
- * Secondary CPUs start with PSCI CPU_ON; exit is PSCI SYSTEM_OFF (DESIGN.md §4).
+ * Secondary CPUs start with PSCI CPU_ON; exit is PSCI SYSTEM_OFF (QEMU hw/arm/virt.c advertises PSCI in the DTB).
  */
 #include "platform/platform.h"
 
@@ -13,7 +13,6 @@ const struct platform platform_virt = {
 	.name = "virt",
 	.compatible = virt_compatible,
 	.defaults = {
-		.console = {.kind = UART_PL011, .base = 0x09000000, .clock_hz = 0},
 		.mem = {{.base = 0x40000000, .size = 128ull << 20}},
 		.mem_count = 1,
 		.psci = PSCI_HVC,
@@ -22,7 +21,7 @@ const struct platform platform_virt = {
 	},
 	.dtb_probe_addr = 0x40000000,
 	/* QEMU's PL011 ignores the baud divisors: clock 0 leaves them alone. */
-	.uarts = {{.name = "pl011", .desc = {.kind = UART_PL011, .base = 0x09000000, .clock_hz = 0}}},
+	.uarts = {{.name = "pl011", .driver = "pl011", .port = {.base = 0x09000000, .clock_hz = 0}}},
 	.uart_count = 1,
 	.cpu_start = CPU_START_PSCI,
 	.init = NULL,

@@ -13,12 +13,12 @@
 static struct exit_config exit_cfg;
 static void (*panic_hook)(void);
 
-void bbm_exit_set_panic_hook(void (*hook)(void))
+void exit_set_panic_hook(void (*hook)(void))
 {
 	panic_hook = hook;
 }
 
-void bbm_exit_configure(const struct exit_config *cfg)
+void exit_configure(const struct exit_config *cfg)
 {
 	exit_cfg = *cfg;
 }
@@ -35,7 +35,7 @@ static void semihosting_exit(int code)
 	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 }
 
-const char *bbm_exit_describe(void)
+const char *exit_describe(void)
 {
 	if (exit_cfg.semihosting)
 		return "semihosting SYS_EXIT_EXTENDED (the status reaches QEMU)";
@@ -90,13 +90,13 @@ static void __attribute__((noreturn)) leave(int status)
 	halt_forever();
 }
 
-void bbm_exit(int status)
+void firmware_exit(int status)
 {
 	printf("EXIT: STATUS=%d\n", status);
 	leave(status);
 }
 
-void bbm_exit_panic(void)
+void firmware_panic(void)
 {
 	void (*hook)(void) = panic_hook;
 
@@ -104,5 +104,5 @@ void bbm_exit_panic(void)
 	if (hook)
 		hook();
 	console_write_raw("EXIT: STATUS=3\n");
-	leave(BBM_STATUS_PANIC);
+	leave(EXIT_STATUS_PANIC);
 }

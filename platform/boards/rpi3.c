@@ -1,7 +1,7 @@
 /*
  * Raspberry Pi 3 Model B and B+ (BCM2837): ARM peripherals at 0x3F000000, the
  * ARM local peripherals at 0x40000000 (BCM2835 ARM Peripherals §1.2, which
- * BCM2836/7 share apart from the base; DESIGN.md §5 for the Pi 4 counterpart).
+ * BCM2836/7 share apart from the base; platform/boards/rpi4.c is the Pi 4 counterpart).
  *
  * Consoles, as on the Pi 4: the PL011 (UART0, 0x3F201000) drives Bluetooth and
  * the mini UART (AUX, 0x3F215040) is on the header pins GPIO14/15 by default,
@@ -16,7 +16,7 @@
  * or core_freq set, use console=pl011.
  *
  * No PSCI: secondaries wait on the firmware's spin table (release addresses
- * 0xd8 + 8 * cpu), and the board resets through the PM watchdog (DESIGN.md §4).
+ * 0xd8 + 8 * cpu), and the board resets through the PM watchdog (Raspberry Pi armstub8.S spin table; Linux drivers/watchdog/bcm2835_wdt.c).
  */
 #include "platform/bcm283x.h"
 #include "platform/platform.h"
@@ -46,7 +46,6 @@ const struct platform platform_rpi3 = {
 	.name = "rpi3",
 	.compatible = rpi3_compatible,
 	.defaults = {
-		.console = {.kind = UART_MINI, .base = RPI3_MINI_UART_BASE, .clock_hz = RPI3_CORE_CLOCK_HZ},
 		/*
 		 * RAM every Pi 3 has: 1 GiB less a 76 MiB GPU split (gpu_mem varies; the DTB gives the real value).
 		 * It ends below the peripherals at 0x3F000000, in the same 1 GiB region: the boot map uses 2M/4K there.
@@ -60,8 +59,8 @@ const struct platform platform_rpi3 = {
 	},
 	.dtb_probe_addr = 0,
 	.uarts = {
-		{.name = "mini", .desc = {.kind = UART_MINI, .base = RPI3_MINI_UART_BASE, .clock_hz = RPI3_CORE_CLOCK_HZ}},
-		{.name = "pl011", .desc = {.kind = UART_PL011, .base = RPI3_PL011_BASE, .clock_hz = 48000000}},
+		{.name = "mini", .driver = "mini-uart", .port = {.base = RPI3_MINI_UART_BASE, .clock_hz = RPI3_CORE_CLOCK_HZ}},
+		{.name = "pl011", .driver = "pl011", .port = {.base = RPI3_PL011_BASE, .clock_hz = 48000000}},
 	},
 	.uart_count = 2,
 	.cpu_start = CPU_START_SPIN_TABLE,
