@@ -87,10 +87,16 @@ static void clear_tracking(void)
 	stats.tracked = 0;
 }
 
+static void monitor_sink(void *ctx, const struct arch_event *ev);
+
 void bbm_monitor_enable(bool on)
 {
 	if (on)
 		clear_tracking();
+	if (on && !bbm_monitor_active)
+		arch_event_subscribe(monitor_sink, NULL);
+	else if (!on && bbm_monitor_active)
+		arch_event_unsubscribe(monitor_sink, NULL);
 	bbm_monitor_active = on;
 }
 
@@ -498,4 +504,24 @@ void bbm_monitor_on_table_free(const pt_entry_t *table)
 		break; /* one line per freed page */
 	}
 	forget_page(table);
+}
+
+/* The monitor's subscription to the event stream (mmu/arch_event.h). */
+static void monitor_sink(void *ctx, const struct arch_event *ev)
+{
+	(void)ctx;
+	switch (ev->kind) {
+	case ARCH_EV_WRITE:
+		bbm_monitor_on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
+		break;
+	case ARCH_EV_TABLE_ALLOC:
+		bbm_monitor_on_table_alloc((const pt_entry_t *)(uintptr_t)ev->a);
+		break;
+	case ARCH_EV_TABLE_FREE:
+		bbm_monitor_on_table_free((const pt_entry_t *)(uintptr_t)ev->a);
+		break;
+	default:
+		bbm_monitor_on_event(ev->kind, ev->a);
+		break;
+	}
 }

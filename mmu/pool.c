@@ -7,7 +7,6 @@
 
 #include "mmu/arch_event.h"
 #include "mmu/geometry.h"
-#include "mmu/monitor.h"
 
 #ifdef BBMPROBE_HOST
 #include <assert.h>
@@ -116,11 +115,7 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 		pool_stats.live++;
 		if (pool_stats.live > pool_stats.high_water)
 			pool_stats.high_water = pool_stats.live;
-#ifdef BBMPROBE_HOST
-		arch_event_record(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
-#endif
-		if (__builtin_expect(bbm_monitor_active, 0))
-			bbm_monitor_on_table_alloc(pool_pages[i]);
+		arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
 		return pool_pages[i];
 	}
 	pool_stats.failed++; /* unreachable while live <= capacity */
@@ -134,13 +129,9 @@ bool pt_pool_free(pt_entry_t *table)
 		pool_stats.bad_frees++;
 		return false;
 	}
-#ifdef BBMPROBE_HOST
-	arch_event_record(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
-			  pool_meta[i].va_base);
-#endif
-	/* The monitor judges the free while the metadata still describes the page. */
-	if (__builtin_expect(bbm_monitor_active, 0))
-		bbm_monitor_on_table_free(table);
+	/* Sinks (the monitor) judge the free while the metadata still describes the page. */
+	arch_event_emit(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
+			pool_meta[i].va_base);
 	pool_meta[i].state = PT_PAGE_FREE;
 	pool_stats.freed++;
 	pool_stats.live--;
