@@ -14,6 +14,12 @@ FALLBACK_BOARD ?= virt
 PT_POOL_PAGES ?= 128
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 15
+# `make run ACCEL=kvm`: QEMU virt on an arm64 Linux host's own cores (docs/labs.md).
+ACCEL ?=
+# `make lava-jobs`: where the lab fetches kernel8.img and the DTBs (default: this build, file://).
+LAVA_URL ?=
+# `make report`: the logs (scripts/run-qemu --log, or a board's console) to merge.
+LOGS ?=
 
 # Target compiler: Debian's cross gcc by default, `make CC=clang` for clang/lld.
 ifeq ($(origin CC),default)
@@ -60,7 +66,8 @@ IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz debug lint clean
+.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz debug lint clean \
+	lava-jobs lava-check results report
 all: image
 
 deps:
@@ -136,7 +143,7 @@ sdcard: deps image
 # ---- running ------------------------------------------------------------------
 run: deps image
 	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+		$(if $(ACCEL),--accel $(ACCEL)) --timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 # The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
 bench: deps image
@@ -177,6 +184,15 @@ host-test: $(HOST_TESTS)
 
 integration-test: image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
+
+# ---- labs (docs/labs.md) ----------------------------------------------------------
+# LAVA jobs for this build into build/lava/ (LAVA_URL: where the lab fetches the files; ARGS added).
+lava-jobs: deps image
+	@scripts/lava-jobs $(if $(LAVA_URL),--url '$(LAVA_URL)') --args '$(ARGS)'
+
+# The jobs checked with Debian's LAVA and no lab (also part of integration-test).
+lava-check: deps image
+	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/lava.t
 
 fuzz: $(FUZZERS)
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
