@@ -190,6 +190,17 @@ integration-test: image
 lava-jobs: deps image
 	@scripts/lava-jobs $(if $(LAVA_URL),--url '$(LAVA_URL)') --args '$(ARGS)'
 
+# LOGS="a.log b.log ...": their `# result` lines as build/report/results.jsonl and .csv, and the
+# merged report (report.html, report.md, outcomes.png/.svg) in build/report/.
+results:
+	@test -n "$(LOGS)" || { echo 'make results LOGS="build/logs/virt-el1.log ..." (logs from run-qemu --log or a console)' >&2; exit 2; }
+	@mkdir -p build/report
+	@scripts/results --jsonl build/report/results.jsonl --csv build/report/results.csv $(LOGS)
+	@echo build/report/results.jsonl; echo build/report/results.csv
+
+report: deps results
+	@scripts/report --out build/report $(LOGS)
+
 # The jobs checked with Debian's LAVA and no lab (also part of integration-test).
 lava-check: deps image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/lava.t
@@ -217,6 +228,7 @@ lint:
 	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4
+	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4 \
+		build/lava build/lava-check build/report build/report-t build/kvm-t
 
 -include $(TARGET_OBJS:.o=.d)
