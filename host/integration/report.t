@@ -197,10 +197,10 @@ share() {
 import sys
 import numpy as np
 import matplotlib.image as mi
-a = (mi.imread(sys.argv[1])[:, :, :3] * 255).round().astype(int)
-px = a.reshape(-1, 3)
-colours, counts = np.unique(px, axis=0, return_counts=True)
-bg = colours[counts.argmax()]
+px = (mi.imread(sys.argv[1])[:, :, :3] * 255).round().astype(np.int32).reshape(-1, 3)
+codes = (px[:, 0] << 16) | (px[:, 1] << 8) | px[:, 2]
+b = np.bincount(codes).argmax()  # the most common colour is the background
+bg = np.array([b >> 16, (b >> 8) & 255, b & 255])
 near = lambda c: (np.abs(px - np.array(c)).sum(axis=1) < 24).mean()
 print("%.4f %.4f %.4f %.4f" % ((np.abs(px - bg).sum(axis=1) > 24).mean(), near((0x2c, 0xa0, 0x2c)), near((0xff, 0x7f, 0x0e)), near((0xff, 0xe0, 0xb2))))' "$1"
 }
