@@ -188,7 +188,7 @@ integration-test: image
 # ---- labs (docs/labs.md) ----------------------------------------------------------
 # LAVA jobs for this build into build/lava/ (LAVA_URL: where the lab fetches the files; ARGS added).
 lava-jobs: deps image
-	@scripts/lava-jobs $(if $(LAVA_URL),--url '$(LAVA_URL)') --args '$(ARGS)'
+	@scripts/lava-jobs --url '$(or $(LAVA_URL),file://$(abspath $(B))/)' --args '$(ARGS)'
 
 # LOGS="a.log b.log ...": their `# result` lines as build/report/results.jsonl and .csv, and the
 # merged report (report.html, report.md, outcomes.png/.svg) in build/report/.
