@@ -1,8 +1,10 @@
 """Read bbmprobe console logs: the runs in them, their banner facts and their `# result` lines.
 
 Used by scripts/results and scripts/report. A log is whatever reached a console: a file from
-scripts/run-qemu --log (its first line is the QEMU command), a LAVA or board capture with a
-bootloader's text around it, or several runs one after another. Each run starts at `TAP version 13`.
+scripts/run-qemu --log (its first line is the QEMU command), a board capture with a bootloader's
+text around it, or several runs one after another; or a LAVA job log (lava-run's output, or the
+server's job log, a YAML list of the same records), whose target lines are the console and whose
+"Boot command:" line names QEMU's options. Each run starts at `TAP version 13`.
 
 A `# result` line is read as key=value tokens, in any order and with keys this code does not know
 (docs/output.md has the current set), so a newer firmware's line still reads. One record per result
@@ -10,6 +12,7 @@ line: the run's facts (RUN_FIELDS), then the line's own keys, where the line's `
 named `midr`. The histogram rows above a result line say which outcomes the firmware counts as
 hazards and which as forbidden; `hazards` and `forbidden` sum those rows (see derive()).
 """
+import json
 import re
 
 # The run's facts, first in every record, in this order.
@@ -65,13 +68,45 @@ def _bootargs(text):
 
 
 def _runner(line):
-    """Facts from scripts/run-qemu's first log line: the accelerator, QEMU machine, U-Boot."""
+    """Facts from a QEMU command line (run-qemu's first log line, LAVA's boot command): the
+    accelerator (QEMU's default for an Arm guest on another host is TCG), machine, U-Boot."""
     words = line.split()
-    facts = {"uboot": "-bios" in words}
+    facts = {"uboot": "-bios" in words, "accel": "kvm" if "-enable-kvm" in words else "tcg"}
     for opt, key in (("-accel", "accel"), ("-M", "machine"), ("-machine", "machine")):
         if opt in words and words.index(opt) + 1 < len(words):
             facts[key] = words[words.index(opt) + 1].split(",")[0]
     return facts
+
+
+def _lava_record(line):
+    """A LAVA log record ({"dt": ..., "lvl": ..., "msg": ...}, maybe as a YAML list item), or None."""
+    text = line[2:] if line.startswith("- {") else line
+    if not text.startswith('{"dt"'):
+        return None
+    try:
+        rec = json.loads(text)
+    except ValueError:
+        import yaml  # pylint: disable=import-outside-toplevel  # LAVA writes some records as YAML only
+        try:
+            rec = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return None
+    return rec if isinstance(rec, dict) else None
+
+
+def console_lines(path):
+    """The console lines of a log, without line ends; a LAVA log gives its target messages (with
+    the quotes LAVA escapes restored) and its QEMU boot command as a run-qemu line."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for raw in f:
+            line = raw.rstrip("\r\n")
+            rec = _lava_record(line)
+            if rec is None:
+                yield line
+            elif rec.get("lvl") == "target" and isinstance(rec.get("msg"), str):
+                yield rec["msg"].replace('\\"', '"').rstrip("\r")
+            elif isinstance(rec.get("msg"), str) and rec["msg"].startswith("Boot command: "):
+                yield "# run-qemu: " + rec["msg"][len("Boot command: "):].replace('\\"', '"')
 
 
 def derive(record, rows):
@@ -159,15 +194,13 @@ class Run:
 def read_runs(path):
     """The runs in the log at path, in order."""
     runs, runner = [], {}
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for raw in f:
-            line = raw.rstrip("\r\n")
-            if line.startswith("# run-qemu: ") and ("-M " in line or "-machine " in line):
-                runner = _runner(line[len("# run-qemu: "):])
-            elif line == "TAP version 13":
-                runs.append(Run(str(path), len(runs) + 1, runner))
-            elif runs:
-                runs[-1].line(line)
+    for line in console_lines(path):
+        if line.startswith("# run-qemu: ") and "qemu-system-" in line:
+            runner = _runner(line[len("# run-qemu: "):])
+        elif line == "TAP version 13":
+            runs.append(Run(str(path), len(runs) + 1, runner))
+        elif runs:
+            runs[-1].line(line)
     return runs
 
 

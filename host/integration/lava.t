@@ -12,7 +12,7 @@ export LAVA_SANDBOX="$work/sandbox"
 lava() { "$top/scripts/lava" "$@"; }
 mapfile -t jobs < <(sed -n 's/^\([a-z0-9-]*\):.*/\1/p' "$top/lava/jobs.yaml")
 replays=(default panic bad-args skip)
-plan $((2 + 4 * ${#jobs[@]} + 4 * ${#replays[@]} + 6))
+plan $((2 + 4 * ${#jobs[@]} + 4 * ${#replays[@]} + 8))
 
 # The cases LAVA should record for a firmware log, derived from the TAP lines without LAVA's
 # patterns: RESULT CASE NAME (CASE as LAVA names it: lower case, runs of non-word characters "_"),
@@ -155,4 +155,16 @@ grep -Eq '^# bootargs: \\?"iters=20\\?"$' "$work/run.target"
 ok $? "$name_prefix: the job's boot arguments reached the firmware, without semihosting"
 grep -q "\"Root tmp directory removed at $LAVA_SANDBOX/tmp/run\"" "$work/run.lava.log" && [ ! -e "$LAVA_SANDBOX/tmp/run" ]
 ok $? "$name_prefix: lava-run kept its temporary files under build/lava-check, not /var/lib/lava, and removed them"
+# The lab's log feeds scripts/results as it is: lava-run's records, and the server's job log (the
+# same records as a YAML list).
+sed 's/^/- /' "$work/run.lava.log" >"$work/run.server-log.yaml"
+for f in run.lava.log run.server-log.yaml; do
+	"$top/scripts/results" --csv - "$work/$f" 2>/dev/null >"$work/$f.csv"
+	/usr/bin/python3 -c 'import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+facts = {(r["board"], r["el"], r["accel"], r["machine"], r["iters"], r["exit_status"]) for r in rows}
+sys.exit(len(rows) != int(sys.argv[2]) or facts != {("virt", "1", "tcg", "virt", "20", "0")})' \
+		"$work/$f.csv" "$(grep -c '^# result ' "$work/run.target")"
+	ok $? "$name_prefix: scripts/results reads $f: every result line, board virt, EL1, TCG, iters=20 from the job, status 0"
+done
 finish
