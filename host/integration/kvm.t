@@ -83,15 +83,14 @@ echo \$s >"$work/fake.status"
 exit \$s
 EOF
 chmod +x "$work/bin/qemu-system-aarch64"
-fake_boot() { # fake_boot NAME STATUS [boot args]: boot through the stand-in, expect STATUS
-	local want=$2
+fake_boot() { # fake_boot NAME [boot args]: boot through the stand-in with --accel kvm
 	name_prefix="kvm stand-in $1"
-	shift 2
+	shift
 	rm -f "$work/fake.status" "$work/fake.args"
 	PATH="$work/bin:$PATH" boot "kvm-$name_prefix" --accel kvm -- "$@"
 }
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	fake_boot pass 0 tests=selftest/counter
+	fake_boot pass tests=selftest/counter
 	expect_status 0
 	grep -qx -- '-accel' "$work/fake.args" && grep -qx kvm "$work/fake.args" && ! grep -q semihosting "$work/fake.args"
 	ok $? "$name_prefix: QEMU was asked for KVM and no semihosting"
@@ -100,14 +99,14 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	expect_closing_lines 0
 
 	# QEMU ends with 0 after PSCI SYSTEM_OFF whatever the firmware reported: the EXIT line decides.
-	fake_boot bad-args 2 bogus=1
+	fake_boot bad-args bogus=1
 	expect_status 2
 	[ "$(cat "$work/fake.status" 2>/dev/null)" = 0 ]
 	ok $? "$name_prefix: although QEMU itself ended with 0"
-	fake_boot panic 3 tests=selftest/nested-panic
+	fake_boot panic tests=selftest/nested-panic
 	expect_status 3
 
-	FAKE_QEMU_SILENT=1 fake_boot silent 125 tests=selftest/counter
+	FAKE_QEMU_SILENT=1 fake_boot silent tests=selftest/counter
 	expect_status 125
 else
 	for d in "status 0" "QEMU asked for KVM" "bootargs" "PSCI" "SUMMARY" "EXIT line" "nothing after EXIT" \
