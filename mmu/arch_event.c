@@ -30,6 +30,16 @@ const char *arch_event_name(enum arch_event_kind kind)
 		return "table alloc";
 	case ARCH_EV_TABLE_FREE:
 		return "table free";
+	case ARCH_EV_TLBI_VALE1:
+		return "tlbi vale1";
+	case ARCH_EV_TLBI_VAE1:
+		return "tlbi vae1";
+	case ARCH_EV_TLBI_VAAE1:
+		return "tlbi vaae1";
+	case ARCH_EV_TLBI_VAALE1:
+		return "tlbi vaale1";
+	case ARCH_EV_TLBI_VAALE1IS:
+		return "tlbi vaale1is";
 	case ARCH_EV_KIND_COUNT:
 		break;
 	}
