@@ -117,7 +117,17 @@ static void expect_answer(const struct model_answer *a, outcome_set_t want)
 
 static struct model_answer ans;
 
-/* One access of `kind` at VA1+OFF on cpu; markers: the new and old PA of that byte. */
+/* A load of va on cpu; markers: the PA of that byte under the new and under the old mapping. */
+static void expect_at(unsigned cpu, uint64_t va, uint64_t new_pa, uint64_t old_pa, outcome_set_t want)
+{
+	struct model_markers mk = {new_pa, old_pa};
+
+	feed();
+	model_access(&M, cpu, va, MODEL_ACCESS_READ, &mk, &ans);
+	expect_answer(&ans, want);
+}
+
+/* One access of `kind` at VA1+OFF on cpu; new_pa, old_pa: the pages (or block) each mapping uses. */
 static void expect_access(unsigned cpu, enum model_access_kind kind, uint64_t new_pa, uint64_t old_pa,
 			  outcome_set_t want)
 {
@@ -218,7 +228,7 @@ static void CoWinvWT1(void **state)
 	expect_load(PA_Y, PA_X, B(NEW));
 }
 
-/* dsb ishst orders the stores but does not complete the TLBI (R_PSMWS): x may still be cached. */
+/* dsb ishst orders the stores but completes no TLBI, nor does dsb nsh a broadcast one (R_PSMWS). */
 static void CoWinvT_dsb_ishst_does_not_complete_tlbi(void **state)
 {
 	(void)state;
@@ -227,6 +237,9 @@ static void CoWinvT_dsb_ishst_does_not_complete_tlbi(void **state)
 	dsb_ishst();
 	tlbi_vaae1is(VA1);
 	dsb_ishst();
+	isb();
+	expect_load(PA_Y, PA_X, B(OLD) | B(FAULT_T3));
+	dsb_nsh(); /* enough for a local TLBI only (R_PSMWS): this one is broadcast */
 	isb();
 	expect_load(PA_Y, PA_X, B(OLD) | B(FAULT_T3));
 	dsb_ish(); /* now it completes; the ISB after it makes it effective on this CPU */
@@ -495,6 +508,135 @@ static void walk_through_freed_table(void **state)
 	expect_witness(OUTCOME_POISON, want);
 }
 
+/* ---- orphans: a subtree's entries outlive the link to it --------------------------------------- */
+
+/*
+ * Linux's fix relies on the 2M range being unmapped already: with a page still
+ * mapped at VA1+4K, pmd_free_pte_page's vaae1is at VA1 does not reach that
+ * page's cached leaf, which now conflicts with the block (the monitor's
+ * free-child-live case).
+ */
+static void linux_fixed_with_live_child(void **state)
+{
+	(void)state;
+	map4k(VA1 + K4, PA_X);
+	assert_int_equal(map_range(&sp, VA1, PA_2M, M2, PROT, PT_POLICY_LINUX_FIXED), PT_OK);
+	expect_at(0, VA1 + K4 + OFF, PA_2M + K4 + OFF, PA_X + OFF, B(NEW) | B(OLD) | B(TLB_CONFLICT));
+	expect_at(0, VA1 + OFF, PA_2M + OFF, PA_X + OFF, B(NEW));
+}
+
+/*
+ * A PTE table unlinked with a by-VA TLBI at VA1: the leaf at VA1+4K stays
+ * cached although no walk reaches level 3 any more (a cached entry needs no
+ * levels above it).
+ */
+static void orphan_leaf_survives_by_va_tlbi(void **state)
+{
+	(void)state;
+	map4k(VA1, PA_Y);
+	map4k(VA1 + K4, PA_X);
+	pt_write_desc(entry_at(VA1, 2), 0);
+	dsb_ishst();
+	tlbi_vaae1is(VA1);
+	dsb_ish();
+	isb();
+	expect_at(0, VA1 + OFF, PA_Y + OFF, PA_X + OFF, B(FAULT_T2));
+	expect_at(0, VA1 + K4 + OFF, PA_Y + OFF, PA_X + OFF, B(FAULT_T2) | B(OLD));
+	tlbi_vmalle1is();
+	dsb_ish();
+	isb();
+	expect_at(0, VA1 + K4 + OFF, PA_Y + OFF, PA_X + OFF, B(FAULT_T2));
+}
+
+/*
+ * Linux's fix without the extra ISB, pages still mapped at VA1 and VA1+4K:
+ * at the free the walk cache may still hold the pointer to the PTE table
+ * (R_BLDZX: gone at the next ISB), so its entries are captured; the copy of
+ * VA1's leaf was already invalidated by the completed vaae1is and must not
+ * come back. The leaf at VA1+4K was never in the TLBI's scope.
+ */
+static void linux_fixed_no_extra_isb_live_pages(void **state)
+{
+	(void)state;
+	map4k(VA1, PA_X);
+	map4k(VA1 + K4, PA_X);
+	pt_entry_t *pmdp = entry_at(VA1, 2);
+	pt_entry_t *pte_table = (pt_entry_t *)(uintptr_t)desc_oa(pt_read_desc(pmdp), 2);
+	pt_write_desc(pmdp, 0);
+	dsb_ishst();
+	tlbi_vaae1is(VA1);
+	dsb_ish();
+	assert_true(pt_pool_free(pte_table));
+	pt_write_desc(pmdp, desc_block(2, PA_2M, PROT));
+	dsb_ishst();
+	isb();
+	expect_at(0, VA1 + OFF, PA_2M + OFF, PA_X + OFF, B(NEW));
+	expect_at(0, VA1 + K4 + OFF, PA_2M + K4 + OFF, PA_X + OFF, B(NEW) | B(OLD) | B(TLB_CONFLICT));
+}
+
+/* A table page allocated before attach and linked after: the model learns it from the table descriptor. */
+static void table_learned_from_its_link(void **state)
+{
+	(void)state;
+	pt_entry_t *t2 = prepare_l23_swap();
+	assert_int_equal(model_attach(&M, sp.root, sp.start_level), MODEL_OK); /* T2 is not reachable yet */
+	arch_log_clear();
+	fed = 0;
+	pt_write_desc(entry_at(VA1, 2), desc_table((uint64_t)(uintptr_t)t2));
+	expect_load(PA_Y, PA_X, B(NEW) | B(OLD));
+}
+
+/* Writes into a table no walk can reach (link cleared and invalidated) are never cached (rule 1). */
+static void unreachable_writes_are_not_cached(void **state)
+{
+	(void)state;
+	map4k(VA1, PA_X);
+	pt_entry_t *pte = entry_at(VA1, 3);
+	pt_write_desc(entry_at(VA1, 2), 0);
+	dsb_ishst();
+	tlbi_vaae1is(VA1);
+	dsb_ish();
+	isb();
+	pt_write_desc(pte, desc_page(PA_Y, PROT));
+	pt_write_desc(pte, 0);
+	dsb_ishst();
+	expect_load(PA_Y, PA_X, B(FAULT_T2));
+}
+
+/* A live table freed (still linked): poison for a walk, and its entries may have been cached before. */
+static void free_of_a_live_table(void **state)
+{
+	(void)state;
+	map4k(VA1, PA_X);
+	assert_true(pt_pool_free((pt_entry_t *)(uintptr_t)table_of(entry_at(VA1, 3))));
+	expect_load(PA_Y, PA_X, B(POISON) | B(OLD));
+	assert_int_equal(M.nstale, 1);
+	assert_int_equal(M.stale[0].write_no, 0); /* stale since the free, not since a write */
+}
+
+/*
+ * Coherence: once a write is complete for a CPU's walks, no older value is
+ * readable there. The PTE of VA1 goes 0 -> y on CPU 1 (never completed), then
+ * y -> z on CPU 0, completed for CPU 0's walks by dsb nsh, and y's stale copy
+ * is removed on CPU 0 by a local TLBI. CPU 0 may now read only z; CPU 1 may
+ * still read z, y or 0.
+ */
+static void coherence_hides_older_values(void **state)
+{
+	(void)state;
+	map4k(VA1 + K4, PA_X); /* the tables, with VA1's PTE still 0 */
+	pt_entry_t *pte = entry_at(VA1, 3);
+	pt_write_desc(pte, desc_page(PA_Y, PROT));
+	assert_int_equal(feed_on(1), MODEL_OK);
+	pt_write_desc(pte, desc_page(PA_2M, PROT));
+	dsb_nsh();
+	event(0, ARCH_EV_TLBI_VAE1, VA1, 0);
+	dsb_nsh();
+	isb();
+	expect_at(0, VA1 + OFF, PA_2M + OFF, PA_Y + OFF, B(NEW));
+	expect_at(1, VA1 + OFF, PA_2M + OFF, PA_Y + OFF, B(NEW) | B(OLD) | B(FAULT_T3));
+}
+
 /* ---- access kinds, faults, ASIDs, page zeroing, per-CPU barriers ------------------------------- */
 
 /* Permission faults for writes (and AT S1E1W); AT S1E1R and PRFM see what a read sees. */
@@ -553,6 +695,10 @@ static void asid_scoped_tlbi(void **state)
 	dsb_ish();
 	isb();
 	expect_load(PA_Y, PA_X, B(OLD) | B(FAULT_T3));
+	/* A context switch to ASID 6 (model_config.asid is the running ASID): ASID 5's entries do not apply. */
+	M.cfg.asid = 6;
+	expect_load(PA_Y, PA_X, B(FAULT_T3));
+	M.cfg.asid = 5;
 	tlbi_vae1is(VA1, 5);
 	dsb_ish();
 	isb();
@@ -732,6 +878,13 @@ int main(void)
 		LITMUS("bbm/no-dsb-after-make", no_dsb_after_make, setup),
 		LITMUS("bbm/no-isb-at-all", correct_bbm_without_any_isb, setup2),
 		LITMUS("freed-table-walk", walk_through_freed_table, setup),
+		LITMUS("bbm/linux-fixed-live-child", linux_fixed_with_live_child, setup),
+		LITMUS("orphan-leaf-survives-by-va-tlbi", orphan_leaf_survives_by_va_tlbi, setup),
+		LITMUS("bbm/linux-fixed-no-extra-isb-live-pages", linux_fixed_no_extra_isb_live_pages, setup),
+		LITMUS("table-learned-from-its-link", table_learned_from_its_link, setup),
+		LITMUS("unreachable-writes-not-cached", unreachable_writes_are_not_cached, setup),
+		LITMUS("free-of-a-live-table", free_of_a_live_table, setup),
+		LITMUS("coherence-hides-older-values", coherence_hides_older_values, setup2),
 		LITMUS("access-kinds", access_kinds, setup),
 		LITMUS("af-not-cached", access_flag_entries_are_not_cached, setup),
 		LITMUS("va-out-of-range", va_out_of_range, setup),

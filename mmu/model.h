@@ -62,7 +62,8 @@ struct model_config {
 	unsigned ncpus;      /* 1..MODEL_MAX_CPUS; events and accesses name a CPU below this */
 	unsigned feat_bbm;   /* FEAT_BBM support level 0, 1 or 2; stored, rules unchanged at 0 (later work) */
 	bool contiguous;     /* whether PTE_CONT is honoured; stored, not used yet (later work) */
-	uint16_t asid;       /* ASID of the running context: tags non-global entries, selects them on access */
+	uint16_t asid;       /* running ASID: tags non-global entries, selects them on access; changing it
+			      * between events models a context switch (TTBR0_EL1.ASID write + ISB) */
 };
 /* One CPU, FEAT_BBM level 0, contiguous bit ignored, ASID 0. */
 void model_config_default(struct model_config *cfg);

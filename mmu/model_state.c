@@ -145,12 +145,14 @@ struct stale_origin {
 	unsigned writer;      /* CPU whose write (or free) made the entry stale */
 	uint32_t write_no;    /* that write; 0 for a page free */
 	uint64_t visible_seq; /* 0 while the write may still be unseen by the holder's walks */
+	bool refresh;         /* a write: an identical record takes the newer origin */
 };
 
 /*
  * Rule 1: record that cpu's TLB may hold desc for [va, va + size of level).
- * An identical record is refreshed instead: the newer origin survives at least
- * the TLBIs the older one would (it completes later).
+ * A write refreshes an identical record: the newer origin survives at least
+ * the TLBIs the older one would (it completes later). A free changes no
+ * memory, so it leaves an existing record (and any TLBI on its way) alone.
  */
 static void add_stale(struct model *m, unsigned cpu, int level, uint64_t va, pt_entry_t desc, uint64_t entry,
 		      const struct stale_origin *o)
@@ -166,6 +168,8 @@ static void add_stale(struct model *m, unsigned cpu, int level, uint64_t va, pt_
 		    e->global == global && e->asid == m->cfg.asid)
 			s = e;
 	}
+	if (s && !o->refresh)
+		return;
 	if (!s) {
 		if (m->nstale == MODEL_STALE_MAX) {
 			fail(m, MODEL_ERR_STALE_FULL, entry);
@@ -233,7 +237,7 @@ static void capture_overwritten(struct model *m, unsigned writer, const struct m
 				pt_entry_t old)
 {
 	uint64_t va = entry_va(p, entry);
-	struct stale_origin o = {writer, m->writes, 0};
+	struct stale_origin o = {writer, m->writes, 0, true};
 
 	for (unsigned c = 0; c < m->cfg.ncpus && m->status == MODEL_OK; c++) {
 		enum model_status st = MODEL_OK;
@@ -466,7 +470,7 @@ static void on_free(struct model *m, unsigned cpu, uint64_t page)
 	struct model_page *p = &m->pages[i];
 	if (p->freed)
 		return;
-	struct stale_origin o = {cpu, 0, m->seq};
+	struct stale_origin o = {cpu, 0, m->seq, false};
 	for (unsigned c = 0; c < m->cfg.ncpus && m->status == MODEL_OK; c++) {
 		enum model_status st = MODEL_OK;
 		if (model_page_reachable(m, c, p->va_base, p->level, p->pa, &st))
