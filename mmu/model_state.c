@@ -247,7 +247,7 @@ static void capture_overwritten(struct model *m, unsigned writer, const struct m
 			return;
 		}
 		if (!reachable)
-			continue; /* never cacheable since it was last captured: nothing new can be cached */
+			continue; /* no walk reads it: copies cached while one could were captured then */
 		add_stale(m, c, p->level, va, old, entry, &o);
 		if (desc_type(old, p->level) == DESC_TABLE)
 			snapshot_table(m, c, desc_oa(old, p->level), &o);
