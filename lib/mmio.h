@@ -1,9 +1,29 @@
-/* Device register access: single 32-bit accesses the compiler may not merge or split. */
+/* Device register access: single 8-, 16- or 32-bit accesses the compiler may not merge or split. */
 #ifndef BBMPROBE_LIB_MMIO_H
 #define BBMPROBE_LIB_MMIO_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+static inline uint8_t mmio_read8(uintptr_t addr)
+{
+	return *(volatile const uint8_t *)addr;
+}
+
+static inline void mmio_write8(uintptr_t addr, uint8_t value)
+{
+	*(volatile uint8_t *)addr = value;
+}
+
+static inline uint16_t mmio_read16(uintptr_t addr)
+{
+	return *(volatile const uint16_t *)addr;
+}
+
+static inline void mmio_write16(uintptr_t addr, uint16_t value)
+{
+	*(volatile uint16_t *)addr = value;
+}
 
 static inline uint32_t mmio_read32(uintptr_t addr)
 {
