@@ -66,7 +66,7 @@ all: image
 deps:
 	@scripts/deps
 
-image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb $(B)/npcm845-evb.dtb
 
 # The version string lives in a generated header rewritten only when `git describe` changes, so the
 # banner follows HEAD without recompiling everything on every build.
@@ -120,7 +120,7 @@ $(B)/fallback-board: FORCE
 $(B)/platform/platform.c.o: $(B)/fallback-board
 .PHONY: FORCE
 
-# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards. The node is /soc, as in the
+# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards, and npcm845-evb's (QEMU makes none). The node is /soc, as in the
 # kernel's bcm2837.dtsi and bcm2711.dtsi, although it has `ranges` but no unit address: silence that
 # one dtc check.
 $(B)/%.dtb: platform/dts/%.dts
