@@ -69,11 +69,15 @@ static uint32_t last_write(uintptr_t addr, unsigned bytes)
 	return 0;
 }
 
+/* The registered drivers (the section bounds are distinct objects to the compiler: count by address). */
 static const struct console_driver *driver(const char *name)
 {
-	for (const struct console_driver *d = __start_console_drivers; d < __stop_console_drivers; d++)
-		if (!strcmp(d->name, name))
-			return d;
+	size_t n = ((uintptr_t)__stop_console_drivers - (uintptr_t)__start_console_drivers) /
+		   sizeof(struct console_driver);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(__start_console_drivers[i].name, name))
+			return &__start_console_drivers[i];
 	fail_msg("no console driver '%s'", name);
 	return NULL;
 }

@@ -326,7 +326,7 @@ static bool parse_console_fields(const struct field *f, unsigned n, struct boota
 		return false;
 	}
 	memset(out, 0, sizeof(*out));
-	strcpy(out->driver, e->driver);
+	snprintf(out->driver, sizeof(out->driver), "%s", e->driver);
 	out->reg_io_width = e->any_width ? 1 : 4; /* Linux: a bare 8250 address is mmio, 8-bit */
 	unsigned i = 1;
 	int io = i < n ? console_iotype(e, &f[i], out, err, err_len) : 0;
