@@ -6,17 +6,13 @@
 #include "lib/dtb.h"
 
 extern const struct platform platform_board_generic;
-extern const struct platform platform_virt;
-extern const struct platform platform_rpi4;
-extern const struct platform platform_rpi3;
+extern const struct platform __start_boards[], __stop_boards[];
 
-const struct platform *const platform_all[] = {
-	&platform_virt,
-	&platform_rpi4,
-	&platform_rpi3,
-	&platform_board_generic,
-	NULL,
-};
+/* The registered boards (the section bounds are distinct objects to the compiler: count by address). */
+static size_t board_count(void)
+{
+	return ((uintptr_t)__stop_boards - (uintptr_t)__start_boards) / sizeof(struct platform);
+}
 
 #ifndef FALLBACK_BOARD
 #define FALLBACK_BOARD "virt"
@@ -30,10 +26,10 @@ const struct platform *platform_match(const void *fdt)
 		const char *compat = dtb_root_compatible(fdt, i);
 		if (!compat)
 			return NULL;
-		for (const struct platform *const *p = platform_all; *p; p++)
-			for (const char *const *c = (*p)->compatible; *c; c++)
+		for (size_t b = 0; b < board_count(); b++)
+			for (const char *const *c = __start_boards[b].compatible; *c; c++)
 				if (!strcmp(*c, compat))
-					return *p;
+					return &__start_boards[b];
 	}
 }
 
@@ -102,8 +98,8 @@ void platform_config_from_dtb(const void *fdt, struct board_config *cfg)
 
 const struct platform *platform_fallback(void)
 {
-	for (const struct platform *const *p = platform_all; *p; p++)
-		if (!strcmp((*p)->name, FALLBACK_BOARD))
-			return *p;
-	return platform_all[0];
+	for (size_t b = 0; b < board_count(); b++)
+		if (!strcmp(__start_boards[b].name, FALLBACK_BOARD))
+			return &__start_boards[b];
+	return &platform_board_generic; /* the Makefile only accepts names of board files */
 }

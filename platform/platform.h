@@ -1,6 +1,7 @@
 /*
  * Boards. With a DTB everything bbmprobe needs comes from it (console, RAM,
- * reserved memory, CPUs, PSCI conduit); a board file (platform/boards/<board>.c)
+ * reserved memory, CPUs, PSCI conduit); a board file (platform/boards/<board>.c,
+ * registered with PLATFORM_BOARD())
  * adds only quirks, chosen by the DTB root `compatible`: pin muxing, a watchdog
  * reset, the reference clocks of its UARTs, where a DTB hides when x0 has
  * none. A DTB no board file claims runs on the `generic` board. Without a DTB,
@@ -75,6 +76,9 @@ struct console_report {
 	char why_buf[160];
 };
 
+/* A board file registers itself: PLATFORM_BOARD(platform_myboard) = {...}; nothing else to edit. */
+#define PLATFORM_BOARD(id) const struct platform id __attribute__((used, section("boards"), aligned(8)))
+
 /* The board whose compatible list matches the DTB root, or NULL. */
 const struct platform *platform_match(const void *fdt);
 /* The board for a DTB no board file claims. */
@@ -97,7 +101,5 @@ bool platform_choose_console(const struct platform *plat, const void *fdt, const
 			     struct board_config *cfg, struct console_report *rep, char *err, size_t err_len);
 /* The banner lines for memory, reserved memory, console, PSCI and CPUs. */
 void platform_print_config(const struct board_config *cfg, const struct console_report *rep);
-/* All boards, for messages. */
-extern const struct platform *const platform_all[];
 
 #endif

@@ -9,7 +9,7 @@
 
 static const char *const generic_compatible[] = {NULL};
 
-const struct platform platform_board_generic = {
+PLATFORM_BOARD(platform_board_generic) = {
 	.name = "generic",
 	.compatible = generic_compatible,
 	.defaults = {.psci = PSCI_NONE},

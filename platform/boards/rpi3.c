@@ -42,7 +42,7 @@ static void rpi3_reset(void)
 	bcm283x_watchdog_reset(&bcm2837);
 }
 
-const struct platform platform_rpi3 = {
+PLATFORM_BOARD(platform_rpi3) = {
 	.name = "rpi3",
 	.compatible = rpi3_compatible,
 	.defaults = {

@@ -42,7 +42,7 @@ static void rpi4_reset(void)
 	bcm283x_watchdog_reset(&bcm2711);
 }
 
-const struct platform platform_rpi4 = {
+PLATFORM_BOARD(platform_rpi4) = {
 	.name = "rpi4",
 	.compatible = rpi4_compatible,
 	.defaults = {

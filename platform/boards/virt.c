@@ -9,7 +9,7 @@
 
 static const char *const virt_compatible[] = {"linux,dummy-virt", NULL};
 
-const struct platform platform_virt = {
+PLATFORM_BOARD(platform_virt) = {
 	.name = "virt",
 	.compatible = virt_compatible,
 	.defaults = {
