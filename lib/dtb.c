@@ -245,22 +245,26 @@ bool dtb_find_uart(const void *fdt, const struct console_driver *driver, struct 
 	return false;
 }
 
-static void add_reserved(struct dtb_reserved *out, unsigned max, unsigned *n, struct dtb_reserved r)
+static void add_reserved(struct dtb_reserved *out, unsigned max, unsigned *n, unsigned *unrecorded,
+			 struct dtb_reserved r)
 {
-	if (r.size && *n < max)
-		out[*n] = r;
-	if (r.size)
-		(*n)++;
+	if (!r.size)
+		return;
+	if (*n < max)
+		out[(*n)++] = r;
+	else
+		(*unrecorded)++;
 }
 
-unsigned dtb_reserved(const void *fdt, struct dtb_reserved *out, unsigned max)
+unsigned dtb_reserved(const void *fdt, struct dtb_reserved *out, unsigned max, unsigned *unrecorded)
 {
 	unsigned n = 0;
 
+	*unrecorded = 0;
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
 		uint64_t base, size;
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
-			add_reserved(out, max, &n, (struct dtb_reserved){base, size, false, "/memreserve/"});
+			add_reserved(out, max, &n, unrecorded, (struct dtb_reserved){base, size, false, "/memreserve/"});
 	}
 	int parent = fdt_path_offset(fdt, "/reserved-memory");
 	int node;
@@ -270,9 +274,12 @@ unsigned dtb_reserved(const void *fdt, struct dtb_reserved *out, unsigned max)
 		bool no_map = fdt_getprop(fdt, node, "no-map", NULL) != NULL;
 		const char *name = fdt_get_name(fdt, node, NULL);
 		uint64_t base, size;
+		int idx = 0;
 		/* Nodes with only size/alloc-ranges are for the OS to place; nothing is there yet. */
-		for (int idx = 0; dtb_node_reg(fdt, node, idx, &base, &size); idx++)
-			add_reserved(out, max, &n, (struct dtb_reserved){base, size, no_map, name ? name : "?"});
+		for (; dtb_node_reg(fdt, node, idx, &base, &size); idx++)
+			add_reserved(out, max, &n, unrecorded, (struct dtb_reserved){base, size, no_map, name ? name : "?"});
+		if (!idx && fdt_getprop(fdt, node, "reg", NULL))
+			(*unrecorded)++; /* a reg we cannot read: somewhere is reserved, we do not know where */
 	}
 	return n;
 }

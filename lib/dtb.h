@@ -65,8 +65,12 @@ struct dtb_reserved {
 	const char *name; /* the node's name, or "/memreserve/" (points into the DTB) */
 };
 
-/* Stores up to max regions; returns how many the DTB has (more than max: some were left out). */
-unsigned dtb_reserved(const void *fdt, struct dtb_reserved *out, unsigned max);
+/*
+ * Stores up to max regions and returns how many it stored. `unrecorded` counts
+ * the ones it could not: beyond max, or a reg it cannot translate (then the
+ * caller cannot know what to avoid).
+ */
+unsigned dtb_reserved(const void *fdt, struct dtb_reserved *out, unsigned max, unsigned *unrecorded);
 
 /* How secondary CPUs start, from /cpus (DT spec 3.8 and the Linux arm64 cpus binding). */
 enum cpu_enable_method {

@@ -22,7 +22,8 @@ static void print_memory(const struct board_config *cfg)
 		       r->no_map ? ", no-map: not mapped" : ", mapped, never used by tests");
 	}
 	if (cfg->reserved_dropped)
-		printf("# warning: %u more reserved region(s) than bbmprobe records (%u); tests find no scratch RAM\n",
+		printf("# warning: %u reserved region(s) not recorded (unreadable reg, or more than %u); tests find no "
+		       "scratch RAM\n",
 		       cfg->reserved_dropped, (unsigned)PLATFORM_MAX_RESERVED);
 }
 

@@ -80,11 +80,9 @@ void platform_config_from_dtb(const void *fdt, struct board_config *cfg)
 {
 	struct mem_region mem[PLATFORM_MAX_MEM];
 	unsigned n = dtb_memory(fdt, mem, PLATFORM_MAX_MEM);
-	unsigned found = dtb_reserved(fdt, cfg->reserved, PLATFORM_MAX_RESERVED);
 	struct cpu_topology cpus;
 
-	cfg->reserved_count = found < PLATFORM_MAX_RESERVED ? found : PLATFORM_MAX_RESERVED;
-	cfg->reserved_dropped = found - cfg->reserved_count;
+	cfg->reserved_count = dtb_reserved(fdt, cfg->reserved, PLATFORM_MAX_RESERVED, &cfg->reserved_dropped);
 	if (n) { /* no-map memory must not be mapped at all, not even as Normal memory nobody touches */
 		cfg->mem_count = 0;
 		for (unsigned i = 0; i < n; i++)

@@ -33,7 +33,7 @@ struct board_config {
 	/* Never used by tests; the no-map ones are not mapped at all. */
 	struct dtb_reserved reserved[PLATFORM_MAX_RESERVED];
 	unsigned reserved_count;
-	unsigned reserved_dropped; /* regions the DTB has beyond PLATFORM_MAX_RESERVED */
+	unsigned reserved_dropped; /* regions not recorded (beyond the array, or unreadable): no test scratch then */
 	enum psci_conduit psci;
 	struct cpu_topology cpus;
 	/* Device windows to map as Device-nGnRnE, execute-never, in the boot map (the console's among them). */

@@ -2,7 +2,7 @@
 # Boards no board file knows: device trees whose root compatible fdtput renamed. Each must give full
 # output from its DTB alone, and a tree with no drivable console must not write anywhere.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 51
 
 # renamed SRC NAME COMPATIBLE: a copy of SRC with another root compatible; prints its path.
 renamed() {
@@ -66,4 +66,45 @@ name_prefix="no console, no semihosting"
 boot generic-silent --dtb "$dtb" --no-semihosting -- tests=selftest/counter
 expect_status 125
 expect_no_line '^(TAP version 13|EXIT: )' "writes nothing to a UART it was not given"
+# Reserved memory on QEMU virt's tree: a no-map region cut out of RAM and left unmapped, and a region
+# that stays mapped but where no scenario may put its scratch blocks (without the reserved list the
+# highest free 2 MiB blocks would land in it).
+name_prefix="reserved memory"
+dtb=$(renamed "$virt" generic-reserved linux,dummy-virt) && fdtput -c "$dtb" /reserved-memory &&
+	fdtput -t x "$dtb" /reserved-memory '#address-cells' 2 && fdtput -t x "$dtb" /reserved-memory '#size-cells' 2 &&
+	fdtput -t x "$dtb" /reserved-memory ranges && fdtput -c "$dtb" /reserved-memory/fw@5fc00000 &&
+	fdtput -t x "$dtb" /reserved-memory/fw@5fc00000 reg 0 0x5fc00000 0 0x400000 &&
+	fdtput -c "$dtb" /reserved-memory/secure@5e000000 && fdtput -t x "$dtb" /reserved-memory/secure@5e000000 no-map &&
+	fdtput -t x "$dtb" /reserved-memory/secure@5e000000 reg 0 0x5e000000 0 0x200000
+ok $? "$name_prefix: fdtput adds /reserved-memory to QEMU virt's DTB"
+boot generic-reserved --dtb "$dtb" -- tests=mmu/boot-map,live iters=10 verbose=2
+expect_status 0
+expect_line '^# memory: 0x40000000-0x5dffffff \(480 MiB\)$' "RAM below the no-map region"
+expect_line '^# memory: 0x5e200000-0x5fffffff \(30 MiB\)$' "RAM above it"
+expect_line '^# reserved: 0x5e000000-0x5e1fffff \(secure@5e000000, no-map: not mapped\)$' "no-map region reported"
+expect_line '^# reserved: 0x5fc00000-0x5fffffff \(fw@5fc00000, mapped, never used by tests\)$' "mapped reserved region reported"
+expect_line '^ok [0-9]+ - mmu/boot-map$' "boot-map passes (it checks the no-map region is unmapped)"
+blocks=$(echo "$out" | sed -n 's/.*scratch: new block A \(0x[0-9a-f]*\), old block B \(0x[0-9a-f]*\)\(, poison block C \(0x[0-9a-f]*\)\)\{0,1\}.*/\1 \2 \4/p' | tr ' ' '\n' | sort -u)
+clear=0
+for b in $blocks; do
+	for r in "0x5e000000 0x5e200000" "0x5fc00000 0x60000000"; do
+		set -- $r
+		((b < $2 && $1 < b + 0x200000)) && clear=1 && echo "# scratch block $b overlaps reserved $1-$2"
+	done
+done
+[ -n "$blocks" ] && [ $clear = 0 ]
+ok $? "$name_prefix: the scenarios' scratch blocks ($(echo $blocks)) avoid both reserved regions"
+expect_closing_lines 0
+
+# A reserved region whose reg cannot be read (a one-byte `ranges`): tests cannot know what to avoid, so
+# they take no scratch RAM at all.
+name_prefix="unreadable reserved memory"
+cp "$dtb" "${dtb%.dtb}-bad.dtb" && fdtput -t s "${dtb%.dtb}-bad.dtb" /reserved-memory ranges ""
+ok $? "$name_prefix: fdtput breaks /reserved-memory's ranges"
+boot generic-reserved-bad --dtb "${dtb%.dtb}-bad.dtb" -- tests=live iters=10
+expect_status 0
+expect_line '^# warning: 2 reserved region\(s\) not recorded' "the banner warns"
+expect_line '^ok [0-9]+ - live/.* # SKIP no 2 MiB-aligned 4 MiB of RAM clear of the image, the DTB and reserved memory$' \
+	"the scenarios skip instead of guessing"
+expect_no_line '^ok [0-9]+ - live/[^#]*$' "no scenario ran on scratch RAM"
 finish
