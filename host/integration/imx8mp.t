@@ -4,7 +4,7 @@
 # (dsp@92400000) that must stay out of the map. 2 GiB so the region falls inside RAM. The default
 # suite at iters=100 (about 1 s of CPU).
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 31
 
 name_prefix="imx8mp default suite"
 boot imx8mp --board imx8mp --mem 2G -- iters=100
@@ -31,4 +31,11 @@ expect_line '^# uart: baud 115200 from a 24000000 Hz reference clock$' "the rate
 expect_line '^ok 1 - selftest/counter$' "tests run"
 expect_closing_lines 0
 
+
+# Without semihosting, the exit goes through PSCI SYSTEM_OFF over the DTB's conduit (SMC) and ends QEMU.
+name_prefix="imx8mp PSCI exit"
+boot imx8mp-psci --board imx8mp --no-semihosting -- tests=selftest/counter
+expect_status 0
+expect_line '^# exit: PSCI SYSTEM_OFF$' "the banner says PSCI SYSTEM_OFF"
+expect_closing_lines 0
 finish

@@ -3,7 +3,7 @@
 # tree (QEMU generates none): a Cadence UART console, found through stdout-path = "serial0:115200n8",
 # on the generic board. The default suite at iters=100 (about 1 s of CPU).
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 33
 
 name_prefix="zcu102 default suite"
 boot zcu102 --board zcu102 -- iters=100
@@ -32,5 +32,12 @@ boot zcu102-baud --board zcu102 -- console=cdns,0xff000000,115200n8,100000000 te
 expect_status 0
 expect_line '^# console: cdns at 0xff000000 \(console=cdns,0xff000000,115200n8,100000000\)$' "earlycon form chosen"
 expect_line '^# uart: baud 115200 from a 100000000 Hz reference clock$' "the rate is programmed"
+expect_closing_lines 0
+
+# Without semihosting, the exit goes through PSCI SYSTEM_OFF over the DTB's conduit (SMC) and ends QEMU.
+name_prefix="zcu102 PSCI exit"
+boot zcu102-psci --board zcu102 --no-semihosting -- tests=selftest/counter
+expect_status 0
+expect_line '^# exit: PSCI SYSTEM_OFF$' "the banner says PSCI SYSTEM_OFF"
 expect_closing_lines 0
 finish
