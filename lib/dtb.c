@@ -103,9 +103,15 @@ bool dtb_node_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *
 	return true;
 }
 
+/* A string property, NULL unless it is NUL-terminated within its length (fdt_getprop does not check). */
+static const char *prop_str(const void *fdt, int node, const char *name)
+{
+	return node < 0 ? NULL : fdt_stringlist_get(fdt, node, name, 0, NULL);
+}
+
 static bool node_enabled(const void *fdt, int node)
 {
-	const char *status = fdt_getprop(fdt, node, "status", NULL);
+	const char *status = prop_str(fdt, node, "status");
 
 	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
 }
@@ -209,12 +215,12 @@ static uint32_t options_baud(const char *opt)
 bool dtb_stdout_console(const void *fdt, struct dtb_uart *out, const char **why)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *sp = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "stdout-path", NULL);
+	const char *sp = prop_str(fdt, chosen, "stdout-path");
 
 	memset(out, 0, sizeof(*out));
 	if (!sp) {
 		/* U-Boot's fallback too: the first serial alias. */
-		sp = fdt_get_alias(fdt, "serial0");
+		sp = prop_str(fdt, fdt_path_offset(fdt, "/aliases"), "serial0");
 		out->from_alias = sp != NULL;
 	}
 	if (!sp) {
@@ -302,10 +308,10 @@ void dtb_cpus(const void *fdt, struct cpu_topology *out)
 
 	memset(out, 0, sizeof(*out));
 	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *type = prop_str(fdt, node, "device_type");
 		if (!type || strcmp(type, "cpu"))
 			continue;
-		const char *m = fdt_getprop(fdt, node, "enable-method", NULL);
+		const char *m = prop_str(fdt, node, "enable-method");
 		if (out->count <= 1) { /* the first secondary decides; a lone CPU speaks for itself */
 			out->method = enable_method(m);
 			out->method_name = m;
