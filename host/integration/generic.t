@@ -48,17 +48,17 @@ for c in "zcu102|$top/build/deps/dtbs/zynqmp-zcu102-rev1.0.dtb|cdns at 0xff00000
 done
 
 # No console the firmware can drive (stdout-path gone, the UART's compatible unknown): with semihosting
-# the banner and the reason go through SYS_WRITE0, and the status says it: 4.
+# the banner and the reason go through SYS_WRITE0, and the status says it: 5.
 name_prefix="no console, semihosting"
 dtb=$(renamed "$virt" generic-nocon acme,unknown-silent-board) && fdtput -d "$dtb" /chosen stdout-path &&
 	fdtput -t s "$dtb" /pl011@9000000 compatible acme,uart
 ok $? "$name_prefix: fdtput removes the console"
 boot generic-nocon --dtb "$dtb" -- tests=selftest/counter
-expect_status 4
+expect_status 5
 expect_line '^# console: semihosting \(no UART the firmware can drive: /pl011@9000000, compatible "acme,uart": no console driver claims it\)$' \
 	"the banner says why, over semihosting"
 expect_line '^Bail out! no console the firmware can drive' "bails out"
-expect_closing_lines 4
+expect_closing_lines 5
 
 # Without semihosting there is no channel left: nothing at all on the PL011 QEMU wires to stdout (the old
 # fallback wrote the virt board's 0x09000000 blindly), and QEMU powers off through PSCI with no EXIT line.
