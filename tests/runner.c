@@ -226,6 +226,12 @@ void runner_usage_error(const char *message)
 	print_summary();
 }
 
+void runner_bail_out(const char *reason)
+{
+	printf("Bail out! %s\n", reason);
+	print_summary();
+}
+
 int runner_run(const struct bootargs *args)
 {
 	static bool selected[MAX_TESTS];
