@@ -28,6 +28,7 @@ struct test_case {
 	const char *purpose;
 	void (*fn)(struct test_ctx *t);
 	unsigned flags;
+	const void *arg; /* the test's data (a scenario row); NULL for plain tests */
 };
 
 struct test_ctx {
@@ -51,6 +52,11 @@ struct test_ctx {
 	static void id(struct test_ctx *t)
 
 #define TEST_CASE(id, grp, nm, purpose_) TEST_CASE_FLAGS(id, grp, nm, purpose_, 0)
+
+/* A test that is a data row run by a shared function (fn reads t->test->arg). */
+#define TEST_ROW(id, grp, nm, purpose_, flags_, fn_, arg_)                                                              \
+	static const struct test_case test_case_##id __attribute__((used, section("test_cases"), aligned(8))) = {          \
+		.group = grp, .name = nm, .purpose = purpose_, .fn = fn_, .flags = flags_, .arg = arg_}
 
 /* Diagnostics: printed as TAP "# " lines under the current test. */
 void test_diag(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,7 @@
 #include "lib/glob.h"
 #include "lib/tap.h"
 #include "tests/registry.h"
+#include "tests/scenario.h"
 
 #define MAX_TESTS 256
 
@@ -33,7 +34,7 @@ static void full_name(const struct test_case *t, char *buf, size_t len)
  * library on the real MMU, then the scenarios that rely on both. Groups not
  * listed follow, by name.
  */
-static const char *const group_order[] = {"selftest", "mmu", "seed", "seed1g", "live", "bench"};
+static const char *const group_order[] = {"selftest", "mmu", "seed", "seed1g", "live", "inject", "bench"};
 
 static unsigned group_rank(const char *group)
 {
@@ -284,6 +285,7 @@ int runner_run(const struct bootargs *args)
 		print_line(line);
 	}
 	exit_set_panic_hook(NULL);
+	scn_answers_print();
 	print_summary();
 	return counts.failed ? EXIT_STATUS_FAIL : EXIT_STATUS_PASS;
 }
