@@ -7,6 +7,8 @@
  */
 #include "exception.h"
 
+#include "boot/assert.h"
+
 #include <stdio.h>
 
 #define PSTATE_I (1u << 7)
@@ -226,6 +228,13 @@ void exception_dispatch(struct exception_frame *f, unsigned vector)
 	f->elr = (uint64_t)(uintptr_t)isolation_unwind;
 	f->spsr |= PSTATE_I | PSTATE_F;
 	handler_depth--;
+}
+
+void assert_failed(const char *file, int line, const char *expr)
+{
+	printf("# ASSERT failed: %s:%d: %s\n", file, line, expr);
+	__asm__ volatile("brk %0" ::"i"(ASSERT_BRK_IMM));
+	__builtin_unreachable();
 }
 
 bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what)

@@ -104,71 +104,93 @@ static void list_choices(const struct bootarg_spec *s, char *buf, size_t len)
 	}
 }
 
+/* Show at most this much of a bad value in a message. */
+#define SHOWN(vlen) ((int)((vlen) > 32 ? 32 : (vlen)))
+
+static bool apply_flag(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, bool *field,
+		       char *err, size_t err_len)
+{
+	if (!has_value || (vlen == 1 && val[0] == '1')) {
+		*field = true;
+	} else if (vlen == 1 && val[0] == '0') {
+		*field = false;
+	} else {
+		snprintf(err, err_len, "'%s' is a flag: write '%s', '%s=1' or '%s=0', not '%s=%.*s'", s->key, s->key,
+			 s->key, s->key, s->key, SHOWN(vlen), val);
+		return false;
+	}
+	return true;
+}
+
+static bool apply_u64(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, uint64_t *field,
+		      char *err, size_t err_len)
+{
+	uint64_t v;
+
+	if (!has_value || !vlen) {
+		snprintf(err, err_len, "'%s' needs a value: %s=%s", s->key, s->key, s->value_help);
+		return false;
+	}
+	if (!bootargs_parse_u64(val, vlen, &v)) {
+		snprintf(err, err_len, "'%s=%.*s' is not a number (decimal, or hex with 0x)", s->key, SHOWN(vlen), val);
+		return false;
+	}
+	if (v < s->min || v > s->max) {
+		snprintf(err, err_len, "'%s=%.*s' is out of range: %llu to %llu", s->key, SHOWN(vlen), val,
+			 (unsigned long long)s->min, (unsigned long long)s->max);
+		return false;
+	}
+	*field = v;
+	return true;
+}
+
+static bool is_choice(const struct bootarg_spec *s, const char *val, size_t vlen)
+{
+	for (size_t i = 0; s->choices[i]; i++)
+		if (strlen(s->choices[i]) == vlen && !strncmp(s->choices[i], val, vlen))
+			return true;
+	return false;
+}
+
+/* BOOTARG_STRING and BOOTARG_CHOICE: a value copied into a fixed-size field. */
+static bool apply_text(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, char *field,
+		       char *err, size_t err_len)
+{
+	char choices[128];
+
+	if (!has_value || !vlen) {
+		snprintf(err, err_len, "'%s' needs a value: %s=%s", s->key, s->key, s->value_help);
+		return false;
+	}
+	if (vlen >= s->size && s->type == BOOTARG_STRING) {
+		snprintf(err, err_len, "value of '%s' is %zu characters long; at most %zu", s->key, vlen, s->size - 1);
+		return false;
+	}
+	/* Every choice fits its field, so membership also bounds the length. */
+	if (s->type == BOOTARG_CHOICE && !is_choice(s, val, vlen)) {
+		list_choices(s, choices, sizeof(choices));
+		snprintf(err, err_len, "'%s=%.*s' is not a valid choice; valid: %s", s->key, SHOWN(vlen), val,
+			 choices);
+		return false;
+	}
+	memcpy(field, val, vlen);
+	field[vlen] = '\0';
+	return true;
+}
+
 static bool apply(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, struct bootargs *out,
 		  char *err, size_t err_len)
 {
 	char *field = (char *)out + s->offset;
-	char choices[128];
 
 	switch (s->type) {
 	case BOOTARG_FLAG:
-		if (!has_value || (vlen == 1 && val[0] == '1')) {
-			*(bool *)field = true;
-		} else if (vlen == 1 && val[0] == '0') {
-			*(bool *)field = false;
-		} else {
-			snprintf(err, err_len, "'%s' is a flag: write '%s', '%s=1' or '%s=0', not '%s=%.*s'", s->key,
-				 s->key, s->key, s->key, s->key, (int)(vlen > 32 ? 32 : vlen), val);
-			return false;
-		}
-		return true;
-	case BOOTARG_U64: {
-		uint64_t v;
-		if (!has_value || !vlen) {
-			snprintf(err, err_len, "'%s' needs a value: %s=%s", s->key, s->key, s->value_help);
-			return false;
-		}
-		if (!bootargs_parse_u64(val, vlen, &v)) {
-			snprintf(err, err_len, "'%s=%.*s' is not a number (decimal, or hex with 0x)", s->key,
-				 (int)(vlen > 32 ? 32 : vlen), val);
-			return false;
-		}
-		if (v < s->min || v > s->max) {
-			snprintf(err, err_len, "'%s=%.*s' is out of range: %llu to %llu", s->key,
-				 (int)(vlen > 32 ? 32 : vlen), val, (unsigned long long)s->min,
-				 (unsigned long long)s->max);
-			return false;
-		}
-		*(uint64_t *)field = v;
-		return true;
-	}
+		return apply_flag(s, val, vlen, has_value, (bool *)field, err, err_len);
+	case BOOTARG_U64:
+		return apply_u64(s, val, vlen, has_value, (uint64_t *)(void *)field, err, err_len);
 	case BOOTARG_STRING:
 	case BOOTARG_CHOICE:
-		if (!has_value || !vlen) {
-			snprintf(err, err_len, "'%s' needs a value: %s=%s", s->key, s->key, s->value_help);
-			return false;
-		}
-		if (vlen >= s->size && s->type == BOOTARG_STRING) {
-			snprintf(err, err_len, "value of '%s' is %zu characters long; at most %zu", s->key, vlen,
-				 s->size - 1);
-			return false;
-		}
-		/* Every choice fits its field, so membership also bounds the length. */
-		if (s->type == BOOTARG_CHOICE) {
-			bool found = false;
-			for (size_t i = 0; s->choices[i]; i++)
-				if (strlen(s->choices[i]) == vlen && !strncmp(s->choices[i], val, vlen))
-					found = true;
-			if (!found) {
-				list_choices(s, choices, sizeof(choices));
-				snprintf(err, err_len, "'%s=%.*s' is not a valid choice; valid: %s", s->key,
-					 (int)(vlen > 32 ? 32 : vlen), val, choices);
-				return false;
-			}
-		}
-		memcpy(field, val, vlen);
-		field[vlen] = '\0';
-		return true;
+		return apply_text(s, val, vlen, has_value, field, err, err_len);
 	}
 	return false;
 }

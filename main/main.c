@@ -8,15 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/boot_info.h"
-#include "mmu/boot_map.h"
 #include "boot/exception.h"
-#include "platform/exit.h"
+#include "boot/sysregs.h"
 #include "lib/bootargs.h"
 #include "lib/console.h"
 #include "lib/cpuinfo.h"
 #include "lib/dtb.h"
+#include "mmu/boot_map.h"
 #include "mmu/pool.h"
+#include "platform/boot_info.h"
+#include "platform/exit.h"
 #include "platform/platform.h"
 #include "tests/machine.h"
 #include "tests/runner.h"
@@ -52,7 +53,7 @@ static bool tls_init(void)
 		return false;
 	memcpy(tls_area + 16, __tdata_start, tdata);
 	memset(tls_area + 16 + tdata, 0, total - tdata);
-	__asm__ volatile("msr tpidr_el0, %0" : : "r"(tls_area) : "memory");
+	write_sysreg(tpidr_el0, (uintptr_t)tls_area);
 	return true;
 }
 
@@ -87,7 +88,7 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 	cpuinfo_read(&ids);
 	cpuinfo_decode_mmu(&ids, &mf);
 	cpuinfo_describe_midr(ids.midr, cpu, sizeof(cpu));
-	__asm__ volatile("mrs %0, CurrentEL" : "=r"(cur_el));
+	cur_el = read_sysreg(CurrentEL);
 
 	printf("# bbmprobe %s\n", BBMPROBE_VERSION);
 	printf("# board: %s (%s)%s%s\n", plat->name, board_how, fdt && dtb_model(fdt) ? ", model: " : "",
@@ -144,114 +145,153 @@ static void board_config_from_dtb(const void *fdt, struct board_config *cfg, con
 	}
 }
 
-void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
-{
-	const struct platform *plat = platform_fallback();
-	const void *fdt = NULL;
-	const char *dtb_how = "x0";
-
-	/* --- MMU off: only aligned accesses, no libc. --- */
-	uintptr_t dtb_addr = 0;
-	if (dtb_magic_at(x0)) {
-		dtb_addr = x0;
-	} else if (plat->dtb_probe_addr && dtb_magic_at(plat->dtb_probe_addr)) {
-		dtb_addr = plat->dtb_probe_addr;
-		dtb_how = "not in x0; found at the board's default address";
-	} else {
-		dtb_how = x0 ? "x0 does not point to a DTB" : "x0 is 0";
-	}
-	uintptr_t dtb_end = dtb_addr ? dtb_addr + read_be32_mmu_off(dtb_addr + 4) : 0;
-	boot_map_early(load_base, (uintptr_t)_end, dtb_addr, dtb_end);
-
-	/* --- MMU on: Normal memory, libc may run. --- */
-	bool tls_ok = tls_init();
-	static const struct exception_hooks hooks = {.write_raw = console_write_raw, .panic = firmware_panic};
-	exception_set_hooks(&hooks);
-	exception_set_image_range(load_base, (uintptr_t)boot_stack_top - 64 * 1024, (uintptr_t)boot_stack_top);
-
-	const char *board_how = "no DTB: build-time fallback";
-	if (dtb_addr && dtb_valid((const void *)dtb_addr)) {
-		fdt = (const void *)dtb_addr;
-		const struct platform *m = platform_match(fdt);
-		if (m) {
-			plat = m;
-			board_how = "from DTB compatible";
-		} else {
-			board_how = "DTB compatible unknown: build-time fallback";
-		}
-	} else if (dtb_addr) {
-		dtb_how = "magic found but libfdt rejects the header";
-	}
-
+/* What boot learns, phase by phase, before the runner takes over. */
+struct boot_state {
+	uint64_t entry_el;
+	uintptr_t load_base;
+	const struct platform *plat;
+	uintptr_t dtb_addr, dtb_end;
+	const void *fdt;
+	const char *dtb_how, *board_how, *console_how;
+	char console_path[96];
 	struct board_config cfg;
-	platform_default_config(plat, &cfg);
-	const char *console_how = "board default";
-	char console_path[96] = "";
-	if (fdt)
-		board_config_from_dtb(fdt, &cfg, &console_how, console_path, sizeof(console_path));
-	else
-		cfg.psci = PSCI_NONE; /* unknown without a DTB; a wrong conduit traps */
-
+	const char *line; /* /chosen/bootargs */
 	struct bootargs args;
+	bool args_ok, tls_ok;
 	char args_err[256];
-	const char *line = fdt ? dtb_bootargs(fdt) : NULL;
-	bool args_ok = bootargs_parse(line, &args, args_err, sizeof(args_err));
-	/* console=pl011|mini; a UART the board lacks is a usage error, reported on the auto console. */
-	if (!platform_choose_console(plat, args_ok ? args.console : "auto", &cfg, &console_how, args_err,
-				     sizeof(args_err))) {
-		args_ok = false;
-		platform_choose_console(plat, "auto", &cfg, &console_how, NULL, 0);
-	}
-
 	struct boot_map_report map_report;
-	boot_map_board(&cfg, &map_report);
-	boot_info_set(&(struct boot_info){.platform = plat, .config = cfg, .entry_el = entry_el,
-					  .image_lo = load_base, .image_hi = (uintptr_t)_end, .dtb_lo = dtb_addr,
-					  .dtb_hi = dtb_addr ? dtb_end : dtb_addr});
-	char board_note[128] = "";
-	if (plat->init)
-		plat->init(&cfg, board_note, sizeof(board_note)); /* pin muxing before the UART starts */
-	console_init(&cfg.console);
+	char board_note[128];
+};
 
-	/* Exit configuration must hold even when the arguments were bad (status 2 must reach QEMU). */
+/* MMU off: only aligned accesses, no libc. Find the DTB and turn the MMU on over the image and it. */
+static void find_dtb_and_map_early(struct boot_state *st, uintptr_t x0)
+{
+	st->dtb_how = "x0";
+	if (dtb_magic_at(x0)) {
+		st->dtb_addr = x0;
+	} else if (st->plat->dtb_probe_addr && dtb_magic_at(st->plat->dtb_probe_addr)) {
+		st->dtb_addr = st->plat->dtb_probe_addr;
+		st->dtb_how = "not in x0; found at the board's default address";
+	} else {
+		st->dtb_how = x0 ? "x0 does not point to a DTB" : "x0 is 0";
+	}
+	st->dtb_end = st->dtb_addr ? st->dtb_addr + read_be32_mmu_off(st->dtb_addr + 4) : 0;
+	boot_map_early(st->load_base, (uintptr_t)_end, st->dtb_addr, st->dtb_end);
+}
+
+/* MMU on: libc may run. Install the exception hooks, then pick the board from the DTB. */
+static void pick_board(struct boot_state *st)
+{
+	static const struct exception_hooks hooks = {.write_raw = console_write_raw, .panic = firmware_panic};
+
+	st->tls_ok = tls_init();
+	exception_set_hooks(&hooks);
+	exception_set_image_range(st->load_base, (uintptr_t)boot_stack_top - 64 * 1024, (uintptr_t)boot_stack_top);
+	st->board_how = "no DTB: build-time fallback";
+	if (st->dtb_addr && dtb_valid((const void *)st->dtb_addr)) {
+		st->fdt = (const void *)st->dtb_addr;
+		const struct platform *m = platform_match(st->fdt);
+		if (m) {
+			st->plat = m;
+			st->board_how = "from DTB compatible";
+		} else {
+			st->board_how = "DTB compatible unknown: build-time fallback";
+		}
+	} else if (st->dtb_addr) {
+		st->dtb_how = "magic found but libfdt rejects the header";
+	}
+}
+
+/* Board defaults refined by the DTB, then the boot arguments (console= may override the UART). */
+static void read_config_and_args(struct boot_state *st)
+{
+	platform_default_config(st->plat, &st->cfg);
+	st->console_how = "board default";
+	if (st->fdt)
+		board_config_from_dtb(st->fdt, &st->cfg, &st->console_how, st->console_path,
+				      sizeof(st->console_path));
+	else
+		st->cfg.psci = PSCI_NONE; /* unknown without a DTB; a wrong conduit traps */
+
+	st->line = st->fdt ? dtb_bootargs(st->fdt) : NULL;
+	st->args_ok = bootargs_parse(st->line, &st->args, st->args_err, sizeof(st->args_err));
+	/* console=pl011|mini; a UART the board lacks is a usage error, reported on the auto console. */
+	if (!platform_choose_console(st->plat, st->args_ok ? st->args.console : "auto", &st->cfg, &st->console_how,
+				     st->args_err, sizeof(st->args_err))) {
+		st->args_ok = false;
+		platform_choose_console(st->plat, "auto", &st->cfg, &st->console_how, NULL, 0);
+	}
+}
+
+/* Map the board, start the console and set up the exit path (it must hold even after bad arguments). */
+static void bring_up_board(struct boot_state *st)
+{
+	const struct platform *plat = st->plat;
+
+	boot_map_board(&st->cfg, &st->map_report);
+	boot_info_set(&(struct boot_info){.platform = plat, .config = st->cfg, .entry_el = st->entry_el,
+					  .image_lo = st->load_base, .image_hi = (uintptr_t)_end,
+					  .dtb_lo = st->dtb_addr, .dtb_hi = st->dtb_addr ? st->dtb_end : st->dtb_addr});
+	if (plat->init) /* pin muxing before the UART starts */
+		plat->init(&st->cfg, st->board_note, sizeof(st->board_note));
+	console_init(&st->cfg.console);
+
 	struct exit_config ec = {
-		.semihosting = args_ok ? args.semihosting : bootargs_mentions_semihosting(line),
-		.psci = cfg.psci,
+		.semihosting = st->args_ok ? st->args.semihosting : bootargs_mentions_semihosting(st->line),
+		.psci = st->cfg.psci,
 		.action = EXIT_ACTION_AUTO,
 		.board_reset = plat->reset,
 	};
-	if (args_ok && !strcmp(args.exit, "halt"))
+	if (st->args_ok && !strcmp(st->args.exit, "halt"))
 		ec.action = EXIT_ACTION_HALT;
-	else if (args_ok && !strcmp(args.exit, "reset"))
+	else if (st->args_ok && !strcmp(st->args.exit, "reset"))
 		ec.action = EXIT_ACTION_RESET;
 	exit_configure(&ec);
+}
 
+/* The TAP header: banner, then what boot had to work around. */
+static void print_boot_report(const struct boot_state *st)
+{
 	printf("TAP version 13\n");
-	print_banner(plat, board_how, fdt, dtb_how, entry_el, load_base, &cfg, console_how);
-	if (board_note[0])
-		printf("# board setup: %s\n", board_note);
+	print_banner(st->plat, st->board_how, st->fdt, st->dtb_how, st->entry_el, st->load_base, &st->cfg,
+		     st->console_how);
+	if (st->board_note[0])
+		printf("# board setup: %s\n", st->board_note);
 	machine_init(BBMPROBE_VERSION);
 	machine_print_banner();
 	printf("# exit: %s\n", exit_describe());
-	printf("# bootargs: \"%s\"\n", line ? line : "");
-	if (map_report.failed)
+	printf("# bootargs: \"%s\"\n", st->line ? st->line : "");
+	if (st->map_report.failed)
 		printf("# warning: %u region(s) of the board could not be mapped; first at 0x%llx: %s\n",
-		       map_report.failed, (unsigned long long)map_report.first_failed_base,
-		       pt_strerror(map_report.first_error));
+		       st->map_report.failed, (unsigned long long)st->map_report.first_failed_base,
+		       pt_strerror(st->map_report.first_error));
 	struct pt_pool_stats pool;
 	pt_pool_get_stats(&pool);
 	printf("# page tables: pool of %u pages (%u KiB), %u used by the boot map\n", pool.capacity,
 	       pool.capacity * 4, pool.live);
-	if (!tls_ok)
-		printf("# warning: picolibc TLS needs %zu bytes, have %zu; errno is unusable\n",
-		       tls_total_size(), sizeof(tls_area) - 16);
+	if (!st->tls_ok)
+		printf("# warning: picolibc TLS needs %zu bytes, have %zu; errno is unusable\n", tls_total_size(),
+		       sizeof(tls_area) - 16);
+}
+
+void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
+{
+	static struct boot_state st; /* static: keeps the 1.5 KiB off the boot stack */
+
+	st.entry_el = entry_el;
+	st.load_base = load_base;
+	st.plat = platform_fallback();
+	find_dtb_and_map_early(&st, x0);
+	pick_board(&st);
+	read_config_and_args(&st);
+	bring_up_board(&st);
+	print_boot_report(&st);
 
 	/* Unmask SError only now: one raised earlier would have had no console to report on. */
-	__asm__ volatile("msr daifclr, #4" ::: "memory");
-
-	if (!args_ok) {
-		runner_usage_error(args_err);
+	serror_unmask();
+	if (!st.args_ok) {
+		runner_usage_error(st.args_err);
 		firmware_exit(EXIT_STATUS_USAGE);
 	}
-	firmware_exit(runner_run(&args));
+	firmware_exit(runner_run(&st.args));
 }

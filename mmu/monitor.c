@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "lib/enum_names.h"
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 
@@ -76,7 +77,7 @@ static const char *const rule_names[BBM_RULE_COUNT] = {
 
 const char *bbm_rule_name(enum bbm_rule rule)
 {
-	return (unsigned)rule < BBM_RULE_COUNT ? rule_names[rule] : "?";
+	return ENUM_NAME(rule_names, rule, "?");
 }
 
 static void clear_tracking(void)

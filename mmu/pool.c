@@ -5,6 +5,7 @@
  */
 #include "mmu/pool.h"
 
+#include "boot/assert.h"
 #include "mmu/arch_event.h"
 #include "mmu/geometry.h"
 
@@ -118,7 +119,7 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 		arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
 		return pool_pages[i];
 	}
-	pool_stats.failed++; /* unreachable while live <= capacity */
+	ASSERT(!"a free page exists whenever live < capacity");
 	return 0;
 }
 

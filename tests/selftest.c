@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "boot/assert.h"
 #include "boot/exception.h"
 #include "tests/registry.h"
 
@@ -77,6 +78,25 @@ TEST_CASE(selftest_fault_unexpected, "selftest", "fault-unexpected",
 	      fault_kind_name(what.kind), what.level);
 	CHECK_EQ_U64(t, what.far, VA_UNMAPPED_L0);
 	CHECK_EQ_U64(t, exception_unexpected_count(), before + 1);
+}
+
+static void assert_false(void *arg)
+{
+	ASSERT(arg == NULL); /* called with a non-NULL arg: must fail */
+}
+
+TEST_CASE(selftest_assert, "selftest", "assert",
+	 "a failed ASSERT reports file:line and ends only its own call, through the exception path")
+{
+	struct fault_record what;
+	static int dummy;
+
+	test_diag(t, "the ASSERT report below is expected: this test provokes it");
+	bool returned = isolated_call(assert_false, &dummy, &what);
+	CHECK(t, !returned, "the call with a failed ASSERT returned normally");
+	CHECK(t, what.taken, "no exception was recorded");
+	CHECK_EQ_U64(t, what.ec, ESR_EC_BRK64);
+	CHECK_EQ_U64(t, what.esr & 0xffff, ASSERT_BRK_IMM); /* ISS.Comment */
 }
 
 static uint64_t svc_echo(uint64_t value, uint64_t *imm)
