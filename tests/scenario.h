@@ -60,6 +60,12 @@ struct scn_env {
 bool scn_env_init(struct test_ctx *t, struct scn_env *env);
 /* Whether [pa, pa + size) lies in one RAM region of the DTB (only RAM may be mapped as Normal). */
 bool scn_is_ram(uint64_t pa, uint64_t size);
+/*
+ * Why a test mapping of [pa, pa + size) with attrs would be unsafe on real
+ * hardware, or NULL: every test mapping is execute-never, and Normal memory
+ * only over the DTB's RAM. Every test maps through a check of this.
+ */
+const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs);
 
 /* ---- the sequence: a list of steps ---- */
 

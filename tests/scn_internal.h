@@ -46,8 +46,6 @@ enum pt_status scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t s
 		       enum pt_policy p);
 /* A leaf descriptor for a step to write by hand, under the same rule; 0 (and an error) if refused. */
 pt_entry_t scn_leaf_desc(struct scn_iter *it, int level, uint64_t pa, pt_attrs_t attrs);
-/* Why a test mapping of [pa, pa + size) with attrs is unsafe, or NULL. */
-const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs);
 
 /* Run the row's steps. */
 void scn_steps_run(struct scn_iter *it);
