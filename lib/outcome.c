@@ -1,7 +1,6 @@
 /* Outcome classification, histograms and verdicts (see outcome.h). */
 #include "outcome.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,6 +64,17 @@ bool outcome_permitted(outcome_set_t allowed, enum outcome o)
 	return (allowed & OUTCOME_BIT(o)) || (allowed & OUTCOME_BIT(OUTCOME_POISON));
 }
 
+/* Where the next piece of a line goes and how much room is left: never past len. */
+static char *at(char *buf, size_t len, size_t used)
+{
+	return buf + (used < len ? used : len);
+}
+
+static size_t room(size_t len, size_t used)
+{
+	return used < len ? len - used : 0;
+}
+
 int outcome_set_format(outcome_set_t set, char *buf, size_t len)
 {
 	size_t used = 0;
@@ -74,8 +84,7 @@ int outcome_set_format(outcome_set_t set, char *buf, size_t len)
 	for (unsigned o = 0; o < OUTCOME_COUNT; o++) {
 		if (!(set & OUTCOME_BIT(o)))
 			continue;
-		int n = snprintf(buf + (used < len ? used : len), used < len ? len - used : 0, "%s%s", used ? "," : "",
-				 outcome_name((enum outcome)o));
+		int n = snprintf(at(buf, len, used), room(len, used), "%s%s", used ? "," : "", outcome_name((enum outcome)o));
 		if (n < 0)
 			return n;
 		used += (size_t)n;
@@ -192,39 +201,33 @@ int histogram_format_row(const struct histogram *h, enum outcome o, char *buf, s
 			hazard ? ", hazard" : "");
 }
 
-/* Append to buf at *used, never past len; false on an encoding error. */
-static bool append(char *buf, size_t len, size_t *used, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static bool append(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + (*used < len ? *used : len), *used < len ? len - *used : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return false;
-	*used += (size_t)n;
-	return true;
-}
-
 int histogram_format_keyline(const struct histogram *h, const struct scenario_result *r, char *buf, size_t len)
 {
-	size_t used = 0;
 	char allowed[160];
+	int n;
 
 	if (len)
 		buf[0] = 0;
-	if (!append(buf, len, &used, "# result scenario=%s variant=%s policy=%s board=%s cpu=0x%08llx version=%s seed=%llu n=%llu",
-		    r->scenario, r->variant, r->policy, r->board, (unsigned long long)r->midr, r->version,
-		    (unsigned long long)r->seed, (unsigned long long)h->n))
+	n = snprintf(buf, len, "# result scenario=%s variant=%s policy=%s board=%s cpu=0x%08llx version=%s seed=%llu n=%llu",
+		     r->scenario, r->variant, r->policy, r->board, (unsigned long long)r->midr, r->version,
+		     (unsigned long long)r->seed, (unsigned long long)h->n);
+	if (n < 0)
 		return -1;
-	for (unsigned o = 0; o < OUTCOME_COUNT; o++)
-		if (!append(buf, len, &used, " %s=%llu", outcome_name((enum outcome)o), (unsigned long long)h->count[o]))
+	size_t used = (size_t)n;
+	for (unsigned o = 0; o < OUTCOME_COUNT; o++) {
+		n = snprintf(at(buf, len, used), room(len, used), " %s=%llu", outcome_name((enum outcome)o),
+			     (unsigned long long)h->count[o]);
+		if (n < 0)
 			return -1;
+		used += (size_t)n;
+	}
 	outcome_set_format(h->allowed, allowed, sizeof(allowed));
-	if (!append(buf, len, &used, " leaked=%llu violations=%llu harness-errors=%llu allowed=%s verdict=%s",
-		    (unsigned long long)r->leaked, (unsigned long long)r->violations,
-		    (unsigned long long)h->harness_errors, allowed, verdict_name(histogram_verdict(h))))
+	n = snprintf(at(buf, len, used), room(len, used),
+		     " leaked=%llu violations=%llu harness-errors=%llu allowed=%s verdict=%s", (unsigned long long)r->leaked,
+		     (unsigned long long)r->violations, (unsigned long long)h->harness_errors, allowed,
+		     verdict_name(histogram_verdict(h)));
+	if (n < 0)
 		return -1;
+	used += (size_t)n;
 	return (int)(used < len ? used : len ? len - 1 : 0);
 }

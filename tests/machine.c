@@ -87,7 +87,7 @@ void machine_print_banner(void)
 	static const char *const what[] = {
 		[EMU_UNKNOWN] = "unknown",
 		[EMU_QEMU] = "QEMU",
-		[EMU_QEMU_INFERRED] = "QEMU (inferred)",
+		[EMU_QEMU_INFERRED] = "probably QEMU",
 	};
 
 	printf("# emulator: %s (%s)\n", what[info.emu], info.emu_why);

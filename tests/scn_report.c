@@ -77,6 +77,16 @@ static void print_allowed(const struct scn_result *r)
 	}
 }
 
+static outcome_set_t seen_set(const struct histogram *h)
+{
+	outcome_set_t seen = 0;
+
+	for (unsigned o = 0; o < OUTCOME_COUNT; o++)
+		if (h->count[o])
+			seen |= OUTCOME_BIT(o);
+	return seen;
+}
+
 static void print_verdict(const struct scn_result *r)
 {
 	const struct histogram *h = &r->h;
@@ -92,6 +102,7 @@ static void print_verdict(const struct scn_result *r)
 		       (unsigned long long)h->n);
 		break;
 	case VERDICT_HAZARD_SEEN:
+		outcome_set_format(h->hazards & seen_set(h), set, sizeof(set));
 		printf("# verdict hazard-seen: %llu of %llu iterations saw an allowed hazard (%s)\n",
 		       (unsigned long long)h->hazards_seen, (unsigned long long)h->n, set);
 		break;
