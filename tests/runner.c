@@ -85,11 +85,16 @@ static bool pattern_matches(const char *pat, size_t len, const struct test_case 
 static void print_test_list(void)
 {
 	char name[96];
+	int width = 0;
 
 	for (unsigned i = 0; i < all_count; i++) {
 		full_name(all_tests[i], name, sizeof(name));
+		width = (int)strlen(name) > width ? (int)strlen(name) : width;
+	}
+	for (unsigned i = 0; i < all_count; i++) {
+		full_name(all_tests[i], name, sizeof(name));
 		unsigned flags = all_tests[i]->flags;
-		printf("#   %-28s %s%s\n", name, all_tests[i]->purpose,
+		printf("#   %-*s %s%s\n", width, name, all_tests[i]->purpose,
 		       (flags & TEST_EXPLICIT)      ? " [runs only when named exactly]"
 		       : (flags & TEST_NOT_DEFAULT) ? " [not in the default suite]"
 						    : "");

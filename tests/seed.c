@@ -29,18 +29,20 @@
 SCENARIO(seed_leak_414_same, "seed", "leak", "linux-4.14-same-va",
 	 "the report's sequence K times at one VA under 4.14: one PTE page leaked per remap",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q1);
-SCENARIO(seed_leak_414_many, "seed", "leak", "linux-4.14-many-va", "the same at K different VAs",
+SCENARIO(seed_leak_414_many, "seed", "leak", "linux-4.14-many-va",
+	 "the report's sequence at K different VAs under 4.14: one PTE page leaked per remap",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .many_vas = true, .leak = 1, .rules = LIVE_CHANGE,
 	 .answers = SCN_Q1);
 SCENARIO(seed_leak_416_same, "seed", "leak", "linux-4.16-same-va",
 	 "pmd_set_huge() refuses the live table (15122ee2c515): nothing remapped, nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .refused = true, .answers = SCN_Q1);
-SCENARIO(seed_leak_416_many, "seed", "leak", "linux-4.16-many-va", "the same at K different VAs",
+SCENARIO(seed_leak_416_many, "seed", "leak", "linux-4.16-many-va", "refused at K different VAs: nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .many_vas = true, .refused = true, .answers = SCN_Q1);
 SCENARIO(seed_leak_5x_same, "seed", "leak", "linux-5.x-same-va",
 	 "pmd_free_pte_page() frees the PTE table with BBM first: nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .answers = SCN_Q1);
-SCENARIO(seed_leak_5x_many, "seed", "leak", "linux-5.x-many-va", "the same at K different VAs",
+SCENARIO(seed_leak_5x_many, "seed", "leak", "linux-5.x-many-va",
+	 "pmd_free_pte_page() first at K different VAs: nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .many_vas = true, .answers = SCN_Q1);
 
 /* ---- seed/remap: the report's hazard, per kernel ---- */
@@ -48,9 +50,9 @@ SCENARIO(seed_leak_5x_many, "seed", "leak", "linux-5.x-many-va", "the same at K 
 SCENARIO(seed_remap_414, "seed", "remap", "linux-4.14",
 	 "the report's sequence: iounmap (vaae1is), re-walk by a load, PMD table->block with no BBM",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
-SCENARIO(seed_remap_414_prfm, "seed", "remap", "linux-4.14-prfm", "the same, re-walk by PRFM",
+SCENARIO(seed_remap_414_prfm, "seed", "remap", "linux-4.14-prfm", "the report's sequence, re-walk by PRFM",
 	 .steps = STEPS(REPORT(REWALK_PRFM), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
-SCENARIO(seed_remap_414_at, "seed", "remap", "linux-4.14-at", "the same, re-walk by AT S1E1R",
+SCENARIO(seed_remap_414_at, "seed", "remap", "linux-4.14-at", "the report's sequence, re-walk by AT S1E1R",
 	 .steps = STEPS(REPORT(REWALK_AT), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
 SCENARIO(seed_remap_418, "seed", "remap", "linux-4.18",
 	 "the first fix: pmd_free_pte_page() with dsb ishst; tlbi vaae1is; dsb ish and no ISB (correct BBM)",
@@ -78,7 +80,7 @@ SCENARIO(seed_remap_no_tlbi, "seed", "remap", "bbm-no-tlbi", "the fixed path wit
 SCENARIO(seed_remap_leaf_tlbi, "seed", "remap", "bbm-leaf-tlbi", "the fixed path with a leaf-only TLBI (vale1is)",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_LEAF_TLBI)), .rules = BROKEN(BBM_RULE_LEAF_TLBI_TABLE));
 SCENARIO(seed_remap_leaf_tlbi_poison, "seed", "remap", "bbm-leaf-tlbi-poison",
-	 "the same, then the freed PTE page reused with poison entries: a stale walk reads poison",
+	 "leaf-only TLBI, then the freed PTE page reused with poison entries: a stale walk reads poison",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_LEAF_TLBI), STEP(OP_POISON, 0)),
 	 .rules = BROKEN(BBM_RULE_LEAF_TLBI_TABLE));
 SCENARIO(seed_remap_no_dsb_before, "seed", "remap", "bbm-no-dsb-before-tlbi",
@@ -100,19 +102,21 @@ SCENARIO(seed1g_leak_414_same, "seed1g", "leak", "linux-4.14-same-va",
 	 "4K then a 1G block over the PUD's table: PMD and PTE page leaked per remap",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .leak = 2, .rules = LIVE_CHANGE,
 	 .answers = SCN_Q1);
-SCENARIO(seed1g_leak_414_many, "seed1g", "leak", "linux-4.14-many-va", "the same at K different VAs",
+SCENARIO(seed1g_leak_414_many, "seed1g", "leak", "linux-4.14-many-va",
+	 "the 1G remap at K different VAs under 4.14: PMD and PTE page leaked per remap",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .many_vas = true, .leak = 2,
 	 .rules = LIVE_CHANGE, .answers = SCN_Q1);
 SCENARIO(seed1g_leak_416_same, "seed1g", "leak", "linux-4.16-same-va", "pud_set_huge() refuses the live table",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .slot_level = 1, .refused = true, .answers = SCN_Q1);
-SCENARIO(seed1g_leak_416_many, "seed1g", "leak", "linux-4.16-many-va", "the same at K different VAs",
+SCENARIO(seed1g_leak_416_many, "seed1g", "leak", "linux-4.16-many-va", "refused at K different VAs: nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .slot_level = 1, .many_vas = true, .refused = true,
 	 .answers = SCN_Q1);
 SCENARIO(seed1g_leak_5x_same, "seed1g", "leak", "linux-5.x-same-va", "pud_free_pmd_page() first: nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1, .answers = SCN_Q1);
-SCENARIO(seed1g_leak_5x_many, "seed1g", "leak", "linux-5.x-many-va", "the same at K different VAs",
+SCENARIO(seed1g_leak_5x_many, "seed1g", "leak", "linux-5.x-many-va",
+	 "pud_free_pmd_page() first at K different VAs: nothing leaked",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1, .many_vas = true, .answers = SCN_Q1);
 SCENARIO(seed1g_remap_414, "seed1g", "remap", "linux-4.14", "PUD table->1G block after iounmap, no BBM",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .leak = 2, .rules = LIVE_CHANGE);
-SCENARIO(seed1g_remap_5x, "seed1g", "remap", "linux-5.x", "the same on the fixed path (pud_free_pmd_page first)",
+SCENARIO(seed1g_remap_5x, "seed1g", "remap", "linux-5.x", "PUD table->1G block on the fixed path (pud_free_pmd_page first)",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1);
