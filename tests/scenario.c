@@ -187,8 +187,10 @@ static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
 	iter_setup(run, i, &it);
 	bool traced = scn_model_begin(run->env.space);
 	bbm_monitor_enable(true);
+	uint64_t t0 = timer_counter();
 	scn_steps_run(&it);
 	probe(&it, &p);
+	run->r->sequence_ticks += timer_counter() - t0;
 	bbm_monitor_enable(false);
 	scn_model_end();
 	iter_judge(run, &it, &p, traced);

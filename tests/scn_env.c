@@ -37,9 +37,9 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs)
 	if ((attrs & (PTE_PXN | PTE_UXN)) != (PTE_PXN | PTE_UXN))
 		return "not execute-never (PXN and UXN must both be set)";
 	/*
-	 * Normal memory may be read speculatively at any time; a Normal mapping of
-	 * a peripheral (the Pi 3's 0x3F000000 sits in RAM's first GiB) could touch
-	 * device registers. Arm ARM B2.8.1 "Normal memory".
+	 * Normal memory may be read speculatively at any time (Arm ARM DDI 0487
+	 * M.a.a, "Normal memory"); a Normal mapping of a peripheral (the Pi 3's
+	 * 0x3F000000 sits in RAM's first GiB) could touch device registers.
 	 */
 	if (desc_memtype(attrs) != MT_DEVICE_nGnRnE && !scn_is_ram(pa, size))
 		return "Normal memory outside the DTB's RAM";

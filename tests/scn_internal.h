@@ -81,7 +81,8 @@ struct scn_result {
 	struct bbm_monitor_stats monitor;
 	bool have_example;
 	struct bbm_violation example; /* first violation kept by the monitor */
-	uint64_t elapsed_ns;
+	uint64_t elapsed_ns;          /* the whole loop */
+	uint64_t sequence_ticks;      /* the sequences and accesses alone (counter ticks) */
 	const char *policy;
 	uint64_t va;                  /* first probe VA */
 	char error[128];              /* the first harness error */

@@ -1,6 +1,7 @@
 /* What a scenario run prints (docs/output.md, "A scenario's report"). */
 #include <stdio.h>
 
+#include "lib/timing.h"
 #include "tests/machine.h"
 #include "tests/scn_internal.h"
 
@@ -136,9 +137,11 @@ void scn_report(struct test_ctx *t, const struct scn_row *row, const struct scn_
 {
 	char seq[512];
 
-	printf("# %s %s (policy %s): %llu iterations in %llu ms, probe VA 0x%llx\n", row->scenario, row->variant,
-	       r->policy ? r->policy : "none", (unsigned long long)r->h.n, (unsigned long long)(r->elapsed_ns / 1000000),
-	       (unsigned long long)r->va);
+	uint64_t seq_ms = timer_ticks_to_ns(r->sequence_ticks, timer_frequency()) / 1000000;
+
+	printf("# %s %s (policy %s): %llu iterations in %llu ms (sequences and accesses %llu ms), probe VA 0x%llx\n",
+	       row->scenario, row->variant, r->policy ? r->policy : "none", (unsigned long long)r->h.n,
+	       (unsigned long long)(r->elapsed_ns / 1000000), (unsigned long long)seq_ms, (unsigned long long)r->va);
 	scn_steps_describe(row, seq, sizeof(seq));
 	printf("# sequence: %s; then one %s\n", seq, row->access == ACCESS_STORE ? "store" : "load");
 	print_allowed(r);
