@@ -186,6 +186,8 @@ static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
 
 	iter_setup(run, i, &it);
 	bool traced = scn_model_begin(run->env.space);
+	if (i == 0 && run->t->verbose >= 2)
+		scn_model_print_next();
 	bbm_monitor_enable(true);
 	uint64_t t0 = timer_counter();
 	scn_steps_run(&it);

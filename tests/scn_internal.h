@@ -67,6 +67,8 @@ bool scn_model_begin(const struct pt_space *s);
 void scn_model_end(void);
 /* Replay what was recorded so far (before a step rewrites memory the model reads). */
 void scn_model_flush(void);
+/* Print the next iteration's events as they are replayed (verbose=2). */
+void scn_model_print_next(void);
 /* Replay the recorded events, then ask for the access's allowed set. */
 enum model_status scn_model_answer(const struct scn_iter *it, struct model_answer *ans);
 /* Events recorded in the last iteration, and whether the buffer overflowed. */

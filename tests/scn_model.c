@@ -26,6 +26,7 @@ static unsigned trace_n;
 static bool trace_overflow;
 static bool recording;  /* buffer the events (the sequence) or feed them at once (the rest) */
 static bool subscribed;
+static bool print_trace; /* print the events as they are replayed (verbose=2, first iteration) */
 static struct model model;
 
 static void sink(void *ctx, const struct arch_event *ev)
@@ -85,6 +86,39 @@ void scn_model_end(void)
 	recording = false;
 }
 
+static void print_event(const struct arch_event *ev)
+{
+	const char *name = arch_event_name(ev->kind);
+
+	switch (ev->kind) {
+	case ARCH_EV_WRITE:
+		printf("#   write [0x%llx] 0x%016llx -> 0x%016llx\n", (unsigned long long)ev->a, (unsigned long long)ev->b,
+		       (unsigned long long)ev->c);
+		break;
+	case ARCH_EV_TABLE_ALLOC:
+	case ARCH_EV_TABLE_FREE:
+		printf("#   %s 0x%llx (level %llu, VA 0x%llx)\n", name, (unsigned long long)ev->a, (unsigned long long)ev->b,
+		       (unsigned long long)ev->c);
+		break;
+	case ARCH_EV_ACCESS:
+		printf("#   access %s 0x%llx: %s\n", arch_access_name((enum arch_access_kind)ev->b), (unsigned long long)ev->a,
+		       ev->c < OUTCOME_COUNT ? outcome_name((enum outcome)ev->c) : "not classified");
+		break;
+	default:
+		if (ev->a)
+			printf("#   %s 0x%llx\n", name, (unsigned long long)ev->a);
+		else
+			printf("#   %s\n", name);
+		break;
+	}
+}
+
+void scn_model_print_next(void)
+{
+	print_trace = true;
+	printf("# events of iteration 0, as the model receives them:\n");
+}
+
 /*
  * Replay what was recorded so far. A step that is about to change memory the
  * model reads on replay (a freed table page it reuses) calls it first, so the
@@ -96,6 +130,8 @@ void scn_model_flush(void)
 		return;
 	for (unsigned i = 0; i < trace_n; i++) {
 		const struct arch_event *ev = &trace[i];
+		if (print_trace)
+			print_event(ev);
 		/* Accesses are for trace readers: the model counts every reachable entry as cacheable anyway. */
 		if (ev->kind != ARCH_EV_ACCESS)
 			(void)model_on_event(&model, ev->cpu, ev->kind, ev->a, ev->b, ev->c);
@@ -123,5 +159,6 @@ enum model_status scn_model_answer(const struct scn_iter *it, struct model_answe
 	recording = true;
 	scn_model_flush();
 	recording = false;
+	print_trace = false;
 	return model_access(&model, 0, it->probe_va, kind, &mk, ans);
 }
