@@ -72,13 +72,9 @@ static bool dtb_magic_at(uintptr_t addr)
 	return addr && !(addr & 7) && read_be32_mmu_off(addr) == FDT_MAGIC_VALUE;
 }
 
-static const char *psci_name(enum psci_conduit c)
-{
-	return c == PSCI_HVC ? "hvc" : c == PSCI_SMC ? "smc" : "none";
-}
-
 static void print_banner(const struct platform *plat, const char *board_how, const void *fdt, const char *dtb_how,
-			 uint64_t entry_el, uintptr_t load_base, const struct board_config *cfg, const char *console_how)
+			 uint64_t entry_el, uintptr_t load_base, const struct board_config *cfg,
+			 const struct console_report *console_rep)
 {
 	struct cpu_ids ids;
 	struct mmu_features mf;
@@ -101,18 +97,7 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 		printf("# dtb: 0x%llx, %zu bytes (%s)\n", (unsigned long long)(uintptr_t)fdt, dtb_size(fdt), dtb_how);
 	else
 		printf("# dtb: none (%s); using the %s board defaults\n", dtb_how, plat->name);
-	for (unsigned i = 0; i < cfg->mem_count; i++)
-		printf("# memory: 0x%llx-0x%llx (%llu MiB)\n", (unsigned long long)cfg->mem[i].base,
-		       (unsigned long long)(cfg->mem[i].base + cfg->mem[i].size - 1),
-		       (unsigned long long)(cfg->mem[i].size >> 20));
-	printf("# console: %s at 0x%llx (%s)\n", console_name(&cfg->console),
-	       (unsigned long long)cfg->console.port.base, console_how);
-	printf("# psci: %s\n", psci_name(cfg->psci));
-	if (plat->cpu_start == CPU_START_SPIN_TABLE)
-		printf("# cpus: secondaries start from the spin table (release address 0x%llx + 8 * cpu)\n",
-		       (unsigned long long)plat->spin_table);
-	else
-		printf("# cpus: secondaries start with PSCI CPU_ON\n");
+	platform_print_config(cfg, console_rep); /* memory, reserved, console, uart, psci, cpus */
 	printf("# mmu: PARange %u bits, VA %u bits, granules 4K:%s 16K:%s 64K:%s, ASID %u bits, HAFDBS %u\n",
 	       mf.pa_bits, mf.va_bits, mf.gran4 ? "yes" : "no", mf.gran16 ? "yes" : "no", mf.gran64 ? "yes" : "no",
 	       mf.asid_bits, mf.hafdbs);
@@ -123,28 +108,6 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 	       (unsigned long long)ids.mmfr2);
 }
 
-/* Refine the board defaults from the DTB. `console_how` says where the console came from. */
-static void board_config_from_dtb(const void *fdt, struct board_config *cfg, const char **console_how,
-				  char *console_path, size_t path_len)
-{
-	struct mem_region mem[PLATFORM_MAX_MEM];
-	const char *why = NULL;
-	struct console_desc c;
-	unsigned n = dtb_memory(fdt, mem, PLATFORM_MAX_MEM);
-
-	if (n) {
-		memcpy(cfg->mem, mem, sizeof(mem[0]) * n);
-		cfg->mem_count = n;
-	}
-	cfg->psci = dtb_psci(fdt);
-	if (dtb_stdout_console(fdt, &c, console_path, path_len, &why)) {
-		cfg->console = c; /* the clock comes from the board's UART table (platform_choose_console) */
-		*console_how = console_path;
-	} else {
-		*console_how = why;
-	}
-}
-
 /* What boot learns, phase by phase, before the runner takes over. */
 struct boot_state {
 	uint64_t entry_el;
@@ -152,8 +115,10 @@ struct boot_state {
 	const struct platform *plat;
 	uintptr_t dtb_addr, dtb_end;
 	const void *fdt;
-	const char *dtb_how, *board_how, *console_how;
-	char console_path[96];
+	const char *dtb_how, *board_how;
+	char board_how_buf[128];
+	struct console_report console;
+	bool no_console; /* no UART to drive: the run ends with EXIT_STATUS_NO_CONSOLE */
 	struct board_config cfg;
 	const char *line; /* /chosen/bootargs */
 	struct bootargs args;
@@ -194,8 +159,12 @@ static void pick_board(struct boot_state *st)
 		if (m) {
 			st->plat = m;
 			st->board_how = "from DTB compatible";
-		} else {
-			st->board_how = "DTB compatible unknown: build-time fallback";
+		} else { /* no board file: the DTB says everything */
+			const char *root = dtb_root_compatible(st->fdt, 0);
+			st->plat = platform_generic();
+			snprintf(st->board_how_buf, sizeof(st->board_how_buf), "no board file for \"%s\"; all from the DTB",
+				 root ? root : "");
+			st->board_how = st->board_how_buf;
 		}
 	} else if (st->dtb_addr) {
 		st->dtb_how = "magic found but libfdt rejects the header";
@@ -206,20 +175,18 @@ static void pick_board(struct boot_state *st)
 static void read_config_and_args(struct boot_state *st)
 {
 	platform_default_config(st->plat, &st->cfg);
-	st->console_how = "board default";
 	if (st->fdt)
-		board_config_from_dtb(st->fdt, &st->cfg, &st->console_how, st->console_path,
-				      sizeof(st->console_path));
+		platform_config_from_dtb(st->fdt, &st->cfg);
 	else
 		st->cfg.psci = PSCI_NONE; /* unknown without a DTB; a wrong conduit traps */
 
 	st->line = st->fdt ? dtb_bootargs(st->fdt) : NULL;
 	st->args_ok = bootargs_parse(st->line, &st->args, st->args_err, sizeof(st->args_err));
-	/* console=pl011|mini; a UART the board lacks is a usage error, reported on the auto console. */
-	if (!platform_choose_console(st->plat, st->args_ok ? st->args.console : "auto", &st->cfg, &st->console_how,
+	/* A UART the board lacks or a console address in RAM is a usage error, reported on the auto console. */
+	if (!platform_choose_console(st->plat, st->fdt, st->args_ok ? &st->args : NULL, &st->cfg, &st->console,
 				     st->args_err, sizeof(st->args_err))) {
 		st->args_ok = false;
-		platform_choose_console(st->plat, "auto", &st->cfg, &st->console_how, NULL, 0);
+		platform_choose_console(st->plat, st->fdt, NULL, &st->cfg, &st->console, NULL, 0);
 	}
 }
 
@@ -234,7 +201,6 @@ static void bring_up_board(struct boot_state *st)
 					  .dtb_lo = st->dtb_addr, .dtb_hi = st->dtb_addr ? st->dtb_end : st->dtb_addr});
 	if (plat->init) /* pin muxing before the UART starts */
 		plat->init(&st->cfg, st->board_note, sizeof(st->board_note));
-	console_init(&st->cfg.console);
 
 	struct exit_config ec = {
 		.semihosting = st->args_ok ? st->args.semihosting : bootargs_mentions_semihosting(st->line),
@@ -242,6 +208,15 @@ static void bring_up_board(struct boot_state *st)
 		.action = EXIT_ACTION_AUTO,
 		.board_reset = plat->reset,
 	};
+	/* No UART to drive: never guess another board's address; say so through semihosting if it is on. */
+	st->no_console = !st->cfg.console.driver;
+	if (st->no_console && ec.semihosting) {
+		st->cfg.console = (struct console_desc){.driver = console_driver_by_name("semihosting")};
+		snprintf(st->console.how_buf, sizeof(st->console.how_buf), "no UART the firmware can drive: %s",
+			 st->console.why_none);
+		st->console.how = st->console.how_buf;
+	}
+	console_init(&st->cfg.console);
 	if (st->args_ok && !strcmp(st->args.exit, "halt"))
 		ec.action = EXIT_ACTION_HALT;
 	else if (st->args_ok && !strcmp(st->args.exit, "reset"))
@@ -254,7 +229,7 @@ static void print_boot_report(const struct boot_state *st)
 {
 	printf("TAP version 13\n");
 	print_banner(st->plat, st->board_how, st->fdt, st->dtb_how, st->entry_el, st->load_base, &st->cfg,
-		     st->console_how);
+		     &st->console);
 	if (st->board_note[0])
 		printf("# board setup: %s\n", st->board_note);
 	machine_init(BBMPROBE_VERSION);
@@ -265,6 +240,9 @@ static void print_boot_report(const struct boot_state *st)
 		printf("# warning: %u region(s) of the board could not be mapped; first at 0x%llx: %s\n",
 		       st->map_report.failed, (unsigned long long)st->map_report.first_failed_base,
 		       pt_strerror(st->map_report.first_error));
+	if (st->map_report.no_map_in_early)
+		printf("# warning: no-map region at 0x%llx lies in the 2 MiB window mapped around the image or DTB\n",
+		       (unsigned long long)st->map_report.first_no_map_in_early);
 	struct pt_pool_stats pool;
 	pt_pool_get_stats(&pool);
 	printf("# page tables: pool of %u pages (%u KiB), %u used by the boot map\n", pool.capacity,
@@ -292,6 +270,10 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 	if (!st.args_ok) {
 		runner_usage_error(st.args_err);
 		firmware_exit(EXIT_STATUS_USAGE);
+	}
+	if (st.no_console) {
+		runner_bail_out("no console the firmware can drive (docs/porting.md: console=NAME,ADDR)");
+		firmware_exit(EXIT_STATUS_NO_CONSOLE);
 	}
 	firmware_exit(runner_run(&st.args));
 }

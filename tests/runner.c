@@ -232,6 +232,12 @@ void runner_usage_error(const char *message)
 	print_summary();
 }
 
+void runner_bail_out(const char *reason)
+{
+	printf("Bail out! %s\n", reason);
+	print_summary();
+}
+
 /* Run one test isolated and print its TAP line. */
 static void run_one(const struct test_case *test, const struct bootargs *args)
 {

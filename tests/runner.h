@@ -8,5 +8,7 @@
 int runner_run(const struct bootargs *args);
 /* Report bad boot arguments (TAP "Bail out!", usage, SUMMARY). The caller exits with status 2. */
 void runner_usage_error(const char *message);
+/* Stop before any test: TAP "Bail out!" with the reason, then SUMMARY. The caller exits. */
+void runner_bail_out(const char *reason);
 
 #endif

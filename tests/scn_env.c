@@ -31,6 +31,19 @@ bool scn_is_ram(uint64_t pa, uint64_t size)
 	return false;
 }
 
+/* No-map reserved memory must not be mapped at all (it may be secure memory); unrecorded regions count. */
+static bool overlaps_no_map(uint64_t lo, uint64_t hi)
+{
+	const struct board_config *cfg = &boot_info()->config;
+
+	if (cfg->reserved_dropped)
+		return true;
+	for (unsigned i = 0; i < cfg->reserved_count; i++)
+		if (cfg->reserved[i].no_map && overlaps(lo, hi, cfg->reserved[i].base, cfg->reserved[i].base + cfg->reserved[i].size))
+			return true;
+	return false;
+}
+
 const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs)
 {
 	/* Tests map data only: executable test mappings would let a stale translation be fetched from. */
@@ -41,12 +54,16 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs)
 	 * M.a.a, "Normal memory"); a Normal mapping of a peripheral (the Pi 3's
 	 * 0x3F000000 sits in RAM's first GiB) could touch device registers.
 	 */
-	if (desc_memtype(attrs) != MT_DEVICE_nGnRnE && !scn_is_ram(pa, size))
+	if (desc_memtype(attrs) == MT_DEVICE_nGnRnE)
+		return 0;
+	if (!scn_is_ram(pa, size))
 		return "Normal memory outside the DTB's RAM";
+	if (overlaps_no_map(pa, pa + size))
+		return "Normal memory over a no-map reserved region (or more reserved regions than recorded)";
 	return 0;
 }
 
-/* Highest 2 MiB-aligned 6 MiB (A, B, C) in region r clear of the image and the DTB, or 0. */
+/* Highest 2 MiB-aligned 6 MiB (A, B, C) in region r clear of the image, the DTB and reserved memory, or 0. */
 static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r)
 {
 	const uint64_t need = 3 * SZ_2M;
@@ -54,7 +71,8 @@ static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_r
 
 	for (uint64_t top = end; top >= base + need && top - need >= base; top -= SZ_2M) {
 		uint64_t lo = top - need;
-		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi))
+		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi) ||
+		    boot_info_overlaps_reserved(lo, top))
 			continue;
 		if (top > PTE_ADDR_MASK)
 			continue;
@@ -99,7 +117,7 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 	memset(env, 0, sizeof(*env));
 	env->space = boot_map_space();
 	if (!best) {
-		test_skip(t, "no 2 MiB-aligned 6 MiB of RAM clear of the image and the DTB");
+		test_skip(t, "no 2 MiB-aligned 6 MiB of RAM clear of the image, the DTB and reserved memory");
 		return false;
 	}
 	env->pa_new = best;
