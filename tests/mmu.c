@@ -203,6 +203,11 @@ static void roundtrip_block(struct test_ctx *t, uint64_t va, uint64_t size, cons
 			     "Normal memory", what, (unsigned long long)(size >> 20));
 		return;
 	}
+	const char *why = scn_mapping_unsafe(pa, size, PT_PROT_NORMAL_RO);
+	if (why) {
+		test_diag(t, "%s: skipped: 0x%llx would be %s", what, (unsigned long long)pa, why);
+		return;
+	}
 	/* Read-only, execute-never: the alias is only read. */
 	enum pt_status st = checked_map(t, va, pa, size, PT_PROT_NORMAL_RO);
 	CHECK(t, st == PT_OK, "%s: map_range: %s", what, pt_strerror(st));

@@ -36,8 +36,8 @@ static bool overlaps_no_map(uint64_t lo, uint64_t hi)
 {
 	const struct board_config *cfg = &boot_info()->config;
 
-	if (cfg->reserved_dropped)
-		return true;
+	if (cfg->reserved_dropped) /* unknown regions: only the image itself is known to be safe */
+		return !(lo >= boot_info()->image_lo && hi <= boot_info()->image_hi);
 	for (unsigned i = 0; i < cfg->reserved_count; i++)
 		if (cfg->reserved[i].no_map && overlaps(lo, hi, cfg->reserved[i].base, cfg->reserved[i].base + cfg->reserved[i].size))
 			return true;
