@@ -113,6 +113,11 @@ static void verdicts(void **state)
 	assert_int_equal(h.forbidden, 0);
 	assert_int_equal(histogram_verdict(&h), VERDICT_HARNESS_ERROR);
 	assert_int_equal(h.n, 2);
+	char row[96];
+	histogram_init(&h, 0, 0);
+	histogram_harness_error(&h, OUTCOME_FAULT_T0);
+	histogram_format_row(&h, OUTCOME_FAULT_T0, row, sizeof(row));
+	assert_string_equal(row, "#   fault-t0               1 100.00%  not judged (harness error)");
 
 	/* The fixed-set path tests/bench.c uses. */
 	histogram_init(&h, OUTCOMES_AFTER_BBM, OUTCOMES_HAZARDS);

@@ -193,12 +193,15 @@ int histogram_format_row(const struct histogram *h, enum outcome o, char *buf, s
 	bool allowed = outcome_permitted(h->allowed, o);
 	bool hazard = allowed && (h->hazards & OUTCOME_BIT(o));
 	bool listed = h->allowed & OUTCOME_BIT(o);
+	/* Harness-error iterations are never judged: with nothing else, nothing is allowed or forbidden. */
+	const char *label = h->n && h->n == h->harness_errors ? "not judged (harness error)"
+			    : !allowed			      ? "FORBIDDEN"
+			    : listed			      ? "allowed"
+							      : "allowed (walk through a freed table)";
 
 	return snprintf(buf, len, "#   %-13s %10llu %3llu.%02llu%%  %s%s", outcome_name(o),
 			(unsigned long long)h->count[o], (unsigned long long)(basis / 100),
-			(unsigned long long)(basis % 100),
-			!allowed ? "FORBIDDEN" : listed ? "allowed" : "allowed (walk through a freed table)",
-			hazard ? ", hazard" : "");
+			(unsigned long long)(basis % 100), label, hazard ? ", hazard" : "");
 }
 
 int histogram_format_keyline(const struct histogram *h, const struct scenario_result *r, char *buf, size_t len)

@@ -35,6 +35,7 @@ struct test_ctx {
 	const struct test_case *test;
 	unsigned checks;
 	unsigned failures;
+	unsigned harness_failures; /* of the failures, how many were harness errors (nothing claimed about the CPU) */
 	bool skipped;
 	char skip_reason[96];
 	/* Appended to the TAP line as "name: note" (scenario tests: hazards, leaks, violations). */
@@ -64,6 +65,9 @@ void test_diag(struct test_ctx *t, const char *fmt, ...) __attribute__((format(p
 void test_verbose(struct test_ctx *t, unsigned level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record a failed check with its location; the test goes on. */
 void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A failed check that is the harness's, not a finding (pool exhausted, API error): exit status 4 if alone. */
+void test_harness_error(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Set the note the runner appends to this test's TAP line ("ok 3 - group/name: note"). */
 void test_note(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

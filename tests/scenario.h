@@ -119,6 +119,7 @@ enum scn_access {
 enum scn_inject {
 	INJECT_NONE,
 	INJECT_SWAP_MARKERS, /* classify against swapped markers: a correct BBM then "reads old" */
+	INJECT_EXHAUST_POOL, /* no table page left during the sequence: a harness error, not a finding */
 };
 
 #define RULE(r) (1u << (r))

@@ -15,9 +15,11 @@
 
 static void op_map_page(struct scn_iter *it, int arg)
 {
+	enum pt_status st = scn_map(it, it->probe_va, it->env->pa_old, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+
 	(void)arg;
-	if (scn_map(it, it->probe_va, it->env->pa_old, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_OK)
-		scn_error(it, "map 4K at 0x%llx failed", (unsigned long long)it->probe_va);
+	if (st != PT_OK)
+		scn_error(it, "map 4K at 0x%llx failed: %s", (unsigned long long)it->probe_va, pt_strerror(st));
 }
 
 static void op_map_block(struct scn_iter *it, int arg)
@@ -27,8 +29,9 @@ static void op_map_block(struct scn_iter *it, int arg)
 		scn_error(it, "OP_MAP_BLOCK needs a 2 MiB slot");
 		return;
 	}
-	if (scn_map(it, it->slot, it->env->pa_old, SZ_2M, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_OK)
-		scn_error(it, "map 2M at 0x%llx failed", (unsigned long long)it->slot);
+	enum pt_status st = scn_map(it, it->slot, it->env->pa_old, SZ_2M, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+	if (st != PT_OK)
+		scn_error(it, "map 2M at 0x%llx failed: %s", (unsigned long long)it->slot, pt_strerror(st));
 }
 
 static void op_warm(struct scn_iter *it, int arg)

@@ -127,6 +127,8 @@ expect_result_lines() { # expect_result_lines COUNT
 		END { print bad + 0 }' | tail -1)
 	[ "$bad" = 0 ]
 	ok $? "$name_prefix: every verdict follows from its counts and the model's allowed set ($bad do not)"
+}
+
 # A default-suite run that must be clean: status 0, no banner warning, no failing test, consistent TAP
 # and the closing lines (8 test points).
 expect_clean_run() {

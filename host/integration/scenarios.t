@@ -4,7 +4,7 @@
 # the counts of every line, and the allowed sets the Arm ARM gives the key sequences. What QEMU
 # happens to do is asserted only in the block that says it documents QEMU.
 . "$(dirname "$0")/lib.sh"
-plan 78
+plan 88
 N=200
 
 # result 'SCENARIO variant=V': the result line of one scenario run
@@ -121,7 +121,7 @@ expect_fields 'seed1g/leak variant=linux-4.14-many-va' "leaked=$((2 * N))" "two 
 # The outcome check can fail: a harness bug (markers swapped at classification) on the fixed
 # sequence makes the access read "old", which the model forbids; the same sequence without it passes.
 name_prefix="inject swap-markers"
-boot inject -- tests=inject iters=50
+boot inject -- tests=inject/swap-markers-* iters=50
 expect_status 1
 expect_line '^# FAIL tests/scenario\.c:[0-9]+: inject/swap-markers seed-remap-linux-5\.x: outcome old forbidden by the architecture: CPU/emulator erratum or harness bug; 50 of 50 iterations, first at iteration 0$' \
 	"fails as forbidden by the architecture, with the outcome, count and first iteration"
@@ -132,6 +132,21 @@ name_prefix="inject: the same sequence, no injection"
 boot inject-control -- tests=seed/remap-linux-5.x iters=50
 expect_status 0
 expect_line '^ok 1 - seed/remap-linux-5\.x: safe in 50; leaked 0; violations 0$' "passes"
+
+# A harness error (no table page left) is never an erratum claim: its own status, 4, when alone; a
+# finding in the same run keeps status 1.
+name_prefix="inject exhaust-pool"
+boot inject-pool -- tests=inject/exhaust-pool-* iters=50
+expect_status 4
+expect_line '^# FAIL tests/scenario\.c:[0-9]+: harness error: inject/exhaust-pool seed-remap-linux-5\.x: 50 of 50 iterations \(first at iteration 0: map 4K at 0x[0-9a-f]+ failed: out of table pages\)$' \
+	"says harness error, with the reason"
+expect_no_line 'erratum' "claims nothing about the CPU"
+expect_line '^not ok 1 - inject/exhaust-pool-seed-remap-linux-5\.x: harness error in 50 of 50$' "the TAP line fails"
+expect_result_lines 1
+expect_closing_lines 4
+name_prefix="inject, both"
+boot inject-both -- tests=inject iters=20
+expect_status 1
 
 name_prefix="progress"
 boot scenarios-progress -- tests=live/oa-change-attr iters=10000
