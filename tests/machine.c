@@ -35,9 +35,11 @@ static bool dtb_says_qemu(const void *fdt, char *why, size_t len)
 }
 
 /*
- * On raspi3b/raspi4b the DTB is bbmprobe's own, so it cannot tell. The Pi
- * firmware sets CNTFRQ_EL0 to its crystal (19.2 MHz on a Pi 3, 54 MHz on a
- * Pi 4); QEMU leaves these cores at its 62.5 MHz default. Evidence, not proof.
+ * Elsewhere the DTB cannot tell (raspi3b/raspi4b boot bbmprobe's own; the
+ * other machines' trees describe the real board). Firmware programs CNTFRQ_EL0
+ * with the board's timer clock (19.2 MHz on a Pi 3, 54 MHz on a Pi 4, 100 MHz
+ * on Xilinx boards); QEMU leaves most cores at its 62.5 MHz default. Evidence,
+ * not proof, and said so.
  */
 static void detect(void)
 {
@@ -50,13 +52,14 @@ static void detect(void)
 		info.emu = EMU_QEMU;
 		return;
 	}
-	if (!strncmp(info.board, "rpi", 3) && freq == QEMU_CNTFRQ_DEFAULT) {
+	if (freq == QEMU_CNTFRQ_DEFAULT) {
 		info.emu = EMU_QEMU_INFERRED;
 		snprintf(info.emu_why, sizeof(info.emu_why),
-			 "CNTFRQ_EL0 is 62.5 MHz, QEMU's default; Pi firmware sets 19.2 MHz (Pi 3) or 54 MHz (Pi 4)");
+			 "CNTFRQ_EL0 is 62.5 MHz, QEMU's default; board firmware sets the board's timer clock, "
+			 "e.g. 19.2 MHz on a Pi 3, 54 MHz on a Pi 4");
 		return;
 	}
-	snprintf(info.emu_why, sizeof(info.emu_why), "nothing identifies an emulator (CNTFRQ_EL0 %llu Hz)",
+	snprintf(info.emu_why, sizeof(info.emu_why), "nothing identifies an emulator; CNTFRQ_EL0 %llu Hz",
 		 (unsigned long long)freq);
 }
 
