@@ -18,7 +18,8 @@
 SCENARIO(live_4k_to_2m_nobbm, "live", "4k-to-2m", "nobbm",
 	 "a valid 4K page replaced by a 2M block over its live PMD table, no BBM (4.14 pmd_set_huge)",
 	 .steps = STEPS(PAGE_B, L414), .leak = 1, .rules = LIVE_CHANGE);
-SCENARIO(live_4k_to_2m_bbm, "live", "4k-to-2m", "bbm", "a valid 4K page replaced by a 2M block with pt_replace_bbm(): break, tlbi, free, make",
+SCENARIO(live_4k_to_2m_bbm, "live", "4k-to-2m", "bbm",
+	 "a valid 4K page replaced by a 2M block with pt_replace_bbm(): break, tlbi, free, make",
 	 .steps = STEPS(PAGE_B, STEP(OP_REPLACE_BBM, 0)));
 SCENARIO(live_4k_to_2m_tlbi, "live", "4k-to-2m", "tlbi",
 	 "no break, but a TLBI of all levels after the change (CoWT1 shape): the old page is gone",
@@ -39,7 +40,8 @@ SCENARIO(live_2m_to_4k_bbm, "live", "2m-to-4k", "bbm", "a valid 2M block replace
 SCENARIO(live_oa_change_nobbm, "live", "oa-change", "nobbm",
 	 "the output address of a valid 2M block changed in place (linux-fixed and refuse-live refuse it)",
 	 .steps = STEPS(BLOCK_B, STEP(OP_REFUSED_LIVE, 0), L414), .rules = LIVE_CHANGE);
-SCENARIO(live_oa_change_bbm, "live", "oa-change", "bbm", "a valid 2M block's output address changed with pt_replace_bbm()",
+SCENARIO(live_oa_change_bbm, "live", "oa-change", "bbm",
+	 "a valid 2M block's output address changed with pt_replace_bbm()",
 	 .steps = STEPS(BLOCK_B, STEP(OP_REPLACE_BBM, 0)));
 SCENARIO(live_oa_change_tlbi, "live", "oa-change", "tlbi",
 	 "the OA changed in place, then a TLBI of all levels (CoWT1 at level 2): old is forbidden after it",

@@ -274,8 +274,8 @@ static unsigned reclaim_leaked(struct pt_space *s, unsigned *dangling, bool forc
 	return first;
 }
 
-unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling, bool force_sweep,
-			  enum pt_tlbi_scope final_tlbi)
+unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling,
+			  bool force_sweep, enum pt_tlbi_scope final_tlbi)
 {
 	pt_entry_t *e = scn_entry_at(env->space, slot, slot_level);
 

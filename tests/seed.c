@@ -118,5 +118,6 @@ SCENARIO(seed1g_leak_5x_many, "seed1g", "leak", "linux-5.x-many-va",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1, .many_vas = true, .answers = SCN_Q1);
 SCENARIO(seed1g_remap_414, "seed1g", "remap", "linux-4.14", "PUD table->1G block after iounmap, no BBM",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .leak = 2, .rules = LIVE_CHANGE);
-SCENARIO(seed1g_remap_5x, "seed1g", "remap", "linux-5.x", "PUD table->1G block on the fixed path (pud_free_pmd_page first)",
+SCENARIO(seed1g_remap_5x, "seed1g", "remap", "linux-5.x",
+	 "PUD table->1G block on the fixed path (pud_free_pmd_page first)",
 	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1);
