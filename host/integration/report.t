@@ -71,7 +71,7 @@ ok $? "$name_prefix: the CSV holds the same values as the JSON lines"
 py '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-live = [r for r in recs if r["scenario"] == "live/4k-to-2m" and r["policy"] == "linux-4.14"]
+live = [r for r in recs if r["scenario"] == "live/4k-to-2m" and r["variant"] == "nobbm"]
 leak = [r for r in recs if r["scenario"] == "seed/leak" and r["policy"] == "linux-4.14"]
 ok = len(live) == 4 and all(r["hazards"] == r["old"] == 20 and r["rate"] == 1.0 and r["forbidden"] == 0 for r in live)
 ok = ok and len(leak) == 8 and all(r["hazards"] == 0 and r["rate"] == 0 and r["leaked"] == 20 for r in leak)
