@@ -1,5 +1,6 @@
 # bbmprobe: `make run` boots the default suite on QEMU virt; `make test` runs every test.
-# Both start with scripts/deps, which installs what is missing. See README.md.
+# Every target that builds or runs something starts with scripts/deps, which installs what is
+# missing, so any of them works as the first command on a fresh machine. See README.md.
 
 # ---- user knobs -------------------------------------------------------------
 BOARD ?= virt
@@ -40,10 +41,16 @@ LIBFDT := build/deps/libfdt
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARN := -Wall -Wextra -Werror
-CFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
+# What only the installed compiler knows is asked on first use, in a recipe, after scripts/deps has
+# run, and then kept: computed while the Makefile is read, on a fresh machine it would be empty and
+# `-isystem` would swallow the next flag. An empty answer is an error here instead.
+tool_path = $(or $(filter /%,$(shell $1 2>/dev/null)),$(error `$1` gives no path: is the toolchain installed? Run scripts/deps))
+CC_INCLUDE = $(eval CC_INCLUDE := $(call tool_path,$(CC) $(TARGET_FLAGS) -print-file-name=include))$(CC_INCLUDE)
+LIBGCC = $(eval LIBGCC := $(call tool_path,$(CROSS)gcc -print-libgcc-file-name))$(LIBGCC)
+CFLAGS = $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
 	-fpie -mstrict-align -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
 	-ftls-model=local-exec -nostdinc -isystem $(PICOLIBC)/include -isystem $(LIBFDT)/include \
-	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) -I. \
+	-isystem $(CC_INCLUDE) -I. \
 	-I$(B)/generated -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
 	-MMD -MP
 ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
@@ -51,7 +58,7 @@ LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-
 	-Wl,-z,notext -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-T linker/bbmprobe.ld -Wl,-Map,$(B)/bbmprobe.map
 # Compiler runtime: the cross gcc's libgcc for both toolchains (Debian ships no aarch64 compiler-rt builtins).
-LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CROSS)gcc -print-libgcc-file-name)
+LIBS = $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(LIBGCC)
 
 TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c platform/boards/*.c mmu/*.c tests/*.c main/*.c)
 TARGET_OBJS := $(patsubst %,$(B)/%.o,$(TARGET_SRCS))
@@ -60,11 +67,19 @@ IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz debug lint clean
+.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz fuzz-short debug lint \
+	clean check-fresh
 all: image
 
+# Every rule that runs a tool has `| deps`: scripts/deps (quick when nothing is missing) runs before
+# any of them, once per make; the makes that `make test` starts inherit BBMPROBE_DEPS_CHECKED.
+ifeq ($(BBMPROBE_DEPS_CHECKED),)
 deps:
 	@scripts/deps
+export BBMPROBE_DEPS_CHECKED := 1
+else
+deps: ;
+endif
 
 image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
 
@@ -82,17 +97,17 @@ FORCE:
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
 
-$(B)/%.c.o: %.c
+$(B)/%.c.o: %.c | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC[$(TOOLCHAIN)] $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/%.S.o: %.S
+$(B)/%.S.o: %.S | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS[$(TOOLCHAIN)] $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a
+$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
 	@scripts/check-image $@
@@ -106,8 +121,8 @@ $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
 	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
 		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
 
-$(LIBFDT)/lib/libfdt.a:
-	@scripts/deps
+# scripts/deps fetches it.
+$(LIBFDT)/lib/libfdt.a: | deps
 
 # The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
 BOARDS := $(patsubst platform/boards/%.c,%,$(wildcard platform/boards/*.c))
@@ -123,34 +138,38 @@ $(B)/platform/platform.c.o: $(B)/fallback-board
 # The Pi device trees for QEMU raspi3b/raspi4b and the SD cards. The node is /soc, as in the
 # kernel's bcm2837.dtsi and bcm2711.dtsi, although it has `ranges` but no unit address: silence that
 # one dtc check.
-$(B)/%.dtb: platform/dts/%.dts
+$(B)/%.dtb: platform/dts/%.dts | deps
 	@mkdir -p $(dir $@)
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- SD card for a real Raspberry Pi 4, or 3 with BOARD=rpi3 (docs/raspberry-pi-4.md, -3.md) --------
 SDCARD_BOARD := $(if $(filter rpi3,$(BOARD)),rpi3,rpi4)
 SDCARD := build/$(SDCARD_BOARD)/sdcard.img
-sdcard: deps image
+sdcard: image | deps
 	@scripts/mk-sdcard --board $(SDCARD_BOARD) --build $(B) --out $(SDCARD) -- $(ARGS)
 
 # ---- running ------------------------------------------------------------------
-run: deps image
+run: image | deps
 	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
 # The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
-bench: deps image
+bench: image | deps
 	@scripts/run-qemu --board virt $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- tests=bench $(ARGS)
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
-run-uboot: deps image
+run-uboot: image | deps
 	@scripts/run-qemu --board virt --uboot $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
 
-debug: deps image
+debug: image | deps
 	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
 		--build $(B) --gdb -- $(ARGS)
+
+# A fresh Debian bookworm root runs `make run` and `make test` from a clone of HEAD (scripts/check-fresh).
+check-fresh:
+	@scripts/check-fresh
 
 # ---- tests ----------------------------------------------------------------------
 HOST_B := build/host
@@ -162,38 +181,38 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_PO
 HOST_TESTS := $(patsubst host/%.c,$(HOST_B)/%,$(wildcard host/test_*.c))
 FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
 
-$(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h)
+$(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
 
-build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
 
-host-test: $(HOST_TESTS)
+host-test: $(HOST_TESTS) | deps
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
-integration-test: image
+integration-test: image | deps
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
-fuzz: $(FUZZERS)
+fuzz: $(FUZZERS) | deps
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
 		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f); done
 
-fuzz-short: $(FUZZERS)
+fuzz-short: $(FUZZERS) | deps
 	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
 		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
 
-test: deps
+test: | deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory host-test
 	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory CC=clang image
 	@$(MAKE) --no-print-directory integration-test
 
-lint:
+lint: | deps
 	@echo "== layers, cppcheck, clang-tidy"
 	$(Q)scripts/check-layers
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
