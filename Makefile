@@ -3,14 +3,19 @@
 # missing, so any of them works as the first command on a fresh machine. See README.md.
 
 # ---- user knobs -------------------------------------------------------------
-BOARD ?= virt
+# Empty means the board's own value: virt for the QEMU targets and rpi4 for `make sdcard`; on virt
+# 1 CPU, 512M and entry at EL1; the Pi machines have fixed CPUs, RAM and entry EL (scripts/run-qemu).
+BOARD ?=
 # QEMU -cpu; empty: the board's core (cortex-a72 on virt and rpi4, cortex-a53 on rpi3).
 CPU ?=
-SMP ?= 1
-MEM ?= 512M
-EL ?= 1
+SMP ?=
+MEM ?=
+EL ?=
 ARGS ?=
 TIMEOUT ?= 120
+# 0: exit through PSCI, the watchdog or a halt as on hardware; the status then comes from the EXIT line.
+SEMIHOSTING ?= 1
+GDB_PORT ?= 1234
 FALLBACK_BOARD ?= virt
 PT_POOL_PAGES ?= 128
 FUZZ_SECONDS ?= 60
@@ -36,6 +41,7 @@ LDFLAGS_TC := -static-pie -Wl,--no-warn-rwx-segments
 endif
 
 B := build/$(TOOLCHAIN)
+HOST_B := build/host
 PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
 LIBFDT := build/deps/libfdt
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -80,6 +86,16 @@ export BBMPROBE_DEPS_CHECKED := 1
 else
 deps: ;
 endif
+
+# The user's knobs reach the scripts through the environment (BBMPROBE_ARGS, ...), never pasted into
+# a recipe: quotes, `$` and backslashes in ARGS arrive as typed. $(value) keeps make from expanding
+# them, and unexport keeps make from expanding them for the environment of every recipe.
+KNOBS := BOARD CPU SMP MEM EL ARGS TIMEOUT SEMIHOSTING GDB_PORT
+$(foreach k,$(KNOBS),$(eval export BBMPROBE_$k := $$(value $k)))
+unexport $(KNOBS)
+# refuse TARGET,KNOBS,WHY: a shell line that stops with status 2 when the user set a knob TARGET ignores.
+user_set = $(strip $(foreach k,$1,$(if $(filter command line environment environment override,$(origin $k)),$k)))
+refuse = $(if $(call user_set,$2),echo "make $1: $(call user_set,$2): $3" >&2; exit 2;)
 
 image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
 
@@ -143,36 +159,37 @@ $(B)/%.dtb: platform/dts/%.dts | deps
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- SD card for a real Raspberry Pi 4, or 3 with BOARD=rpi3 (docs/raspberry-pi-4.md, -3.md) --------
-SDCARD_BOARD := $(if $(filter rpi3,$(BOARD)),rpi3,rpi4)
-SDCARD := build/$(SDCARD_BOARD)/sdcard.img
 sdcard: image | deps
-	@scripts/mk-sdcard --board $(SDCARD_BOARD) --build $(B) --out $(SDCARD) -- $(ARGS)
+	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT,QEMU settings; an SD card takes BOARD and ARGS only)
+	@scripts/mk-sdcard --board "$${BBMPROBE_BOARD:-rpi4}" --build $(B) -- "$$BBMPROBE_ARGS"
 
 # ---- running ------------------------------------------------------------------
+RUN_QEMU = scripts/run-qemu --board "$${BBMPROBE_BOARD:-virt}" --cpu "$$BBMPROBE_CPU" --smp "$$BBMPROBE_SMP" \
+	--mem "$$BBMPROBE_MEM" --el "$$BBMPROBE_EL" --semihosting "$$BBMPROBE_SEMIHOSTING" --build $(B)
 run: image | deps
-	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+	@$(call refuse,run,GDB_PORT,only for make debug)
+	@$(RUN_QEMU) --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
-# The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
+# The bench group (tests/bench.c): ns per seed cycle per policy, baseline and ratio.
 bench: image | deps
-	@scripts/run-qemu --board virt $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- tests=bench $(ARGS)
+	@$(call refuse,bench,GDB_PORT,only for make debug)
+	@$(RUN_QEMU) --timeout "$$BBMPROBE_TIMEOUT" -- tests=bench "$$BBMPROBE_ARGS"
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
 run-uboot: image | deps
-	@scripts/run-qemu --board virt --uboot $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+	@$(call refuse,run-uboot,GDB_PORT,only for make debug)
+	@$(RUN_QEMU) --uboot --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
+# QEMU waits for gdb, with no timeout: a debugging session lasts as long as it needs.
 debug: image | deps
-	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--build $(B) --gdb -- $(ARGS)
+	@$(call refuse,debug,TIMEOUT,a debugging session has no timeout)
+	@$(RUN_QEMU) --gdb --gdb-port "$$BBMPROBE_GDB_PORT" -- "$$BBMPROBE_ARGS"
 
 # A fresh Debian bookworm root runs `make run` and `make test` from a clone of HEAD (scripts/check-fresh).
 check-fresh:
 	@scripts/check-fresh
 
 # ---- tests ----------------------------------------------------------------------
-HOST_B := build/host
 # The plain-C parts of the firmware, built for the host as they are (mmu/ is host-buildable by design).
 HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
 	$(filter-out mmu/boot_map.c,$(wildcard mmu/*.c)) $(wildcard host/support/*.c)
