@@ -159,9 +159,16 @@ $(B)/%.dtb: platform/dts/%.dts | deps
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- SD card for a real Raspberry Pi 4, or 3 with BOARD=rpi3 (docs/raspberry-pi-4.md, -3.md) --------
-sdcard: image | deps
+# scripts/mk-sdcard checks the board and, with the firmware's own parser (build/host/bootargs-check)
+# and the image's test list, the boot arguments before it writes anything.
+sdcard: image $(B)/tests.list $(HOST_B)/bootargs-check | deps
 	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT,QEMU settings; an SD card takes BOARD and ARGS only)
 	@scripts/mk-sdcard --board "$${BBMPROBE_BOARD:-rpi4}" --build $(B) -- "$$BBMPROBE_ARGS"
+
+# The registered test names, asked of the image itself (`list` under QEMU virt, about a second), so
+# that the host checks tests= against exactly what the firmware will match.
+$(B)/tests.list: $(IMAGE) scripts/list-tests | deps
+	$(Q)scripts/list-tests --build $(B) >$@.tmp && mv $@.tmp $@
 
 # ---- running ------------------------------------------------------------------
 RUN_QEMU = scripts/run-qemu --board "$${BBMPROBE_BOARD:-virt}" --cpu "$$BBMPROBE_CPU" --smp "$$BBMPROBE_SMP" \
@@ -208,10 +215,17 @@ build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/suppor
 	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
 
+# The firmware's boot-argument checks on the host, for the SD card (make sdcard).
+BOOTARGS_CHECK_SRCS := host/bootargs_check.c lib/bootargs.c lib/glob.c
+$(HOST_B)/bootargs-check: $(BOOTARGS_CHECK_SRCS) lib/bootargs.h lib/glob.h | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(BOOTARGS_CHECK_SRCS)
+
 host-test: $(HOST_TESTS) | deps
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
-integration-test: image | deps
+integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check | deps
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
 fuzz: $(FUZZERS) | deps
@@ -234,7 +248,8 @@ lint: | deps
 	$(Q)scripts/check-layers
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -DBBMPROBE_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
-	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
+	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) host/bootargs_check.c -- -std=gnu11 \
+		-DBBMPROBE_HOST -I.
 
 clean:
 	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4
