@@ -14,7 +14,8 @@ for c in "${cases[@]}"; do
 	gdbinit="${log%.log}.gdbinit"
 	port=$((20000 + RANDOM % 20000))
 	rm -f "$gdbinit"
-	"$top/scripts/run-qemu" --build "$build" --log "$log" --gdb --gdb-port $port "${opts[@]}" \
+	# A debugging session has no timeout of its own: bound it here, in case gdb never continues it.
+	timeout 150 "$top/scripts/run-qemu" --build "$build" --log "$log" --gdb --gdb-port $port "${opts[@]}" \
 		-- tests=selftest/counter >"$log.out" 2>&1 &
 	runner=$!
 	for _ in $(seq 120); do [ -s "$gdbinit" ] && break; sleep 0.5; done

@@ -5,9 +5,10 @@
 . "$(dirname "$0")/lib.sh"
 plan 28
 
-# A plain make of this tree, as a user types it (not the MAKEFLAGS of a make that runs this test).
+# A plain make of this tree, as a user types it (not the MAKEFLAGS of a make that runs this test),
+# bounded: make debug has no timeout of its own.
 mk() { # mk TARGET VAR=VALUE...: sets $out and $status
-	out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top" "$@" 2>&1 </dev/null)
+	out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 300 make -s --no-print-directory -C "$top" "$@" 2>&1 </dev/null)
 	status=$?
 }
 
