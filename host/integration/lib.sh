@@ -84,7 +84,8 @@ expect_pi_bad_console_is_usage_error() { # BOARD LABEL
 }
 
 # exit=reset without semihosting: the exit line, then the PM watchdog resets the board, which QEMU
-# (-no-reboot) turns into a clean exit; QEMU's own status is 0 whatever the result (6 test points).
+# (-no-reboot) turns into a clean exit with status 0 whatever the result; the runner's status is
+# the EXIT line's (6 test points).
 expect_pi_watchdog_reset() { # BOARD LABEL
 	name_prefix="$2 exit=reset"
 	boot "$1-reset" --board "$1" --uart mini --no-semihosting -- exit=reset tests=selftest/counter

@@ -64,5 +64,5 @@ expect_pi_watchdog_reset rpi3 raspi3b
 name_prefix="raspi3b --cpu cortex-a72"
 boot rpi3-bad-cpu --board rpi3 --cpu cortex-a72
 expect_status 2
-expect_line '^run-qemu: raspi3b has a fixed cortex-a53; --cpu cortex-a72 is not supported there$' "says why"
+expect_line '^run-qemu: raspi3b has a fixed cortex-a53; --cpu cortex-a72 \(CPU\) is not supported there$' "says why"
 finish

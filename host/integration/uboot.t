@@ -12,7 +12,7 @@ expect_line '^Found U-Boot script /boot\.scr$' "distro boot found boot.scr on th
 expect_line '^Moving Image from 0x40400000 to 0x40480000' "booti moved the image to a 2 MiB boundary + text_offset"
 expect_line '^# board: virt \(from DTB compatible\)' "board from U-Boot's DTB"
 expect_line '^# entry: EL1, running at EL1; image at 0x40480000-' "entered at EL1 where booti put it"
-expect_line '^# bootargs: "semihosting verbose=2 iters=200"$' "bootargs from the script reached /chosen"
+expect_line '^# bootargs: "verbose=2 iters=200 semihosting"$' "bootargs from bootargs.txt reached /chosen"
 expect_consistent_tap
 expect_result_lines 31
 expect_line '^# result scenario=seed/remap variant=linux-4\.14 policy=linux-4\.14 board=virt .* allowed=new,fault-t3,tlb-conflict verdict=hazard-(possible|seen)$' \
