@@ -69,7 +69,7 @@ refused "MEM on raspi3b" "raspi3b always has 1G of RAM; --mem 2G \(MEM\) is not 
 refused "EL=1 on raspi4b" "raspi4b always enters at EL2 .*--el 1 \(EL\) is not supported" --board rpi4 --el 1
 refused "EL=3 on raspi3b" "raspi3b always enters at EL2 .*--el 3 \(EL\) is not supported" --board rpi3 --el 3
 refused "exit=halt under semihosting" "'exit=halt' has no effect under semihosting" -- tests=selftest exit=halt
-refused "an unknown board" "unknown board 'rpi5' \(known: virt, rpi3, rpi4\)" --board rpi5
+refused "an unknown board" "unknown board 'rpi5' \(known: virt, rpi3, rpi4, versal, zcu102, imx8mp, npcm845\)" --board rpi5
 
 # The Pi's fixed values, written out, are what it has: honoured.
 name_prefix="raspi4b --smp 4 --mem 2048M --el 2"
