@@ -155,7 +155,7 @@ debug: deps image
 # ---- tests ----------------------------------------------------------------------
 HOST_B := build/host
 # The plain-C parts of the firmware, built for the host as they are (mmu/ is host-buildable by design).
-HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
+HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/escape.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
 	$(filter-out mmu/boot_map.c,$(wildcard mmu/*.c)) $(wildcard host/support/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

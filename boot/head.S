@@ -73,6 +73,9 @@ from_el2:
 el2_setup:
 	mov	x0, #HCR_EL2_RW
 	msr	hcr_el2, x0
+	/* An HVC from EL1 must land somewhere: the loader's VBAR_EL2 is unknown (Linux's hyp-stub idea). */
+	adr	x0, el2_stub_vectors
+	msr	vbar_el2, x0
 	mrs	x0, cnthctl_el2
 	orr	x0, x0, #(CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN)
 	msr	cnthctl_el2, x0
@@ -151,6 +154,48 @@ at_el1:
 park_cpu:
 	wfe
 	b	park_cpu
+
+	.ltorg
+
+/*
+ * EL2 stub vectors: only "synchronous from lower EL, AArch64" (offset 0x400)
+ * is served: an HVC gets HVC_STUB_PEND_VSERROR's effect or -1 in x0. There is
+ * no EL2 stack; x9 is saved in TPIDR_EL2. Anything else parks the CPU.
+ */
+	.balign 2048
+el2_stub_vectors:
+	.rept	8
+	.balign	128
+	b	el2_stub_park
+	.endr
+	.balign	128
+	b	el2_stub_sync
+	.rept	7
+	.balign	128
+	b	el2_stub_park
+	.endr
+
+el2_stub_sync:
+	msr	tpidr_el2, x9
+	mrs	x9, esr_el2
+	lsr	x9, x9, #26
+	cmp	x9, #0x16			/* EC: HVC from AArch64 */
+	b.ne	el2_stub_park
+	ldr	x9, =HVC_STUB_PEND_VSERROR
+	cmp	x0, x9
+	mov	x0, #-1
+	b.ne	1f
+	mrs	x9, hcr_el2
+	orr	x9, x9, #HCR_EL2_AMO
+	orr	x9, x9, #HCR_EL2_VSE
+	msr	hcr_el2, x9
+	mov	x0, xzr
+1:	mrs	x9, tpidr_el2
+	eret
+
+el2_stub_park:
+	wfe
+	b	el2_stub_park
 
 	.ltorg
 

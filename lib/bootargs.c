@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/escape.h"
+
 static const char *const exit_choices[] = {"auto", "halt", "reset", NULL};
 static const char *const console_choices[] = {"auto", "pl011", "mini", NULL};
+static const char *const inject_choices[] = {"none",      "undef",         "serror",       "hang",
+					     "irq-storm", "console-fault", "pool-exhaust", NULL};
 
 #define FIELD(f) offsetof(struct bootargs, f), sizeof(((struct bootargs *)0)->f)
 
@@ -22,6 +26,12 @@ const struct bootarg_spec bootarg_specs[] = {
 	 "after the exit line: auto = semihosting/PSCI off, halt = wait, reset = board reset", "auto"},
 	{"console", BOOTARG_CHOICE, FIELD(console), 0, 0, console_choices, "auto|pl011|mini",
 	 "UART to print on; auto = /chosen/stdout-path, else the board default", "auto"},
+	{"timeout", BOOTARG_U64, FIELD(timeout), 1, 86400, NULL, "SECONDS",
+	 "the watchdog: a test running longer fails and the suite goes on (0 is refused: it cannot be turned off)",
+	 "60 + iters/100"},
+	{"inject", BOOTARG_CHOICE, FIELD(inject), 0, 0, inject_choices,
+	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust",
+	 "tests only: provoke a failure, honoured only with tests=faults (docs/output.md)", "none"},
 };
 const size_t bootarg_spec_count = sizeof(bootarg_specs) / sizeof(bootarg_specs[0]);
 
@@ -33,6 +43,7 @@ void bootargs_defaults(struct bootargs *out)
 	out->verbose = 1;
 	strcpy(out->exit, "auto");
 	strcpy(out->console, "auto");
+	strcpy(out->inject, "none");
 }
 
 static bool is_space(char c)
@@ -104,8 +115,21 @@ static void list_choices(const struct bootarg_spec *s, char *buf, size_t len)
 	}
 }
 
-/* Show at most this much of a bad value in a message. */
-#define SHOWN(vlen) ((int)((vlen) > 32 ? 32 : (vlen)))
+/* Show at most this much of a bad value in a message, escaped (escape.h): it came from outside. */
+#define SHOWN_MAX 32
+struct shown {
+	char text[ESCAPED_SIZE(SHOWN_MAX) + 3];
+};
+
+static struct shown shown(const char *val, size_t vlen)
+{
+	struct shown s;
+
+	escape_text(s.text, sizeof(s.text), val, vlen > SHOWN_MAX ? SHOWN_MAX : vlen);
+	if (vlen > SHOWN_MAX)
+		strcat(s.text, "...");
+	return s;
+}
 
 static bool apply_flag(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, bool *field,
 		       char *err, size_t err_len)
@@ -115,8 +139,8 @@ static bool apply_flag(const struct bootarg_spec *s, const char *val, size_t vle
 	} else if (vlen == 1 && val[0] == '0') {
 		*field = false;
 	} else {
-		snprintf(err, err_len, "'%s' is a flag: write '%s', '%s=1' or '%s=0', not '%s=%.*s'", s->key, s->key,
-			 s->key, s->key, s->key, SHOWN(vlen), val);
+		snprintf(err, err_len, "'%s' is a flag: write '%s', '%s=1' or '%s=0', not '%s=%s'", s->key, s->key,
+			 s->key, s->key, s->key, shown(val, vlen).text);
 		return false;
 	}
 	return true;
@@ -132,11 +156,11 @@ static bool apply_u64(const struct bootarg_spec *s, const char *val, size_t vlen
 		return false;
 	}
 	if (!bootargs_parse_u64(val, vlen, &v)) {
-		snprintf(err, err_len, "'%s=%.*s' is not a number (decimal, or hex with 0x)", s->key, SHOWN(vlen), val);
+		snprintf(err, err_len, "'%s=%s' is not a number (decimal, or hex with 0x)", s->key, shown(val, vlen).text);
 		return false;
 	}
 	if (v < s->min || v > s->max) {
-		snprintf(err, err_len, "'%s=%.*s' is out of range: %llu to %llu", s->key, SHOWN(vlen), val,
+		snprintf(err, err_len, "'%s=%s' is out of range: %llu to %llu", s->key, shown(val, vlen).text,
 			 (unsigned long long)s->min, (unsigned long long)s->max);
 		return false;
 	}
@@ -169,7 +193,7 @@ static bool apply_text(const struct bootarg_spec *s, const char *val, size_t vle
 	/* Every choice fits its field, so membership also bounds the length. */
 	if (s->type == BOOTARG_CHOICE && !is_choice(s, val, vlen)) {
 		list_choices(s, choices, sizeof(choices));
-		snprintf(err, err_len, "'%s=%.*s' is not a valid choice; valid: %s", s->key, SHOWN(vlen), val,
+		snprintf(err, err_len, "'%s=%s' is not a valid choice; valid: %s", s->key, shown(val, vlen).text,
 			 choices);
 		return false;
 	}
@@ -255,8 +279,7 @@ bool bootargs_parse(const char *line, struct bootargs *out, char *err, size_t er
 		const struct bootarg_spec *s = find_spec(word, klen);
 		if (!s) {
 			list_keys(keys, sizeof(keys));
-			snprintf(err, err_len, "unknown boot argument '%.*s'; valid keys: %s", (int)(klen > 40 ? 40 : klen),
-				 word, keys);
+			snprintf(err, err_len, "unknown boot argument '%s'; valid keys: %s", shown(word, klen).text, keys);
 			return false;
 		}
 		size_t idx = (size_t)(s - bootarg_specs);

@@ -25,6 +25,8 @@ struct bootargs {
 	bool semihosting;
 	char exit[8];    /* auto | halt | reset */
 	char console[8]; /* auto | pl011 | mini */
+	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
+	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
 };
 
 enum bootarg_type {

@@ -42,6 +42,11 @@ struct test_ctx {
 	uint64_t iters;
 	uint64_t seed;
 	unsigned verbose;
+	const char *inject;  /* inject=: honoured only by the faults group */
+	uint64_t timeout_s;  /* the watchdog's deadline for this test */
+	/* Set by test_harness_error(): the harness failed, nothing is claimed (exit status 4). */
+	bool harness_error;
+	char harness_why[112];
 };
 
 #define TEST_CASE_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
@@ -61,6 +66,12 @@ void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fm
 	__attribute__((format(printf, 4, 5)));
 /* Set the note the runner appends to this test's TAP line ("ok 3 - group/name: note"). */
 void test_note(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The harness could not do what the test needs (out of table pages, ...): the
+ * test fails as a harness error, not a finding, and the run exits with status
+ * 4. The first reason is kept and printed once.
+ */
+void test_harness_error(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Mark the test skipped (TAP "# SKIP reason"); call and return. */
 void test_skip(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -10,9 +10,13 @@
 #include <string.h>
 
 #include "boot/exception.h"
-#include "platform/exit.h"
+#include "boot/sysregs.h"
+#include "lib/escape.h"
 #include "lib/glob.h"
 #include "lib/tap.h"
+#include "lib/watchdog.h"
+#include "mmu/pool.h"
+#include "platform/exit.h"
 #include "tests/registry.h"
 
 #define MAX_TESTS 256
@@ -21,6 +25,7 @@ extern const struct test_case __start_test_cases[], __stop_test_cases[];
 
 static const struct test_case *all_tests[MAX_TESTS];
 static unsigned all_count;
+static bool run_selected[MAX_TESTS];
 static struct tap_counts counts;
 
 static void full_name(const struct test_case *t, char *buf, size_t len)
@@ -95,6 +100,18 @@ static void print_test_list(void)
 	}
 }
 
+/* "'PATTERN' matches no test (tests=LIST)": the bad pattern first and whole, both escaped. */
+static void no_match_error(const char *patterns, const char *p, size_t len)
+{
+	char pat[ESCAPED_SIZE(BOOTARGS_VALUE_MAX)], all[ESCAPED_SIZE(BOOTARGS_VALUE_MAX)];
+	char msg[sizeof(pat) + sizeof(all) + 40];
+
+	escape_text(pat, sizeof(pat), p, len);
+	escape_text(all, sizeof(all), patterns, BOOTARGS_VALUE_MAX);
+	snprintf(msg, sizeof(msg), "'%s' matches no test (tests=%s)", pat, all);
+	runner_usage_error(msg);
+}
+
 /* Fills `selected`; returns false (after printing why) if a pattern matches nothing. */
 static bool select_tests(const char *patterns, bool selected[MAX_TESTS])
 {
@@ -108,10 +125,7 @@ static bool select_tests(const char *patterns, bool selected[MAX_TESTS])
 			if (len && pattern_matches(p, len, all_tests[i]))
 				selected[i] = any = true;
 		if (!any) {
-			char msg[160];
-			snprintf(msg, sizeof(msg), "tests=%s: '%.*s' matches no test", patterns, (int)(len > 60 ? 60 : len),
-				 p);
-			runner_usage_error(msg);
+			no_match_error(patterns, p, len);
 			return false;
 		}
 		p = end ? end + 1 : p + len;
@@ -165,6 +179,19 @@ void test_note(struct test_ctx *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+void test_harness_error(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->harness_error)
+		return; /* the first reason is the one worth reading */
+	t->harness_error = true;
+	va_start(ap, fmt);
+	vsnprintf(t->harness_why, sizeof(t->harness_why), fmt, ap);
+	va_end(ap);
+	printf("# harness error: %s\n", t->harness_why);
+}
+
 void test_skip(struct test_ctx *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -175,30 +202,27 @@ void test_skip(struct test_ctx *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Interrupts are taken only inside a test body: that is where the watchdog may end it. */
 static void run_test_body(void *arg)
 {
 	struct test_ctx *t = arg;
 
+	irq_unmask();
 	t->test->fn(t);
+	(void)irq_save_mask();
 }
 
-/* What the runner was doing, for the panic path's summary. */
+/* What the runner was doing, for the panic path. */
 static const char *current_name;
+static bool harness_errors;
 
 static void print_line(const char *s)
 {
 	printf("%s\n", s);
 }
 
-static void print_summary(void)
-{
-	char line[96];
-
-	tap_format_summary(&counts, line, sizeof(line));
-	print_line(line);
-}
-
-static void panic_summary(void)
+/* The panic path: fail the running test; exit.c prints SUMMARY and EXIT after it. */
+static void panic_fail_current(void)
 {
 	char line[160];
 
@@ -207,7 +231,6 @@ static void panic_summary(void)
 		print_line(line);
 		printf("# %s ended the run with a panic\n", current_name);
 	}
-	print_summary();
 }
 
 void runner_usage_error(const char *message)
@@ -223,67 +246,116 @@ void runner_usage_error(const char *message)
 		collect_tests();
 	printf("# tests (tests=NAME, GROUP or glob):\n");
 	print_test_list();
-	print_summary();
+}
+
+/* An unexpected end, or failed checks while the pool refused pages: a harness error is the safe reading. */
+static enum tap_result judge(struct test_ctx *t, bool returned, const struct fault_record *what, const char *name,
+			     uint64_t pool_refused)
+{
+	if (!returned && watchdog_fired())
+		printf("# %s ended by the watchdog (timeout=%llu s)\n", name, (unsigned long long)t->timeout_s);
+	else if (!returned)
+		printf("# %s ended by an unexpected exception: %s, ESR 0x%llx, FAR 0x%llx, ELR 0x%llx\n", name,
+		       esr_ec_name(what->ec), (unsigned long long)what->esr, (unsigned long long)what->far,
+		       (unsigned long long)what->elr);
+	else if (t->failures)
+		printf("# %s: %u of %u checks failed\n", name, t->failures, t->checks);
+	if ((!returned || t->failures) && pool_refused)
+		test_harness_error(t, "the table pool refused %llu allocations (pool of %u pages, PT_POOL_PAGES)",
+				   (unsigned long long)pool_refused, (unsigned)PT_POOL_PAGES);
+	if (t->harness_error)
+		return TAP_FAIL;
+	if (!returned || t->failures)
+		return TAP_FAIL;
+	return t->skipped ? TAP_SKIP : TAP_PASS;
+}
+
+static uint64_t pool_refusals(void)
+{
+	struct pt_pool_stats ps;
+
+	pt_pool_get_stats(&ps);
+	return ps.failed;
+}
+
+static void run_one(const struct test_case *test, const struct bootargs *args)
+{
+	char name[96], line[288];
+	struct test_ctx t = {.test = test, .iters = args->iters, .seed = args->seed, .verbose = (unsigned)args->verbose,
+			     .inject = args->inject, .timeout_s = runner_timeout_s(args)};
+	struct fault_record what;
+
+	full_name(test, name, sizeof(name));
+	current_name = name;
+	if (args->verbose >= 2)
+		printf("# running %s: %s\n", name, test->purpose);
+	uint64_t refused = pool_refusals();
+	watchdog_arm(t.timeout_s);
+	bool returned = isolated_call(run_test_body, &t, &what);
+	watchdog_disarm();
+	current_name = NULL;
+	enum tap_result r = judge(&t, returned, &what, name, pool_refusals() - refused);
+	harness_errors |= t.harness_error;
+	/* A note rides in the description (tap.c escapes any '#', so it cannot become a directive). */
+	char described[sizeof(name) + sizeof(t.note) + sizeof(t.harness_why) + 20];
+	if (t.harness_error)
+		snprintf(described, sizeof(described), "%s: harness error: %s", name, t.harness_why);
+	else if (t.note[0] && r != TAP_SKIP)
+		snprintf(described, sizeof(described), "%s: %s", name, t.note);
+	else
+		snprintf(described, sizeof(described), "%s", name);
+	tap_format_result(&counts, line, sizeof(line), r, described, t.skip_reason);
+	print_line(line);
+}
+
+uint64_t runner_timeout_s(const struct bootargs *args)
+{
+	return args->timeout ? args->timeout : RUNNER_TIMEOUT_BASE_S + args->iters / RUNNER_ITERS_PER_S;
+}
+
+bool runner_prepare(const struct bootargs *args)
+{
+	static bool selected[MAX_TESTS];
+
+	tap_counts_init(&counts);
+	exit_set_counts(&counts);
+	collect_tests();
+	if (!select_tests(args->tests, selected))
+		return false;
+	if (args->inject[0] && strcmp(args->inject, "none")) {
+		bool any = false;
+		for (unsigned i = 0; i < all_count; i++)
+			any |= selected[i] && !strcmp(all_tests[i]->group, "faults");
+		if (!any) {
+			runner_usage_error("inject= is honoured only by the faults tests: select them with tests=faults "
+					   "(or tests=faults/NAME)");
+			return false;
+		}
+	}
+	memcpy(run_selected, selected, sizeof(run_selected));
+	return true;
 }
 
 int runner_run(const struct bootargs *args)
 {
-	static bool selected[MAX_TESTS];
-	char name[96], line[288];
+	char line[32];
 	unsigned planned = 0;
 
-	tap_counts_init(&counts);
-	collect_tests();
 	if (args->list) {
 		printf("1..0 # SKIP list only\n");
 		printf("# %u tests registered:\n", all_count);
 		print_test_list();
-		print_summary();
 		return EXIT_STATUS_PASS;
 	}
-	if (!select_tests(args->tests, selected))
-		return EXIT_STATUS_USAGE;
 	for (unsigned i = 0; i < all_count; i++)
-		planned += selected[i];
+		planned += run_selected[i];
 	tap_format_plan(line, sizeof(line), planned);
 	print_line(line);
-	exit_set_panic_hook(panic_summary);
-
-	for (unsigned i = 0; i < all_count; i++) {
-		if (!selected[i])
-			continue;
-		const struct test_case *test = all_tests[i];
-		struct test_ctx t = {.test = test, .iters = args->iters, .seed = args->seed,
-				     .verbose = (unsigned)args->verbose};
-		struct fault_record what;
-		full_name(test, name, sizeof(name));
-		current_name = name;
-		if (args->verbose >= 2)
-			printf("# running %s: %s\n", name, test->purpose);
-		bool returned = isolated_call(run_test_body, &t, &what);
-		current_name = NULL;
-		enum tap_result r = TAP_PASS;
-		if (!returned) {
-			printf("# %s ended by an unexpected exception: %s, ESR 0x%llx, FAR 0x%llx, ELR 0x%llx\n", name,
-			       esr_ec_name(what.ec), (unsigned long long)what.esr, (unsigned long long)what.far,
-			       (unsigned long long)what.elr);
-			r = TAP_FAIL;
-		} else if (t.failures) {
-			printf("# %s: %u of %u checks failed\n", name, t.failures, t.checks);
-			r = TAP_FAIL;
-		} else if (t.skipped) {
-			r = TAP_SKIP;
-		}
-		/* A note rides in the description (tap.c escapes any '#', so it cannot become a directive). */
-		char described[sizeof(name) + sizeof(t.note) + 2];
-		if (t.note[0] && r != TAP_SKIP)
-			snprintf(described, sizeof(described), "%s: %s", name, t.note);
-		else
-			snprintf(described, sizeof(described), "%s", name);
-		tap_format_result(&counts, line, sizeof(line), r, described, t.skip_reason);
-		print_line(line);
-	}
+	exit_set_panic_hook(panic_fail_current);
+	for (unsigned i = 0; i < all_count; i++)
+		if (run_selected[i])
+			run_one(all_tests[i], args);
 	exit_set_panic_hook(NULL);
-	print_summary();
-	return counts.failed ? EXIT_STATUS_FAIL : EXIT_STATUS_PASS;
+	/* A harness error outranks a failure: the failures of such a run may be its consequences. */
+	return harness_errors ? EXIT_STATUS_HARNESS : counts.failed ? EXIT_STATUS_FAIL : EXIT_STATUS_PASS;
 }
