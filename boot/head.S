@@ -45,6 +45,9 @@ primary_entry:
 from_el3:
 	mov	x0, #(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_HCE | SCR_EL3_RW)
 	msr	scr_el3, x0
+	/* An SMC from EL1 must land somewhere: there is no firmware behind this EL3. */
+	adr	x0, el3_stub_vectors
+	msr	vbar_el3, x0
 	msr	cptr_el3, xzr			/* no FP/SIMD traps */
 	/* If EL2 exists, make it transparent too (ID_AA64PFR0_EL1.EL2, bits 11:8). */
 	mrs	x0, id_aa64pfr0_el1
@@ -196,6 +199,21 @@ el2_stub_sync:
 el2_stub_park:
 	wfe
 	b	el2_stub_park
+
+/* EL3 stub vectors: an SMC from EL1 returns -1 (PSCI NOT_SUPPORTED); anything else parks the CPU. */
+	.balign 2048
+el3_stub_vectors:
+	.rept	8
+	.balign	128
+	b	el2_stub_park
+	.endr
+	.balign	128
+	mov	x0, #-1
+	eret
+	.rept	7
+	.balign	128
+	b	el2_stub_park
+	.endr
 
 	.ltorg
 

@@ -188,6 +188,11 @@ void console_init(const struct console_desc *desc)
 	uart_op(UART_INIT, 0);
 }
 
+void console_test_break(void)
+{
+	console.port.base = 0x0000ff8000000000ull; /* TTBR0 L0 index 511: never mapped */
+}
+
 bool console_alive(void)
 {
 	return console.driver && !console_dead;

@@ -64,6 +64,8 @@ void console_begin_line(void);
 void console_write_raw(const char *s);
 /* Wait until the UART has sent everything (before exit or reset). */
 void console_flush(void);
+/* Tests only (faults/console-fault): point the console at an unmapped address, so the next byte faults. */
+void console_test_break(void);
 /* The driver's name, or "none". */
 const char *console_name(const struct console_desc *desc);
 

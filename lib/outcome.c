@@ -63,6 +63,12 @@ void histogram_add(struct histogram *h, enum outcome o)
 	h->n++;
 }
 
+void histogram_harness_error(struct histogram *h, enum outcome o)
+{
+	(void)o; /* what the access saw means nothing when the sequence did not run as written */
+	h->harness_errors++;
+}
+
 uint64_t histogram_count_in(const struct histogram *h, outcome_set_t set)
 {
 	uint64_t sum = 0;
@@ -75,6 +81,8 @@ uint64_t histogram_count_in(const struct histogram *h, outcome_set_t set)
 
 enum verdict histogram_verdict(const struct histogram *h)
 {
+	if (h->harness_errors)
+		return VERDICT_HARNESS_ERROR;
 	if (histogram_count_in(h, ~h->allowed))
 		return VERDICT_FORBIDDEN;
 	if (histogram_count_in(h, h->hazards & h->allowed))
@@ -88,6 +96,7 @@ const char *verdict_name(enum verdict v)
 	case VERDICT_NO_HAZARD: return "no-hazard";
 	case VERDICT_HAZARD: return "hazard";
 	case VERDICT_FORBIDDEN: return "forbidden";
+	case VERDICT_HARNESS_ERROR: return "harness-error";
 	}
 	return "invalid";
 }

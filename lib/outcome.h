@@ -56,6 +56,7 @@ struct histogram {
 	uint64_t n;
 	outcome_set_t allowed; /* what the architecture allows for this scenario and variant */
 	outcome_set_t hazards; /* allowed outcomes that show the hazard */
+	uint64_t harness_errors; /* iterations the harness could not run as written (not counted in n) */
 	uint64_t first_other_esr; /* for OUTCOME_OTHER from an exception: the first ESR seen */
 	uint64_t first_other_value;
 };
@@ -64,11 +65,15 @@ enum verdict {
 	VERDICT_NO_HAZARD,     /* only allowed, non-hazard outcomes */
 	VERDICT_HAZARD,    /* allowed, and the hazard was observed at least once */
 	VERDICT_FORBIDDEN, /* an outcome the architecture does not allow: CPU/emulator erratum or harness bug */
+	VERDICT_HARNESS_ERROR, /* the harness failed (pool exhausted, API error): nothing is claimed */
 };
 
 void histogram_init(struct histogram *h, outcome_set_t allowed, outcome_set_t hazards);
 void histogram_add(struct histogram *h, enum outcome o);
+/* Count an iteration the harness could not run as written: not classified, never judged. */
+void histogram_harness_error(struct histogram *h, enum outcome o);
 uint64_t histogram_count_in(const struct histogram *h, outcome_set_t set);
+/* Harness errors first (nothing else is trustworthy then), then forbidden, hazard, no-hazard. */
 enum verdict histogram_verdict(const struct histogram *h);
 const char *verdict_name(enum verdict v);
 

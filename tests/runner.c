@@ -254,6 +254,8 @@ static enum tap_result judge(struct test_ctx *t, bool returned, const struct fau
 {
 	if (!returned && watchdog_fired())
 		printf("# %s ended by the watchdog (timeout=%llu s)\n", name, (unsigned long long)t->timeout_s);
+	else if (!returned && (what->vector & 3) == 1)
+		printf("# %s ended by an unexpected interrupt\n", name);
 	else if (!returned)
 		printf("# %s ended by an unexpected exception: %s, ESR 0x%llx, FAR 0x%llx, ELR 0x%llx\n", name,
 		       esr_ec_name(what->ec), (unsigned long long)what->esr, (unsigned long long)what->far,
@@ -261,8 +263,8 @@ static enum tap_result judge(struct test_ctx *t, bool returned, const struct fau
 	else if (t->failures)
 		printf("# %s: %u of %u checks failed\n", name, t->failures, t->checks);
 	if ((!returned || t->failures) && pool_refused)
-		test_harness_error(t, "the table pool refused %llu allocations (pool of %u pages, PT_POOL_PAGES)",
-				   (unsigned long long)pool_refused, (unsigned)PT_POOL_PAGES);
+		test_harness_error(t, "%llu table pages refused (PT_POOL_PAGES=%u)", (unsigned long long)pool_refused,
+				   (unsigned)PT_POOL_PAGES);
 	if (t->harness_error)
 		return TAP_FAIL;
 	if (!returned || t->failures)

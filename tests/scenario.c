@@ -21,6 +21,14 @@
 /* Progress lines only for runs long enough to need them (the default 1000 stays quiet). */
 #define PROGRESS_MIN_ITERS 10000u
 
+static uint64_t pool_refusals(void)
+{
+	struct pt_pool_stats ps;
+
+	pt_pool_get_stats(&ps);
+	return ps.failed;
+}
+
 static bool overlaps(uint64_t lo, uint64_t hi, uint64_t b_lo, uint64_t b_hi)
 {
 	return lo < b_hi && b_lo < hi;
@@ -132,15 +140,20 @@ void scn_warm(struct scn_iter *it, uint64_t va, uint64_t expect)
 		it->warm_mismatch++;
 }
 
+/* One message per run for failed library calls, however many iterations hit them. */
+static bool api_error_shown;
+
 void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy p)
 {
 	enum pt_status st = map_range(it->env->space, va, pa, size, attrs, p);
 
 	if (st != PT_OK) {
 		it->api_errors++;
-		if (it->api_errors == 1)
+		if (!api_error_shown) {
+			api_error_shown = true;
 			test_diag(it->t, "map_range(0x%llx, 0x%llx, 0x%llx, %s) failed: %s", (unsigned long long)va,
 				  (unsigned long long)pa, (unsigned long long)size, pt_policy_name(p), pt_strerror(st));
+		}
 	}
 }
 
@@ -251,6 +264,14 @@ static void check_facts(struct test_ctx *t, const struct scn_spec *spec, const s
 	uint64_t n = r->h.n;
 	const char *label = spec->variant;
 
+	if (r->h.harness_errors) {
+		/* Nothing below is a finding: the runner reports a harness error (exit status 4). */
+		test_harness_error(t, "%s: %llu of %llu iterations did not run (%llu table pages refused; "
+				      "PT_POOL_PAGES=%u)", label, (unsigned long long)r->h.harness_errors,
+				      (unsigned long long)(n + r->h.harness_errors), (unsigned long long)r->pool_refused,
+				      (unsigned)PT_POOL_PAGES);
+		return;
+	}
 	if (histogram_verdict(&r->h) == VERDICT_FORBIDDEN) {
 		for (unsigned o = 0; o < OUTCOME_COUNT; o++)
 			if (r->h.count[o] && !(r->h.allowed & OUTCOME_BIT(o)))
@@ -295,6 +316,7 @@ void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spe
 	struct pt_translation tr;
 
 	memset(out, 0, sizeof(*out));
+	api_error_shown = false;
 	outcome_set_t expected = spec->expected ? spec->expected : OUTCOME_BIT(OUTCOME_NEW);
 	histogram_init(&out->h, spec->allowed, OUTCOMES_WITHOUT_BBM & ~expected);
 	if (pt_translate(env->space, slot_va(spec, 0), &tr) != PT_OK || tr.ok) {
@@ -323,18 +345,26 @@ void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spe
 		*(volatile uint64_t *)(uintptr_t)env->pa_new = it.new_marker;
 		*(volatile uint64_t *)(uintptr_t)env->pa_old = it.old_marker;
 
+		uint64_t refused = pool_refusals();
 		bbm_monitor_enable(true);
 		spec->body(&it);
 		struct fault_record rec;
 		uint64_t v = probe_read64(it.probe_va, PROBE_POISON, &rec);
 		bbm_monitor_enable(false);
+		refused = pool_refusals() - refused;
 
 		enum outcome o = outcome_classify(rec.taken, rec.kind, rec.level, v, it.new_marker, it.old_marker);
-		if (o == OUTCOME_OTHER && !out->h.count[OUTCOME_OTHER]) {
-			out->h.first_other_esr = rec.taken ? rec.esr : 0;
-			out->h.first_other_value = v;
+		/* An iteration whose sequence did not run (out of table pages, a failed call) is not judged. */
+		if (refused || it.api_errors) {
+			out->pool_refused += refused;
+			histogram_harness_error(&out->h, o);
+		} else {
+			if (o == OUTCOME_OTHER && !out->h.count[OUTCOME_OTHER]) {
+				out->h.first_other_esr = rec.taken ? rec.esr : 0;
+				out->h.first_other_value = v;
+			}
+			histogram_add(&out->h, o);
 		}
-		histogram_add(&out->h, o);
 		out->warm_mismatch += it.warm_mismatch;
 		out->api_errors += it.api_errors;
 		out->refused += it.refused;
@@ -364,7 +394,10 @@ void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spe
 	       spec->leak_per_iter, spec->expect_refused ? "; every change refused by the policy" : "");
 	print_monitor(out);
 	uint64_t hazards = histogram_count_in(&out->h, out->h.hazards & out->h.allowed);
-	if (hazards)
+	if (out->h.harness_errors)
+		printf("# %llu iterations did not run as written and are not classified\n",
+		       (unsigned long long)out->h.harness_errors);
+	else if (hazards)
 		printf("# hazard observed: %llu of %llu\n", (unsigned long long)hazards, (unsigned long long)n);
 	else if (out->h.allowed & out->h.hazards)
 		printf("# hazard not observed in %llu iterations; the BBM monitor counted %llu violations\n",

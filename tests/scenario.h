@@ -89,6 +89,7 @@ struct scn_spec {
 struct scn_result {
 	struct histogram h;
 	uint64_t leaked, dangling, warm_mismatch, api_errors, refused;
+	uint64_t pool_refused; /* table allocations the pool refused (harness errors) */
 	struct bbm_monitor_stats monitor;
 	bool have_example;
 	struct bbm_violation example; /* first violation kept by the monitor */
