@@ -34,7 +34,13 @@ TARGET_FLAGS :=
 LDFLAGS_TC := -static-pie -Wl,--no-warn-rwx-segments
 endif
 
-B := build/$(TOOLCHAIN)
+# The table pool (mmu/pool.h): the boot map needs at most 7 pages before the DTB is read (root, two
+# L1 and four L2 tables for the image and the DTB); fewer could not even print why.
+ifeq ($(shell [ "$(PT_POOL_PAGES)" -ge 7 ] 2>/dev/null && echo ok),)
+$(error PT_POOL_PAGES=$(PT_POOL_PAGES): give a number of 4 KiB table pages, at least 7 (the boot map's worst case before the DTB is read))
+endif
+# Another pool size builds elsewhere: its image is a different firmware.
+B := build/$(TOOLCHAIN)$(if $(filter-out 128,$(PT_POOL_PAGES)),-pool$(PT_POOL_PAGES))
 PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
 LIBFDT := build/deps/libfdt
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -106,6 +112,13 @@ $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
 	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
 		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
 
+# QEMU virt with a chosen x0 (scripts/run-qemu --x0): a shim loads x0 from 0x40170000, where
+# run-qemu's -device loader writes it, and jumps to the image at 0x40200000 (as in the EL3 ELF).
+$(B)/bbmprobe-virt-x0.elf: $(IMAGE) host/support/x0-shim.S
+	$(Q)$(CROSS)as -o $(B)/x0-shim.o host/support/x0-shim.S
+	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) --section-start=.text=0x40190000 -e 0x40190000 \
+		--section-start=.data=0x40200000 -z noexecstack x0-shim.o -b binary $(notdir $(IMAGE))
+
 $(LIBFDT)/lib/libfdt.a:
 	@scripts/deps
 
@@ -175,7 +188,9 @@ build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/suppor
 host-test: $(HOST_TESTS)
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
-integration-test: image
+# A small pool (build/gcc-pool8) shows exhaustion as a harness error, not an erratum (pool.t).
+integration-test: image $(B)/bbmprobe-virt-x0.elf
+	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
 fuzz: $(FUZZERS)
@@ -201,6 +216,6 @@ lint:
 	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4
+	rm -rf build/gcc build/gcc-pool* build/clang build/clang-pool* build/host build/fuzz build/logs build/rpi3 build/rpi4
 
 -include $(TARGET_OBJS:.o=.d)

@@ -140,8 +140,8 @@ void scn_warm(struct scn_iter *it, uint64_t va, uint64_t expect)
 		it->warm_mismatch++;
 }
 
-/* One message per run for failed library calls, however many iterations hit them. */
-static bool api_error_shown;
+/* One message per test for failed library calls, however many iterations and runs hit them. */
+static const struct test_ctx *api_error_shown;
 
 void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy p)
 {
@@ -149,8 +149,8 @@ void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_at
 
 	if (st != PT_OK) {
 		it->api_errors++;
-		if (!api_error_shown) {
-			api_error_shown = true;
+		if (api_error_shown != it->t) {
+			api_error_shown = it->t;
 			test_diag(it->t, "map_range(0x%llx, 0x%llx, 0x%llx, %s) failed: %s", (unsigned long long)va,
 				  (unsigned long long)pa, (unsigned long long)size, pt_policy_name(p), pt_strerror(st));
 		}
@@ -316,7 +316,6 @@ void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spe
 	struct pt_translation tr;
 
 	memset(out, 0, sizeof(*out));
-	api_error_shown = false;
 	outcome_set_t expected = spec->expected ? spec->expected : OUTCOME_BIT(OUTCOME_NEW);
 	histogram_init(&out->h, spec->allowed, OUTCOMES_WITHOUT_BBM & ~expected);
 	if (pt_translate(env->space, slot_va(spec, 0), &tr) != PT_OK || tr.ok) {
