@@ -279,7 +279,7 @@ static void print_boot_report(const struct boot_state *st)
 	printf("# exit: %s\n", exit_describe());
 	if (watchdog_available() && st->args_ok)
 		printf("# watchdog: %llu s per test (%s); %s\n", (unsigned long long)runner_timeout_s(&st->args),
-		       st->args.timeout ? "timeout=" : "default: 60 + iters/100", st->watchdog_note);
+		       st->args.timeout ? "boot argument timeout=" : "default: 60 + iters/100", st->watchdog_note);
 	else
 		printf("# watchdog: %s\n", st->watchdog_note);
 	print_bootargs(st->line);
