@@ -149,7 +149,7 @@ struct boot_state {
 	struct board_config cfg;
 	const char *line; /* /chosen/bootargs */
 	struct bootargs args;
-	bool args_ok, tls_ok, semihosting;
+	bool args_ok, tls_ok, semihosting, line_malformed;
 	char args_err[256];
 	struct boot_map_report map_report;
 	char board_note[128], console_note[192], watchdog_note[192];
@@ -197,6 +197,7 @@ static void parse_bootargs(struct boot_state *st)
 	bool malformed = false;
 
 	st->line = st->fdt ? dtb_bootargs(st->fdt, &malformed) : NULL;
+	st->line_malformed = malformed;
 	st->args_ok = bootargs_parse(st->line, &st->args, st->args_err, sizeof(st->args_err));
 	if (malformed) {
 		st->args_ok = false;
@@ -256,12 +257,18 @@ static void bring_up_board(struct boot_state *st)
 }
 
 /* Echo the boot arguments escaped: a newline in them must not forge an output line. */
-static void print_bootargs(const char *line)
+static void print_bootargs(const char *line, bool malformed)
 {
 	static char shown[ESCAPED_SIZE(BOOTARGS_LINE_MAX)];
+	size_t len = line ? strlen(line) : 0;
 
-	escape_text(shown, sizeof(shown), line ? line : "", BOOTARGS_LINE_MAX);
-	printf("# bootargs: \"%s\"\n", shown);
+	if (malformed) {
+		printf("# bootargs: /chosen/bootargs is not a string\n");
+		return;
+	}
+	/* At most what the parser accepts; a longer line (refused) is cut visibly. */
+	escape_text(shown, sizeof(shown), line ? line : "", len < BOOTARGS_LINE_MAX ? len : BOOTARGS_LINE_MAX - 1);
+	printf("# bootargs: \"%s%s\"\n", shown, len < BOOTARGS_LINE_MAX ? "" : "...");
 }
 
 /* The TAP header: banner, then what boot had to work around. */
@@ -282,7 +289,7 @@ static void print_boot_report(const struct boot_state *st)
 		       st->args.timeout ? "boot argument timeout=" : "default: 60 + iters/100", st->watchdog_note);
 	else
 		printf("# watchdog: %s\n", st->watchdog_note);
-	print_bootargs(st->line);
+	print_bootargs(st->line, st->line_malformed);
 	if (st->map_report.failed)
 		printf("# warning: %u region(s) of the board could not be mapped; first at 0x%llx: %s\n",
 		       st->map_report.failed, (unsigned long long)st->map_report.first_failed_base,
