@@ -141,7 +141,7 @@ void scn_warm(struct scn_iter *it, uint64_t va, uint64_t expect)
 }
 
 /* One message per test for failed library calls, however many iterations and runs hit them. */
-static const struct test_ctx *api_error_shown;
+static const struct test_case *api_error_shown;
 
 void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy p)
 {
@@ -149,8 +149,8 @@ void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_at
 
 	if (st != PT_OK) {
 		it->api_errors++;
-		if (api_error_shown != it->t) {
-			api_error_shown = it->t;
+		if (api_error_shown != it->t->test) {
+			api_error_shown = it->t->test;
 			test_diag(it->t, "map_range(0x%llx, 0x%llx, 0x%llx, %s) failed: %s", (unsigned long long)va,
 				  (unsigned long long)pa, (unsigned long long)size, pt_policy_name(p), pt_strerror(st));
 		}
