@@ -180,10 +180,21 @@ $(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
 
-build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
+# The intake fuzzer also links the DTB queries, on the host's libfdt (Debian's libfdt-dev).
+FUZZ_EXTRA_intake := lib/dtb.c -lfdt
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) lib/dtb.c $(wildcard lib/*.h mmu/*.h host/support/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS) $(FUZZ_EXTRA_$*)
+
+# Seeds for fuzz_intake: the bootargs cases and device trees (the Pi ones, and host/fuzz-seeds/*.dts).
+FUZZ_SEEDS := build/fuzz/seeds-fuzz_intake
+$(FUZZ_SEEDS): $(wildcard host/fuzz-seeds/*) $(wildcard platform/dts/*.dts)
+	@mkdir -p $@
+	@cp host/fuzz-seeds/*.txt $@/
+	@for f in host/fuzz-seeds/*.dts platform/dts/*.dts; do \
+		dtc -q -W no-unit_address_vs_reg -I dts -O dtb -o $@/$$(basename $$f .dts).dtb $$f || exit 1; done
+	@touch $@
 
 host-test: $(HOST_TESTS)
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
@@ -193,13 +204,16 @@ integration-test: image $(B)/bbmprobe-virt-x0.elf
 	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
-fuzz: $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f); done
+# Each fuzzer grows its corpus in build/fuzz/corpus-NAME, starting from build/fuzz/seeds-NAME if any.
+FUZZ_RUN = set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	seeds=build/fuzz/seeds-$$n; [ -d $$seeds ] || seeds=; \
+	$$f -max_total_time=$(1) $(2) build/fuzz/corpus-$$n $$seeds
 
-fuzz-short: $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
+fuzz: $(FUZZERS) $(FUZZ_SEEDS)
+	@$(call FUZZ_RUN,$(FUZZ_SECONDS),-print_final_stats=1); done
+
+fuzz-short: $(FUZZERS) $(FUZZ_SEEDS)
+	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),) 2>&1 | tail -3; done
 
 test: deps
 	@$(MAKE) --no-print-directory lint

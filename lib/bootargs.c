@@ -123,11 +123,11 @@ struct shown {
 
 static struct shown shown(const char *val, size_t vlen)
 {
-	struct shown s;
+	struct shown s = {.text = ""};
 
-	escape_text(s.text, sizeof(s.text), val, vlen > SHOWN_MAX ? SHOWN_MAX : vlen);
+	size_t n = escape_text(s.text, sizeof(s.text) - 3, val, vlen > SHOWN_MAX ? SHOWN_MAX : vlen);
 	if (vlen > SHOWN_MAX)
-		strcat(s.text, "...");
+		memcpy(s.text + n, "...", 4); /* room kept above */
 	return s;
 }
 
