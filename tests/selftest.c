@@ -135,7 +135,7 @@ TEST_CASE(selftest_counter, "selftest", "counter", "the generic timer counter ru
 TEST_CASE_FLAGS(selftest_nested_panic, "selftest", "nested-panic",
 	       "a fault inside the exception handler stops the run with status 3", TEST_EXPLICIT)
 {
-	test_diag(t, "asking the SVC handler to fault: the run must end with a PANIC line and EXIT: STATUS=3");
+	test_diag(t, "asking the SVC handler to fault: the run must end with a PANIC line and status 3");
 	/* Declared after the call above: a call in between would clobber x0. */
 	register uint64_t x0 __asm__("x0") = VA_UNMAPPED_L0;
 	__asm__ volatile("svc %1" : "+r"(x0) : "i"(SVC_FAULT_IN_HANDLER) : "memory");
