@@ -307,6 +307,24 @@ static void check_facts(struct test_ctx *t, const struct scn_spec *spec, const s
 	      (unsigned long long)r->dangling);
 }
 
+/* Classify one iteration's access; one whose sequence did not run (out of table pages, a failed call) is not judged. */
+static void count_iteration(struct scn_result *out, const struct scn_iter *it, const struct fault_record *rec,
+			    uint64_t v, uint64_t refused)
+{
+	enum outcome o = outcome_classify(rec->taken, rec->kind, rec->level, v, it->new_marker, it->old_marker);
+
+	if (refused || it->api_errors) {
+		out->pool_refused += refused;
+		histogram_harness_error(&out->h, o);
+		return;
+	}
+	if (o == OUTCOME_OTHER && !out->h.count[OUTCOME_OTHER]) {
+		out->h.first_other_esr = rec->taken ? rec->esr : 0;
+		out->h.first_other_value = v;
+	}
+	histogram_add(&out->h, o);
+}
+
 void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spec *spec, struct scn_result *out)
 {
 	uint64_t n = t->iters;
@@ -352,18 +370,7 @@ void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spe
 		bbm_monitor_enable(false);
 		refused = pool_refusals() - refused;
 
-		enum outcome o = outcome_classify(rec.taken, rec.kind, rec.level, v, it.new_marker, it.old_marker);
-		/* An iteration whose sequence did not run (out of table pages, a failed call) is not judged. */
-		if (refused || it.api_errors) {
-			out->pool_refused += refused;
-			histogram_harness_error(&out->h, o);
-		} else {
-			if (o == OUTCOME_OTHER && !out->h.count[OUTCOME_OTHER]) {
-				out->h.first_other_esr = rec.taken ? rec.esr : 0;
-				out->h.first_other_value = v;
-			}
-			histogram_add(&out->h, o);
-		}
+		count_iteration(out, &it, &rec, v, refused);
 		out->warm_mismatch += it.warm_mismatch;
 		out->api_errors += it.api_errors;
 		out->refused += it.refused;
