@@ -234,6 +234,13 @@ bool dtb_irq_controller(const void *fdt, struct irqc_desc *out)
 			out->compatible = compat;
 			return true;
 		}
+		if (fdt_node_check_compatible(fdt, node, "brcm,bcm2836-l1-intc") == 0 &&
+		    dtb_node_reg(fdt, node, 0, &dist, &size)) {
+			out->kind = IRQC_BCM2836;
+			out->dist = (uintptr_t)dist;
+			out->compatible = compat;
+			return true;
+		}
 		/* The first other controller is named in the banner, in case no GICv2 turns up. */
 		if (out->kind == IRQC_NONE && fdt_parent_offset(fdt, node) >= 0) {
 			out->kind = IRQC_UNSUPPORTED;

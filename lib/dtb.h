@@ -52,7 +52,7 @@ enum psci_conduit dtb_psci(const void *fdt);
  * no registered console driver handles. `path` receives the resolved node path.
  */
 bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, size_t path_len, const char **why);
-/* The GICv2 the DTB describes (true), else what else is there (IRQC_UNSUPPORTED or IRQC_NONE). */
+/* The GICv2 or BCM2836 local controller the DTB describes (true), else what else is there (IRQC_UNSUPPORTED or IRQC_NONE). */
 bool dtb_irq_controller(const void *fdt, struct irqc_desc *out);
 /* The virtual timer's INTID from the arm,armv8-timer node, or `fallback`. */
 unsigned dtb_timer_virt_intid(const void *fdt, unsigned fallback);

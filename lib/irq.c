@@ -1,4 +1,9 @@
-/* GICv2 (Arm IHI 0048B): distributor and CPU interface, memory-mapped. */
+/*
+ * GICv2 (Arm IHI 0048B): distributor and CPU interface, memory-mapped. And the
+ * BCM2836 ARM local block (BCM2836 ARM-local peripherals, "QA7"): core 0's
+ * timer interrupt control and IRQ source registers; no acknowledge, the level
+ * drops when the timer is silenced.
+ */
 #include "lib/irq.h"
 
 #include <stdio.h>
@@ -19,6 +24,11 @@
 
 #define PRIORITY 0xa0u
 
+#define LOCAL_TIMER_CTL_CORE0 0x40
+#define LOCAL_IRQ_SOURCE_CORE0 0x60
+/* Timer lines in the local block's bit order: secure physical, physical, hypervisor, virtual. */
+static const unsigned local_timer_intid[4] = {29, 30, 26, 27};
+
 static struct irqc_desc gic;
 static bool ready;
 static char description[48];
@@ -28,10 +38,28 @@ static unsigned lines(void)
 	return 32 * ((mmio_read32(gic.dist + GICD_TYPER) & 0x1f) + 1);
 }
 
+static int local_bit(unsigned intid)
+{
+	for (int b = 0; b < 4; b++)
+		if (local_timer_intid[b] == intid)
+			return b;
+	return -1;
+}
+
+static bool local_init(void)
+{
+	mmio_write32(gic.dist + LOCAL_TIMER_CTL_CORE0, 0);
+	snprintf(description, sizeof(description), "BCM2836 local controller at 0x%llx", (unsigned long long)gic.dist);
+	ready = true;
+	return true;
+}
+
 bool irq_init(const struct irqc_desc *desc, const char **why)
 {
 	gic = *desc;
 	ready = false;
+	if (gic.kind == IRQC_BCM2836)
+		return local_init();
 	if (gic.kind != IRQC_GICV2) {
 		*why = gic.kind == IRQC_NONE ? "no interrupt controller in the DTB" : "an interrupt controller bbmprobe does not drive";
 		return false;
@@ -60,6 +88,14 @@ bool irq_enable(unsigned intid)
 	uintptr_t prio = gic.dist + GICD_IPRIORITYR + (intid & ~3u);
 	unsigned shift = 8 * (intid & 3);
 
+	if (ready && gic.kind == IRQC_BCM2836) {
+		int b = local_bit(intid);
+		uintptr_t ctl = gic.dist + LOCAL_TIMER_CTL_CORE0;
+		if (b < 0)
+			return false;
+		mmio_write32(ctl, mmio_read32(ctl) | 1u << b);
+		return mmio_read32(ctl) & 1u << b;
+	}
 	if (!ready || intid >= lines())
 		return false;
 	mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (PRIORITY << shift));
@@ -70,18 +106,34 @@ bool irq_enable(unsigned intid)
 
 void irq_disable(unsigned intid)
 {
+	if (ready && gic.kind == IRQC_BCM2836) {
+		int b = local_bit(intid);
+		uintptr_t ctl = gic.dist + LOCAL_TIMER_CTL_CORE0;
+		if (b >= 0)
+			mmio_write32(ctl, mmio_read32(ctl) & ~(1u << b));
+		return;
+	}
 	if (ready && intid < lines())
 		mmio_write32(gic.dist + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
 }
 
 unsigned irq_ack(void)
 {
+	if (ready && gic.kind == IRQC_BCM2836) {
+		/* Enabled timer lines only: another source (the GPU's, a mailbox) was never routed here by us. */
+		uint32_t pending = mmio_read32(gic.dist + LOCAL_IRQ_SOURCE_CORE0) &
+				   mmio_read32(gic.dist + LOCAL_TIMER_CTL_CORE0) & 0xf;
+		for (int b = 3; b >= 0; b--)
+			if (pending & 1u << b)
+				return local_timer_intid[b];
+		return IRQ_SPURIOUS;
+	}
 	return ready ? mmio_read32(gic.cpu + GICC_IAR) & 0x3ff : IRQ_SPURIOUS;
 }
 
 void irq_eoi(unsigned intid)
 {
-	if (ready && intid != IRQ_SPURIOUS)
+	if (ready && gic.kind == IRQC_GICV2 && intid != IRQ_SPURIOUS)
 		mmio_write32(gic.cpu + GICC_EOIR, intid);
 }
 

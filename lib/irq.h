@@ -2,8 +2,10 @@
  * The interrupt controller, just enough for the watchdog: take one private
  * interrupt (the generic timer's), and silence any other that fires. Found in
  * the DTB (lib/dtb.c). Driven: GICv2 (GIC-400; QEMU virt's default, the
- * Raspberry Pi 4). Anything else (GICv3, the Pi 3's BCM2836 local controller,
- * no DTB) is reported by name and the watchdog stays off.
+ * Raspberry Pi 4) and the BCM2836 local controller (Raspberry Pi 3), whose
+ * per-core timer lines are named by their GIC INTIDs here (29, 30, 26, 27) so
+ * the watchdog reads the same on both. Anything else (GICv3, no DTB) is
+ * reported by name and the watchdog stays off.
  */
 #ifndef BBMPROBE_LIB_IRQ_H
 #define BBMPROBE_LIB_IRQ_H
@@ -14,12 +16,13 @@
 enum irqc_kind {
 	IRQC_NONE = 0,
 	IRQC_GICV2,
+	IRQC_BCM2836,     /* ARM local block: core 0's timer interrupt routing */
 	IRQC_UNSUPPORTED, /* an interrupt controller bbmprobe does not drive */
 };
 
 struct irqc_desc {
 	enum irqc_kind kind;
-	uintptr_t dist;         /* GICv2: distributor */
+	uintptr_t dist;         /* GICv2: distributor; BCM2836: the local block */
 	uintptr_t cpu;          /* GICv2: CPU interface */
 	const char *compatible; /* what the DTB called it */
 };

@@ -2,7 +2,7 @@
 # The faults group (inject=, never in the default suite) and the boot faults: every case ends with one
 # SUMMARY and one EXIT line, last; a hang is ended by the watchdog and the suite goes on.
 . "$(dirname "$0")/lib.sh"
-plan 87
+plan 94
 elf="$build/bbmprobe.elf"
 
 # one_line REGEX DESCRIPTION: exactly one matching line
@@ -52,6 +52,16 @@ for board in virt rpi4; do
 	expect_line '^ok 1 - faults/console-fault$' "the test saw the console disabled"
 	expect_closing_lines 0
 done
+
+# raspi3b: the watchdog through the BCM2836 local interrupt controller.
+name_prefix="rpi3 inject=hang"
+boot faults-hang-rpi3 --board rpi3 --uart mini -- tests=faults/hang-loop,faults/irq-storm inject=hang timeout=1
+expect_status 1
+expect_line '^# watchdog: 1 s per test \(boot argument timeout=\); virtual timer, INTID 27 through the BCM2836 local controller at 0x40000000$' \
+	"the banner names the local controller"
+expect_line '^not ok 1 - faults/hang-loop$' "the watchdog ends the hang"
+expect_line '^ok 2 - faults/irq-storm # SKIP' "the suite goes on"
+expect_closing_lines 1
 
 name_prefix="inject=irq-storm"
 boot faults-irq -- tests=faults inject=irq-storm
