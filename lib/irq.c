@@ -96,12 +96,22 @@ bool irq_enable(unsigned intid)
 		mmio_write32(ctl, mmio_read32(ctl) | 1u << b);
 		return mmio_read32(ctl) & 1u << b;
 	}
+	uintptr_t set = gic.dist + GICD_ISENABLER + 4 * (intid / 32), clear = gic.dist + GICD_ICENABLER + 4 * (intid / 32);
+	uint32_t bit = 1u << (intid % 32);
+
 	if (!ready || intid >= lines())
 		return false;
+	/*
+	 * The bit must read back 0 when disabled and 1 when enabled: a Secure-only
+	 * (Group 0) interrupt ignores a Non-secure enable, and where no GIC answers
+	 * (a bus that reads all ones) the bit never clears.
+	 */
+	mmio_write32(clear, bit);
+	if (mmio_read32(set) & bit)
+		return false;
 	mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (PRIORITY << shift));
-	mmio_write32(gic.dist + GICD_ISENABLER + 4 * (intid / 32), 1u << (intid % 32));
-	/* With the GIC's security extensions a Secure (Group 0) interrupt ignores a Non-secure enable. */
-	return mmio_read32(gic.dist + GICD_ISENABLER + 4 * (intid / 32)) & (1u << (intid % 32));
+	mmio_write32(set, bit);
+	return mmio_read32(set) & bit;
 }
 
 void irq_disable(unsigned intid)

@@ -27,7 +27,7 @@ bool watchdog_init(unsigned intid, const char **why)
 		return false;
 	}
 	if (!irq_enable(intid)) {
-		*why = "the interrupt controller ignored the enable (a Secure-only interrupt?)";
+		*why = "the interrupt controller does not take the timer's enable (a Secure-only interrupt, or no GIC there)";
 		return false;
 	}
 	timer_intid = intid;
