@@ -4,7 +4,7 @@
 # line, last, and says what it could not use. (QEMU puts back /memory and /psci itself, so those
 # two cases are the fuzz target's: host/fuzz_intake.c.)
 . "$(dirname "$0")/lib.sh"
-plan 68
+plan 66
 dir="$top/build/logs/dtb-corpus"
 rm -rf "$dir" && mkdir -p "$dir"
 base="$dir/virt.dtb"
@@ -89,5 +89,7 @@ expect_line '^# psci: hvc$' "the DTB's conduit is used"
 expect_no_line 'PANIC' "the trapping HVC does not panic"
 [ "$(echo "$out" | grep -c '^EXIT: ')" = 1 ]
 ok $? "$name_prefix: one EXIT line"
-expect_closing_lines 0
+# Killed by the runner's timeout: QEMU's own "terminating on signal" and the runner's note follow.
+[ "$(echo "$out" | grep -vE '^(# run-qemu|qemu-system-aarch64: terminating on signal)' | tail -1)" = "EXIT: STATUS=0" ]
+ok $? "$name_prefix: the firmware prints nothing after 'EXIT: STATUS=0'"
 finish
