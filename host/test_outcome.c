@@ -30,6 +30,21 @@ static void classification(void **state)
 	assert_int_equal(outcome_classify(true, FAULT_ALIGNMENT, -1, NEW_MARK, NEW_MARK, OLD_MARK), OUTCOME_OTHER);
 }
 
+static void names(void **state)
+{
+	(void)state;
+	assert_string_equal(outcome_name(OUTCOME_NEW), "new");
+	assert_string_equal(outcome_name(OUTCOME_FAULT_T3), "fault-t3");
+	assert_string_equal(outcome_name(OUTCOME_TLB_CONFLICT), "tlb-conflict");
+	assert_string_equal(outcome_name(OUTCOME_POISON), "poison");
+	assert_string_equal(outcome_name(OUTCOME_OTHER), "other");
+	assert_int_equal(OUTCOME_OTHER, OUTCOME_COUNT - 1); /* the catch-all stays last */
+	assert_string_equal(outcome_name(OUTCOME_COUNT), "invalid");
+	/* The classifier never says "poison": it is what the model allows, not what a run sees. */
+	for (int k = FAULT_NONE; k <= FAULT_OTHER; k++)
+		assert_int_not_equal(outcome_classify(k != FAULT_NONE, (enum fault_kind)k, 3, 0, 1, 2), OUTCOME_POISON);
+}
+
 static void verdicts(void **state)
 {
 	struct histogram h;
@@ -78,6 +93,10 @@ static void rows_and_keyline(void **state)
 	assert_string_equal(buf, "# result scenario=seed/remap variant=nobbm policy=linux-4.14 n=3 new=2 old=1 "
 				 "fault-t0=0 fault-t1=0 fault-t2=0 fault-t3=0 fault-af=0 fault-perm=0 "
 				 "tlb-conflict=0 other=0 leaked=3 violations=3 verdict=hazard");
+	/* poison is model-only: a count of it (impossible from a run) never changes the machine line. */
+	h.count[OUTCOME_POISON] = 7;
+	histogram_format_keyline(&h, &r, buf, sizeof(buf));
+	assert_null(strstr(buf, "poison"));
 	/* A short buffer truncates, never overflows. */
 	char small[16];
 	histogram_format_keyline(&h, &r, small, sizeof(small));
@@ -100,6 +119,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(classification),
+		cmocka_unit_test(names),
 		cmocka_unit_test(verdicts),
 		cmocka_unit_test(rows_and_keyline),
 		cmocka_unit_test(empty_histogram),

@@ -14,6 +14,7 @@ static const char *const outcome_names[OUTCOME_COUNT] = {
 	[OUTCOME_FAULT_AF] = "fault-af",
 	[OUTCOME_FAULT_PERM] = "fault-perm",
 	[OUTCOME_TLB_CONFLICT] = "tlb-conflict",
+	[OUTCOME_POISON] = "poison",
 	[OUTCOME_OTHER] = "other",
 };
 
@@ -133,6 +134,8 @@ int histogram_format_keyline(const struct histogram *h, const struct scenario_re
 		return n;
 	used = (size_t)n;
 	for (unsigned o = 0; o < OUTCOME_COUNT && used < len; o++) {
+		if (o == OUTCOME_POISON)
+			continue; /* model-only, never observed: the line keeps its fixed key set */
 		n = snprintf(buf + used, len - used, " %s=%llu", outcome_name((enum outcome)o),
 			     (unsigned long long)h->count[o]);
 		if (n < 0)

@@ -25,6 +25,13 @@ enum outcome {
 	OUTCOME_FAULT_AF,     /* access flag fault */
 	OUTCOME_FAULT_PERM,   /* permission fault */
 	OUTCOME_TLB_CONFLICT, /* DFSC 0x30 */
+	/*
+	 * Model-only (mmu/model.h): a walk may read a table page that was freed, so
+	 * the walk is unconstrained and any observation is possible. Never produced
+	 * by outcome_classify() and left out of the machine line (always 0). Placed
+	 * before OTHER so OTHER stays the last, catch-all value.
+	 */
+	OUTCOME_POISON,
 	OUTCOME_OTHER,        /* anything else: another exception, or a value that is neither marker */
 	OUTCOME_COUNT
 };

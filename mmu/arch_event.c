@@ -58,6 +58,11 @@ static const char *const event_names[ARCH_EV_KIND_COUNT] = {
 	[ARCH_EV_TABLE_ALLOC] = "table alloc",
 	[ARCH_EV_TABLE_FREE] = "table free",
 	[ARCH_EV_ACCESS] = "access",
+	[ARCH_EV_TLBI_VALE1] = "tlbi vale1",
+	[ARCH_EV_TLBI_VAE1] = "tlbi vae1",
+	[ARCH_EV_TLBI_VAAE1] = "tlbi vaae1",
+	[ARCH_EV_TLBI_VAALE1] = "tlbi vaale1",
+	[ARCH_EV_TLBI_VAALE1IS] = "tlbi vaale1is",
 };
 
 const char *arch_event_name(enum arch_event_kind kind)

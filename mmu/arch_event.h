@@ -22,7 +22,7 @@ enum arch_event_kind {
 	ARCH_EV_DSB_SY,
 	ARCH_EV_DSB_NSH,
 	ARCH_EV_ISB,
-	ARCH_EV_TLBI_VALE1IS,   /* a = va; last level only, broadcast */
+	ARCH_EV_TLBI_VALE1IS,   /* a = va, b = asid; last level only, broadcast */
 	ARCH_EV_TLBI_VAE1IS,    /* a = va, b = asid; all levels, one ASID (and global entries) */
 	ARCH_EV_TLBI_VAAE1IS,   /* a = va; all levels, all ASIDs */
 	ARCH_EV_TLBI_VMALLE1IS, /* everything at EL1&0, broadcast */
@@ -30,6 +30,12 @@ enum arch_event_kind {
 	ARCH_EV_TABLE_ALLOC,    /* a = table page, b = level, c = VA base */
 	ARCH_EV_TABLE_FREE,     /* a = table page, b = level, c = VA base */
 	ARCH_EV_ACCESS,         /* a = va, b = enum arch_access_kind, c = enum outcome observed */
+	/* Local (this CPU only) forms and the all-ASID last-level forms; the TLB model consumes them. */
+	ARCH_EV_TLBI_VALE1,     /* a = va, b = asid; last level only, this CPU */
+	ARCH_EV_TLBI_VAE1,      /* a = va, b = asid; all levels, one ASID (and global leaves), this CPU */
+	ARCH_EV_TLBI_VAAE1,     /* a = va; all levels, all ASIDs, this CPU */
+	ARCH_EV_TLBI_VAALE1,    /* a = va; last level only, all ASIDs, this CPU */
+	ARCH_EV_TLBI_VAALE1IS,  /* a = va; last level only, all ASIDs, broadcast */
 	ARCH_EV_KIND_COUNT
 };
 
