@@ -8,6 +8,7 @@
 #include "exception.h"
 
 #include "boot/assert.h"
+#include "boot/sysregs.h"
 
 #include <stdio.h>
 
@@ -297,6 +298,9 @@ static bool run_isolated(void (*fn)(void *), void *arg, struct fault_record *wha
 	struct isolation iso;
 	struct isolation *volatile saved_outer = current_isolation;
 
+	/* The unwind masks IRQ/FIQ; the caller gets back the mask it had (a test keeps its watchdog). */
+	const uint64_t daif = read_sysreg(daif);
+
 	iso.what = what;
 	iso.outer = saved_outer;
 	iso.quiet = quiet;
@@ -311,6 +315,7 @@ static bool run_isolated(void (*fn)(void *), void *arg, struct fault_record *wha
 	}
 	current_isolation = saved_outer;
 	fault_disarm();
+	write_sysreg(daif, daif);
 	return false;
 }
 
