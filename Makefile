@@ -204,10 +204,11 @@ integration-test: image $(B)/bbmprobe-virt-x0.elf
 	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
-# Each fuzzer grows its corpus in build/fuzz/corpus-NAME, starting from build/fuzz/seeds-NAME if any.
+# Each fuzzer grows its corpus in build/fuzz/corpus-NAME, starting from build/fuzz/seeds-NAME if any;
+# a crashing input is saved as build/fuzz/crash-*.
 FUZZ_RUN = set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	seeds=build/fuzz/seeds-$$n; [ -d $$seeds ] || seeds=; \
-	$$f -max_total_time=$(1) $(2) build/fuzz/corpus-$$n $$seeds
+	$$f -max_total_time=$(1) -artifact_prefix=build/fuzz/ $(2) build/fuzz/corpus-$$n $$seeds
 
 fuzz: $(FUZZERS) $(FUZZ_SEEDS)
 	@$(call FUZZ_RUN,$(FUZZ_SECONDS),-print_final_stats=1); done
