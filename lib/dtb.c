@@ -200,7 +200,7 @@ bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, s
 	return true;
 }
 
-/* GIC compatibles by version (the kernel's irq-gic.c and irq-gic-v3.c bindings). */
+/* GICv2 compatibles, as in the Linux device-tree bindings for the Arm GIC. */
 static const char *const gicv2_compatible[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
 					       "arm,cortex-a7-gic", NULL};
 
