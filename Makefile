@@ -72,7 +72,7 @@ all: image
 deps:
 	@scripts/deps
 
-image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb $(B)/npcm845-evb.dtb
 
 # The version string lives in a generated header rewritten only when `git describe` changes, so the
 # banner follows HEAD without recompiling everything on every build.
@@ -133,7 +133,7 @@ $(B)/fallback-board: FORCE
 $(B)/platform/platform.c.o: $(B)/fallback-board
 .PHONY: FORCE
 
-# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards. The node is /soc, as in the
+# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards, and npcm845-evb's (QEMU makes none). The node is /soc, as in the
 # kernel's bcm2837.dtsi and bcm2711.dtsi, although it has `ranges` but no unit address: silence that
 # one dtc check.
 $(B)/%.dtb: platform/dts/%.dts
@@ -179,6 +179,13 @@ $(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
+
+# The UART drivers against host/test_uarts.c's register fake (lib/mmio.h routes to it under BBMPROBE_HOST).
+HOST_UART_SRCS := $(wildcard lib/uart_*.c)
+$(HOST_B)/test_uarts: host/test_uarts.c $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_UART_SRCS) -lcmocka
 
 # The intake fuzzer also links the DTB queries, on the host's libfdt (Debian's libfdt-dev).
 FUZZ_EXTRA_intake := lib/dtb.c -lfdt
@@ -228,7 +235,7 @@ lint:
 	$(Q)scripts/check-layers
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -DBBMPROBE_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
-	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
+	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
 
 clean:
 	rm -rf build/gcc build/gcc-pool* build/clang build/clang-pool* build/host build/fuzz build/logs build/rpi3 build/rpi4

@@ -63,10 +63,12 @@ static void fuzz_bootargs(const char *line, size_t len)
 static void fuzz_dtb(const void *fdt)
 {
 	struct mem_region mem[8];
-	struct console_desc c;
+	struct dtb_uart uart;
+	struct dtb_reserved reserved[8];
+	struct cpu_topology cpus;
 	struct irqc_desc irq;
-	char path[96];
 	const char *why = NULL;
+	unsigned unrecorded = 0;
 	bool malformed;
 
 	if (!dtb_valid(fdt))
@@ -85,8 +87,13 @@ static void fuzz_dtb(const void *fdt)
 	if (dtb_memory(fdt, mem, 8) > 8)
 		die("dtb_memory", "stored more regions than asked");
 	(void)dtb_psci(fdt);
-	if (dtb_stdout_console(fdt, &c, path, sizeof(path), &why) && !c.driver)
+	if (dtb_stdout_console(fdt, &uart, &why) && !uart.desc.driver)
 		die("dtb_stdout_console", "a console without a driver");
+	if (dtb_reserved(fdt, reserved, 8, &unrecorded) > 8)
+		die("dtb_reserved", "stored more regions than asked");
+	dtb_cpus(fdt, &cpus);
+	if (cpus.release_count > CPU_MAX_RELEASE)
+		die("dtb_cpus", "more release addresses than it has room for");
 	if (dtb_irq_controller(fdt, &irq) && irq.kind != IRQC_GICV2 && irq.kind != IRQC_BCM2836)
 		die("dtb_irq_controller", "true for a controller that is not driven");
 	if (dtb_timer_virt_intid(fdt, 27) >= 32)

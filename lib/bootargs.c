@@ -11,6 +11,23 @@ static const char *const console_choices[] = {"auto", "pl011", "mini", NULL};
 static const char *const inject_choices[] = {"none",      "undef",         "serror",       "hang",
 					     "irq-storm", "console-fault", "pool-exhaust", NULL};
 
+/* Linux earlycon names (drivers/tty/serial/earlycon.c users) and bbmprobe's driver for each. */
+static const struct earlycon_name {
+	const char *name;
+	const char *driver;
+	bool any_width; /* 8250: mmio, mmio16 or mmio32; the others have 32-bit registers only */
+} earlycon_names[] = {
+	{"pl011", "pl011", false},    {"uart8250", "uart8250", true}, {"uart", "uart8250", true},
+	{"ns16550", "uart8250", true}, {"ns16550a", "uart8250", true}, {"cdns", "cdns", false},
+	{"imx", "imx", false},        {"ec_imx6q", "imx", false},     {"ec_imx21", "imx", false},
+	{"bcm2835aux", "mini-uart", false},
+};
+
+#define CONSOLE_NAMES "pl011, uart8250, uart, ns16550, ns16550a, cdns, imx, ec_imx6q, ec_imx21, bcm2835aux"
+#define CONSOLE_FORMS "auto, pl011, mini, or NAME,[mmio|mmio16|mmio32,]ADDR[,BAUD[n8][,CLOCK_HZ]] (NAME: " CONSOLE_NAMES ")"
+#define CONSOLE_BAUD_MIN 50u
+#define CONSOLE_BAUD_MAX 16000000u
+
 #define FIELD(f) offsetof(struct bootargs, f), sizeof(((struct bootargs *)0)->f)
 
 const struct bootarg_spec bootarg_specs[] = {
@@ -24,8 +41,8 @@ const struct bootarg_spec bootarg_specs[] = {
 	 "exit through Arm semihosting (QEMU runner only; never on hardware)", "off"},
 	{"exit", BOOTARG_CHOICE, FIELD(exit), 0, 0, exit_choices, "auto|halt|reset",
 	 "after the exit line: auto = semihosting/PSCI off, halt = wait, reset = board reset", "auto"},
-	{"console", BOOTARG_CHOICE, FIELD(console), 0, 0, console_choices, "auto|pl011|mini",
-	 "UART to print on; auto = /chosen/stdout-path, else the board default", "auto"},
+	{"console", BOOTARG_CONSOLE, FIELD(console), 0, 0, console_choices, "auto|pl011|mini|NAME,[mmio32,]ADDR[,BAUD]",
+	 "UART to print on; auto = /chosen/stdout-path, else the board default; NAME,ADDR as Linux earlycon", "auto"},
 	{"timeout", BOOTARG_U64, FIELD(timeout), 1, 86400, NULL, "SECONDS",
 	 "the watchdog: a test running longer fails and the suite goes on (0 is refused: it cannot be turned off)",
 	 "60 + iters/100"},
@@ -202,6 +219,200 @@ static bool apply_text(const struct bootarg_spec *s, const char *val, size_t vle
 	return true;
 }
 
+/* One comma-separated field of an earlycon value. */
+struct field {
+	const char *s;
+	size_t len;
+};
+
+/* Split at commas into at most max fields; returns the count, max + 1 when there are more. */
+static unsigned split_fields(const char *val, size_t len, struct field *f, unsigned max)
+{
+	unsigned n = 0;
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && val[i] != ',')
+			continue;
+		if (n == max)
+			return max + 1;
+		f[n].s = val + start;
+		f[n].len = i - start;
+		n++;
+		start = i + 1;
+	}
+	return n;
+}
+
+static bool field_is(const struct field *f, const char *word)
+{
+	return strlen(word) == f->len && !strncmp(f->s, word, f->len);
+}
+
+/* mmio, mmio16 or mmio32: 1 if f is one (and sets the access), 0 if it is not one, -1 on a refused type. */
+static int console_iotype(const struct earlycon_name *e, const struct field *f, struct bootargs_console *out,
+			  char *err, size_t err_len)
+{
+	static const struct {
+		const char *name;
+		uint8_t shift, width;
+	} types[] = {{"mmio", 0, 1}, {"mmio16", 1, 2}, {"mmio32", 2, 4}};
+
+	if (field_is(f, "io") || field_is(f, "mmio32be")) {
+		snprintf(err, err_len, "'%s': %s", shown(f->s, f->len).text,
+			 field_is(f, "io") ? "there is no port I/O on arm64; use mmio, mmio16 or mmio32"
+					   : "big-endian registers are not supported; use mmio32");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (!field_is(f, types[i].name))
+			continue;
+		if (!e->any_width && types[i].width != 4) {
+			snprintf(err, err_len, "%s registers are 32-bit: write mmio32 or no access type, not '%s'",
+				 e->name, types[i].name);
+			return -1;
+		}
+		out->reg_shift = e->any_width ? types[i].shift : 0;
+		out->reg_io_width = types[i].width;
+		return 1;
+	}
+	return 0;
+}
+
+/* OPTIONS: a baud rate, optionally followed by "n" or "n8" (bbmprobe sends 8N1 only). */
+static bool console_options(const struct field *f, struct bootargs_console *out, char *err, size_t err_len)
+{
+	size_t digits = 0;
+	uint64_t baud;
+
+	while (digits < f->len && f->s[digits] >= '0' && f->s[digits] <= '9')
+		digits++;
+	const char *rest = f->s + digits;
+	size_t rest_len = f->len - digits;
+	if (!digits || !bootargs_parse_u64(f->s, digits, &baud) || baud < CONSOLE_BAUD_MIN || baud > CONSOLE_BAUD_MAX) {
+		snprintf(err, err_len, "baud rate '%s' is not a number from %u to %u", shown(f->s, f->len).text,
+			 CONSOLE_BAUD_MIN, CONSOLE_BAUD_MAX);
+		return false;
+	}
+	if (!(rest_len == 0 || (rest_len == 1 && rest[0] == 'n') || (rest_len == 2 && !strncmp(rest, "n8", 2)))) {
+		snprintf(err, err_len, "'%s': only 8 data bits, no parity (n8) can be sent", shown(f->s, f->len).text);
+		return false;
+	}
+	out->baud = (uint32_t)baud;
+	return true;
+}
+
+/* ADDR: non-zero, aligned to the access size. */
+static bool console_address(const struct field *f, struct bootargs_console *out, char *err, size_t err_len)
+{
+	if (!f->len || !bootargs_parse_u64(f->s, f->len, &out->addr) || !out->addr) {
+		snprintf(err, err_len, "'%s' is not a UART address (decimal, or hex with 0x; not 0)",
+			 shown(f->s, f->len).text);
+		return false;
+	}
+	if (out->addr & (out->reg_io_width - 1u)) {
+		snprintf(err, err_len, "address 0x%llx is not aligned to its %u-byte registers",
+			 (unsigned long long)out->addr, out->reg_io_width);
+		return false;
+	}
+	return true;
+}
+
+static bool console_clock(const struct field *f, struct bootargs_console *out, char *err, size_t err_len)
+{
+	uint64_t clock;
+
+	if (!bootargs_parse_u64(f->s, f->len, &clock) || !clock || clock > UINT32_MAX) {
+		snprintf(err, err_len, "clock '%s' is not a frequency in Hz (1 to %u)", shown(f->s, f->len).text,
+			 UINT32_MAX);
+		return false;
+	}
+	out->clock_hz = (uint32_t)clock;
+	return true;
+}
+
+static const struct earlycon_name *find_earlycon(const struct field *f)
+{
+	for (size_t i = 0; i < sizeof(earlycon_names) / sizeof(earlycon_names[0]); i++)
+		if (field_is(f, earlycon_names[i].name))
+			return &earlycon_names[i];
+	return NULL;
+}
+
+/* NAME,[IOTYPE,]ADDR[,OPTIONS[,CLOCK]], the order Linux's uart_parse_earlycon() reads. */
+static bool parse_console_fields(const struct field *f, unsigned n, struct bootargs_console *out, char *err,
+				 size_t err_len)
+{
+	const struct earlycon_name *e = find_earlycon(&f[0]);
+
+	if (!e) {
+		snprintf(err, err_len, "unknown console '%s'; NAME is one of " CONSOLE_NAMES, shown(f[0].s, f[0].len).text);
+		return false;
+	}
+	memset(out, 0, sizeof(*out));
+	snprintf(out->driver, sizeof(out->driver), "%s", e->driver);
+	out->reg_io_width = e->any_width ? 1 : 4; /* Linux: a bare 8250 address is mmio, 8-bit */
+	unsigned i = 1;
+	int io = i < n ? console_iotype(e, &f[i], out, err, err_len) : 0;
+	if (io < 0)
+		return false;
+	i += (unsigned)io;
+	if (i >= n) {
+		snprintf(err, err_len, "%s needs the UART's address: %s,[mmio32,]ADDR[,BAUD]", e->name, e->name);
+		return false;
+	}
+	if (!console_address(&f[i++], out, err, err_len))
+		return false;
+	if (i < n && !console_options(&f[i++], out, err, err_len))
+		return false;
+	if (i < n && !console_clock(&f[i++], out, err, err_len))
+		return false;
+	if (i < n) {
+		snprintf(err, err_len, "too many fields after the clock: '%s'", shown(f[i].s, f[i].len).text);
+		return false;
+	}
+	return true;
+}
+
+bool bootargs_parse_console(const char *val, size_t len, struct bootargs_console *out, char *err, size_t err_len)
+{
+	struct field f[6];
+	char why[384]; /* room for an escaped field and the list of names */
+	unsigned n = split_fields(val, len, f, 5);
+
+	if (n > 5) {
+		snprintf(why, sizeof(why), "too many fields; the form is " CONSOLE_FORMS);
+	} else if (parse_console_fields(f, n, out, why, sizeof(why))) {
+		return true;
+	}
+	snprintf(err, err_len, "'console=%s': %s", shown(val, len).text, why);
+	return false;
+}
+
+/* console=auto|pl011|mini, or the earlycon form (it has a comma). */
+static bool apply_console(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value,
+			  struct bootargs *out, char *err, size_t err_len)
+{
+	if (has_value && memchr(val, ',', vlen)) {
+		if (vlen >= sizeof(out->console)) {
+			snprintf(err, err_len, "value of 'console' is %zu characters long; at most %zu", vlen,
+				 sizeof(out->console) - 1);
+			return false;
+		}
+		if (!bootargs_parse_console(val, vlen, &out->console_port, err, err_len))
+			return false;
+		out->console_explicit = true;
+		memcpy(out->console, val, vlen);
+		out->console[vlen] = '\0';
+		return true;
+	}
+	if (has_value && vlen && !is_choice(s, val, vlen)) {
+		snprintf(err, err_len, "'console=%s' is not a valid choice; valid: " CONSOLE_FORMS, shown(val, vlen).text);
+		return false;
+	}
+	return apply_text(s, val, vlen, has_value, out->console, err, err_len);
+}
+
 static bool apply(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, struct bootargs *out,
 		  char *err, size_t err_len)
 {
@@ -215,6 +426,8 @@ static bool apply(const struct bootarg_spec *s, const char *val, size_t vlen, bo
 	case BOOTARG_STRING:
 	case BOOTARG_CHOICE:
 		return apply_text(s, val, vlen, has_value, field, err, err_len);
+	case BOOTARG_CONSOLE:
+		return apply_console(s, val, vlen, has_value, out, err, err_len);
 	}
 	return false;
 }

@@ -13,14 +13,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Where a UART sits and how to program it. */
+/*
+ * Where a UART sits and how to program it. The baud rate is only programmed
+ * when both baud and clock_hz are known; otherwise the driver keeps what the
+ * boot loader (U-Boot, the Pi firmware) set and only enables the transmitter.
+ */
 struct console_port {
 	uintptr_t base;
-	uint32_t clock_hz; /* reference clock; 0: keep the baud rate the firmware before us set */
+	uint32_t clock_hz;    /* reference clock; 0: unknown */
+	uint32_t baud;        /* wanted rate; 0: keep the boot loader's */
+	uint8_t reg_shift;    /* register n at base + (n << reg_shift) (DT reg-shift; 8250 only) */
+	uint8_t reg_io_width; /* access size in bytes, 1, 2 or 4 (DT reg-io-width; 8250 only; 0 means 1) */
 };
 
+/* True when the driver should program the divisors (both the rate and the clock are known). */
+static inline bool console_port_sets_baud(const struct console_port *port)
+{
+	return port->baud && port->clock_hz;
+}
+
 struct console_driver {
-	const char *name;              /* "pl011", "mini-uart" */
+	const char *name;              /* "pl011", "mini-uart", "uart8250", "cdns", "imx", "semihosting" */
 	const char *const *compatible; /* DT compatibles it drives, NULL-terminated */
 	void (*init)(const struct console_port *port);
 	/* Both return false when the UART did not become ready within a bounded wait. */

@@ -116,6 +116,19 @@ bool dtb_node_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *
 	return true;
 }
 
+/* A string property, NULL unless it is NUL-terminated within its length (fdt_getprop does not check). */
+static const char *prop_str(const void *fdt, int node, const char *name)
+{
+	return node < 0 ? NULL : fdt_stringlist_get(fdt, node, name, 0, NULL);
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	const char *status = prop_str(fdt, node, "status");
+
+	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
+}
+
 unsigned dtb_memory(const void *fdt, struct mem_region *out, unsigned max)
 {
 	unsigned n = 0;
@@ -123,8 +136,7 @@ unsigned dtb_memory(const void *fdt, struct mem_region *out, unsigned max)
 	for (int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", sizeof("memory"));
 	     node >= 0 && n < max;
 	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", sizeof("memory"))) {
-		const char *status = string_prop(fdt, node, "status", NULL);
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+		if (!node_enabled(fdt, node))
 			continue;
 		for (int i = 0; n < max; i++) {
 			uint64_t base, size;
@@ -167,37 +179,162 @@ static const struct console_driver *driver_for_node(const void *fdt, int node)
 	}
 }
 
-bool dtb_stdout_console(const void *fdt, struct console_desc *out, char *path, size_t path_len, const char **why)
+static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t fallback)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	return p && len >= 4 ? fdt32_ld(p) : fallback;
+}
+
+/* Driver, registers and clock of a UART node; false with a reason if it cannot be driven. */
+static bool uart_from_node(const void *fdt, int node, struct dtb_uart *out, const char **why)
+{
+	uint64_t base, size;
+
+	if (fdt_get_path(fdt, node, out->path, (int)sizeof(out->path)) < 0)
+		out->path[0] = '\0';
+	out->compatible = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);
+	out->desc.driver = driver_for_node(fdt, node);
+	if (!out->desc.driver) {
+		*why = "no console driver claims it";
+		return false;
+	}
+	if (!dtb_node_reg(fdt, node, 0, &base, &size)) {
+		*why = "its reg cannot be translated to a CPU address";
+		return false;
+	}
+	uint32_t width = prop_u32(fdt, node, "reg-io-width", 1), shift = prop_u32(fdt, node, "reg-shift", 0);
+	out->desc.port = (struct console_port){
+		.base = (uintptr_t)base,
+		.clock_hz = prop_u32(fdt, node, "clock-frequency", 0),
+		.reg_shift = (uint8_t)(shift <= 3 ? shift : 0),
+		.reg_io_width = (uint8_t)(width == 2 || width == 4 ? width : 1),
+	};
+	out->size = size;
+	return true;
+}
+
+/* "115200n8" -> 115200; 0 when the options do not start with a number. */
+static uint32_t options_baud(const char *opt)
+{
+	uint32_t baud = 0;
+
+	while (opt && *opt >= '0' && *opt <= '9' && baud < 100000000u)
+		baud = baud * 10 + (uint32_t)(*opt++ - '0');
+	return baud;
+}
+
+bool dtb_stdout_console(const void *fdt, struct dtb_uart *out, const char **why)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *sp = string_prop(fdt, chosen, "stdout-path", NULL);
+	const char *sp = prop_str(fdt, chosen, "stdout-path");
 
+	memset(out, 0, sizeof(*out));
 	if (!sp) {
-		*why = "no /chosen/stdout-path";
+		/* U-Boot's fallback too: the first serial alias. */
+		sp = prop_str(fdt, fdt_path_offset(fdt, "/aliases"), "serial0");
+		out->from_alias = sp != NULL;
+	}
+	if (!sp) {
+		*why = "no /chosen/stdout-path and no serial0 alias";
 		return false;
 	}
 	const char *colon = strchr(sp, ':');
 	int namelen = colon ? (int)(colon - sp) : (int)strlen(sp);
 	int node = fdt_path_offset_namelen(fdt, sp, namelen);
 	if (node < 0) {
-		*why = "stdout-path does not name a node";
+		*why = out->from_alias ? "the serial0 alias does not name a node" : "stdout-path does not name a node";
 		return false;
 	}
-	if (fdt_get_path(fdt, node, path, (int)path_len) < 0 && path_len)
-		path[0] = '\0';
-	out->port.clock_hz = 0; /* keep the firmware's baud rate; boards may override */
-	out->driver = driver_for_node(fdt, node);
-	if (!out->driver) {
-		*why = "no console driver for the stdout-path node's compatible";
-		return false;
+	out->options = colon && colon[1] ? colon + 1 : NULL;
+	out->options_baud = options_baud(out->options);
+	return uart_from_node(fdt, node, out, why);
+}
+
+bool dtb_find_uart(const void *fdt, const struct console_driver *driver, struct dtb_uart *out)
+{
+	const char *why;
+
+	memset(out, 0, sizeof(*out));
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL))
+		if (node_enabled(fdt, node) && driver_for_node(fdt, node) == driver &&
+		    uart_from_node(fdt, node, out, &why))
+			return true;
+	return false;
+}
+
+static void add_reserved(struct dtb_reserved *out, unsigned max, unsigned *n, unsigned *unrecorded,
+			 struct dtb_reserved r)
+{
+	if (!r.size)
+		return;
+	if (*n < max)
+		out[(*n)++] = r;
+	else
+		(*unrecorded)++;
+}
+
+unsigned dtb_reserved(const void *fdt, struct dtb_reserved *out, unsigned max, unsigned *unrecorded)
+{
+	unsigned n = 0;
+
+	*unrecorded = 0;
+	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
+		uint64_t base, size;
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
+			add_reserved(out, max, &n, unrecorded, (struct dtb_reserved){base, size, false, "/memreserve/"});
 	}
-	uint64_t base, size;
-	if (!dtb_node_reg(fdt, node, 0, &base, &size)) {
-		*why = "console node has no translatable reg";
-		return false;
+	int parent = fdt_path_offset(fdt, "/reserved-memory");
+	int node;
+	fdt_for_each_subnode(node, fdt, parent) {
+		if (!node_enabled(fdt, node))
+			continue;
+		bool no_map = fdt_getprop(fdt, node, "no-map", NULL) != NULL;
+		const char *name = fdt_get_name(fdt, node, NULL);
+		uint64_t base, size;
+		int idx = 0;
+		/* Nodes with only size/alloc-ranges are for the OS to place; nothing is there yet. */
+		for (; dtb_node_reg(fdt, node, idx, &base, &size); idx++)
+			add_reserved(out, max, &n, unrecorded, (struct dtb_reserved){base, size, no_map, name ? name : "?"});
+		if (!idx && fdt_getprop(fdt, node, "reg", NULL))
+			(*unrecorded)++; /* a reg we cannot read: somewhere is reserved, we do not know where */
 	}
-	out->port.base = (uintptr_t)base;
-	return true;
+	return n;
+}
+
+static enum cpu_enable_method enable_method(const char *m)
+{
+	if (!m)
+		return CPU_ENABLE_NONE;
+	if (!strcmp(m, "psci"))
+		return CPU_ENABLE_PSCI;
+	if (!strcmp(m, "spin-table"))
+		return CPU_ENABLE_SPIN_TABLE;
+	return CPU_ENABLE_OTHER;
+}
+
+void dtb_cpus(const void *fdt, struct cpu_topology *out)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node;
+
+	memset(out, 0, sizeof(*out));
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = prop_str(fdt, node, "device_type");
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		const char *m = prop_str(fdt, node, "enable-method");
+		if (out->count <= 1) { /* the first secondary decides; a lone CPU speaks for itself */
+			out->method = enable_method(m);
+			out->method_name = m;
+		}
+		int len;
+		const fdt32_t *rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
+		if (rel && (len == 4 || len == 8) && out->release_count < CPU_MAX_RELEASE)
+			out->release[out->release_count++] = read_cells(rel, len / 4);
+		out->count++;
+	}
 }
 
 /* GICv2 compatibles, as in the Linux device-tree bindings for the Arm GIC. */

@@ -101,6 +101,10 @@ void console_start(const struct platform *plat, struct board_config *cfg, const 
 	const char *refused = console_refused(cfg);
 
 	note[0] = '\0';
+	if (cfg->console.driver && !cfg->console.port.base) { /* semihosting: no registers to check */
+		console_init(&cfg->console);
+		return;
+	}
 	if (!refused) {
 		console_init(&cfg->console);
 		console_flush(); /* reads its status: a UART that is not there faults or times out here */
@@ -112,8 +116,9 @@ void console_start(const struct platform *plat, struct board_config *cfg, const 
 			 (unsigned long long)cfg->console.port.base, refused);
 	}
 	platform_default_config(plat, &def);
-	if (def.console.driver == cfg->console.driver && def.console.port.base == cfg->console.port.base)
-		return; /* the default is what failed: nothing left but semihosting, if on */
+	if (!def.console.driver ||
+	    (def.console.driver == cfg->console.driver && def.console.port.base == cfg->console.port.base))
+		return; /* no default, or the default is what failed: nothing left but semihosting, if on */
 	cfg->console = def.console;
 	*how = "board default: the chosen console is unusable";
 	if (plat->init)

@@ -62,13 +62,9 @@ static bool tls_init(void)
 
 void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base) __attribute__((noreturn));
 
-static const char *psci_name(enum psci_conduit c)
-{
-	return c == PSCI_HVC ? "hvc" : c == PSCI_SMC ? "smc" : "none";
-}
-
 static void print_banner(const struct platform *plat, const char *board_how, const void *fdt, const char *dtb_how,
-			 uint64_t entry_el, uintptr_t load_base, const struct board_config *cfg, const char *console_how)
+			 uint64_t entry_el, uintptr_t load_base, const struct board_config *cfg,
+			 const struct console_report *console_rep)
 {
 	struct cpu_ids ids;
 	struct mmu_features mf;
@@ -92,18 +88,7 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 		printf("# dtb: 0x%llx, %zu bytes (%s)\n", (unsigned long long)(uintptr_t)fdt, dtb_size(fdt), dtb_how);
 	else
 		printf("# dtb: none (%s); using the %s board defaults\n", dtb_how, plat->name);
-	for (unsigned i = 0; i < cfg->mem_count; i++)
-		printf("# memory: 0x%llx-0x%llx (%llu MiB)\n", (unsigned long long)cfg->mem[i].base,
-		       (unsigned long long)(cfg->mem[i].base + cfg->mem[i].size - 1),
-		       (unsigned long long)(cfg->mem[i].size >> 20));
-	printf("# console: %s at 0x%llx (%s)\n", console_name(&cfg->console),
-	       (unsigned long long)cfg->console.port.base, console_how);
-	printf("# psci: %s\n", psci_name(cfg->psci));
-	if (plat->cpu_start == CPU_START_SPIN_TABLE)
-		printf("# cpus: secondaries start from the spin table (release address 0x%llx + 8 * cpu)\n",
-		       (unsigned long long)plat->spin_table);
-	else
-		printf("# cpus: secondaries start with PSCI CPU_ON\n");
+	platform_print_config(cfg, console_rep); /* memory, reserved, console, uart, psci, cpus */
 	printf("# mmu: PARange %u bits, VA %u bits, granules 4K:%s 16K:%s 64K:%s, ASID %u bits, HAFDBS %u\n",
 	       mf.pa_bits, mf.va_bits, mf.gran4 ? "yes" : "no", mf.gran16 ? "yes" : "no", mf.gran64 ? "yes" : "no",
 	       mf.asid_bits, mf.hafdbs);
@@ -114,28 +99,6 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 	       (unsigned long long)ids.mmfr2);
 }
 
-/* Refine the board defaults from the DTB. `console_how` says where the console came from. */
-static void board_config_from_dtb(const void *fdt, struct board_config *cfg, const char **console_how,
-				  char *console_path, size_t path_len)
-{
-	struct mem_region mem[PLATFORM_MAX_MEM];
-	const char *why = NULL;
-	struct console_desc c;
-	unsigned n = dtb_memory(fdt, mem, PLATFORM_MAX_MEM);
-
-	if (n) {
-		memcpy(cfg->mem, mem, sizeof(mem[0]) * n);
-		cfg->mem_count = n;
-	}
-	cfg->psci = dtb_psci(fdt);
-	if (dtb_stdout_console(fdt, &c, console_path, path_len, &why)) {
-		cfg->console = c; /* the clock comes from the board's UART table (platform_choose_console) */
-		*console_how = console_path;
-	} else {
-		*console_how = why;
-	}
-}
-
 /* What boot learns, phase by phase, before the runner takes over. */
 struct boot_state {
 	uint64_t entry_el;
@@ -144,8 +107,10 @@ struct boot_state {
 	struct dtb_search dtb;
 	uintptr_t dtb_addr, dtb_end;
 	const void *fdt;
-	const char *board_how, *console_how;
-	char console_path[96], dtb_how[160];
+	const char *board_how;
+	char board_how_buf[ESCAPED_SIZE(64) + 48], dtb_how[160];
+	struct console_report console;
+	bool no_console; /* no UART to drive: the run ends with EXIT_STATUS_NO_CONSOLE */
 	struct board_config cfg;
 	const char *line; /* /chosen/bootargs */
 	struct bootargs args;
@@ -183,8 +148,14 @@ static void pick_board(struct boot_state *st)
 		if (m) {
 			st->plat = m;
 			st->board_how = "from DTB compatible";
-		} else {
-			st->board_how = "DTB compatible unknown: build-time fallback";
+		} else { /* no board file: the DTB says everything */
+			const char *root = dtb_root_compatible(st->fdt, 0);
+			char shown[ESCAPED_SIZE(64)];
+			st->plat = platform_generic();
+			escape_text(shown, sizeof(shown), root ? root : "", 64);
+			snprintf(st->board_how_buf, sizeof(st->board_how_buf), "no board file for \"%s\"; all from the DTB",
+				 shown);
+			st->board_how = st->board_how_buf;
 		}
 	} else if (st->dtb_addr) {
 		snprintf(st->dtb_how, sizeof(st->dtb_how), "magic found but libfdt rejects the header");
@@ -212,19 +183,17 @@ static void parse_bootargs(struct boot_state *st)
 static void read_config_and_args(struct boot_state *st)
 {
 	platform_default_config(st->plat, &st->cfg);
-	st->console_how = "board default";
 	if (st->fdt)
-		board_config_from_dtb(st->fdt, &st->cfg, &st->console_how, st->console_path,
-				      sizeof(st->console_path));
+		platform_config_from_dtb(st->fdt, &st->cfg);
 	else
 		st->cfg.psci = PSCI_NONE; /* unknown without a DTB; a wrong conduit traps */
 
 	parse_bootargs(st);
-	/* console=pl011|mini; a UART the board lacks is a usage error, reported on the auto console. */
-	if (!platform_choose_console(st->plat, st->args_ok ? st->args.console : "auto", &st->cfg, &st->console_how,
+	/* A UART the board lacks or a console address in RAM is a usage error, reported on the auto console. */
+	if (!platform_choose_console(st->plat, st->fdt, st->args_ok ? &st->args : NULL, &st->cfg, &st->console,
 				     st->args_err, sizeof(st->args_err))) {
 		st->args_ok = false;
-		platform_choose_console(st->plat, "auto", &st->cfg, &st->console_how, NULL, 0);
+		platform_choose_console(st->plat, st->fdt, NULL, &st->cfg, &st->console, NULL, 0);
 	}
 }
 
@@ -239,8 +208,6 @@ static void bring_up_board(struct boot_state *st)
 					  .dtb_lo = st->dtb_addr, .dtb_hi = st->dtb_addr ? st->dtb_end : st->dtb_addr});
 	if (plat->init) /* pin muxing before the UART starts */
 		plat->init(&st->cfg, st->board_note, sizeof(st->board_note));
-	console_start(plat, &st->cfg, &st->console_how, st->console_note, sizeof(st->console_note), st->board_note,
-		      sizeof(st->board_note));
 
 	struct exit_config ec = {
 		.semihosting = st->semihosting,
@@ -248,6 +215,16 @@ static void bring_up_board(struct boot_state *st)
 		.action = EXIT_ACTION_AUTO,
 		.board_reset = plat->reset,
 	};
+	/* No UART to drive: never guess another board's address; say so through semihosting if it is on. */
+	st->no_console = !st->cfg.console.driver;
+	if (st->no_console && ec.semihosting) {
+		st->cfg.console = (struct console_desc){.driver = console_driver_by_name("semihosting")};
+		snprintf(st->console.how_buf, sizeof(st->console.how_buf), "no UART the firmware can drive: %s",
+			 st->console.why_none);
+		st->console.how = st->console.how_buf;
+	}
+	console_start(plat, &st->cfg, &st->console.how, st->console_note, sizeof(st->console_note), st->board_note,
+		      sizeof(st->board_note));
 	if (st->args_ok && !strcmp(st->args.exit, "halt"))
 		ec.action = EXIT_ACTION_HALT;
 	else if (st->args_ok && !strcmp(st->args.exit, "reset"))
@@ -271,29 +248,35 @@ static void print_bootargs(const char *line, bool malformed)
 	printf("# bootargs: \"%s%s\"\n", shown, len < BOOTARGS_LINE_MAX ? "" : "...");
 }
 
-/* The TAP header: banner, then what boot had to work around. */
-static void print_boot_report(const struct boot_state *st)
+static void print_watchdog(const struct boot_state *st)
 {
-	char how[ESCAPED_SIZE(96)];
-
-	printf("TAP version 13\n");
-	escape_text(how, sizeof(how), st->console_how, 96);
-	print_banner(st->plat, st->board_how, st->fdt, st->dtb_how, st->entry_el, st->load_base, &st->cfg, how);
-	if (st->console_note[0])
-		printf("# warning: console %s; the banner names the console in use\n", st->console_note);
-	if (st->board_note[0])
-		printf("# board setup: %s\n", st->board_note);
-	printf("# exit: %s\n", exit_describe());
 	if (watchdog_available() && st->args_ok)
 		printf("# watchdog: %llu s per test (%s); %s\n", (unsigned long long)runner_timeout_s(&st->args),
 		       st->args.timeout ? "boot argument timeout=" : "default: 60 + iters/100", st->watchdog_note);
 	else
 		printf("# watchdog: %s\n", st->watchdog_note);
+}
+
+/* The TAP header: banner, then what boot had to work around. */
+static void print_boot_report(const struct boot_state *st)
+{
+	printf("TAP version 13\n");
+	print_banner(st->plat, st->board_how, st->fdt, st->dtb_how, st->entry_el, st->load_base, &st->cfg,
+		     &st->console);
+	if (st->console_note[0])
+		printf("# warning: console %s; the banner names the console in use\n", st->console_note);
+	if (st->board_note[0])
+		printf("# board setup: %s\n", st->board_note);
+	printf("# exit: %s\n", exit_describe());
+	print_watchdog(st);
 	print_bootargs(st->line, st->line_malformed);
 	if (st->map_report.failed)
 		printf("# warning: %u region(s) of the board could not be mapped; first at 0x%llx: %s\n",
 		       st->map_report.failed, (unsigned long long)st->map_report.first_failed_base,
 		       pt_strerror(st->map_report.first_error));
+	if (st->map_report.no_map_in_early)
+		printf("# warning: no-map region at 0x%llx lies in the 2 MiB window mapped around the image or DTB\n",
+		       (unsigned long long)st->map_report.first_no_map_in_early);
 	struct pt_pool_stats pool;
 	pt_pool_get_stats(&pool);
 	printf("# page tables: pool of %u pages (%u KiB), %u used by the boot map\n", pool.capacity,
@@ -315,7 +298,7 @@ static void stop_if_map_incomplete(const struct boot_state *st)
 
 void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 {
-	static struct boot_state st; /* static: keeps it off the boot stack */
+	static struct boot_state st; /* static: keeps the 1.5 KiB off the boot stack */
 
 	st.entry_el = entry_el;
 	st.load_base = load_base;
@@ -332,6 +315,10 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 	if (!st.args_ok) {
 		runner_usage_error(st.args_err);
 		firmware_exit(EXIT_STATUS_USAGE);
+	}
+	if (st.no_console) {
+		runner_bail_out("no console the firmware can drive (docs/porting.md: console=NAME,ADDR)");
+		firmware_exit(EXIT_STATUS_NO_CONSOLE);
 	}
 	if (!runner_prepare(&st.args))
 		firmware_exit(EXIT_STATUS_USAGE);

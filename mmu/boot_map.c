@@ -1,8 +1,9 @@
 /*
  * Boot identity map on mmu/: map_range() with the refuse-live policy, so the
  * boot path can never silently overwrite a live entry. Early ranges are widened
- * to 2 MiB so the image and DTB get block mappings; the board's regions are then
- * mapped minus whatever the early step already covers.
+ * to 2 MiB so the image and DTB get block mappings; the board's regions (RAM
+ * less no-map regions, device windows with the console's) are then mapped minus
+ * whatever the early step already covers.
  */
 #include "mmu/boot_map.h"
 
@@ -109,6 +110,15 @@ void boot_map_board(const struct board_config *cfg, struct boot_map_report *repo
 				 report);
 	for (unsigned i = 0; i < cfg->mem_count; i++)
 		map_around_early(cfg->mem[i].base, cfg->mem[i].base + cfg->mem[i].size, PT_PROT_NORMAL, report);
+	/* The early 2 MiB windows were mapped before the DTB could say what is no-map: report any overlap. */
+	report->no_map_in_early = 0;
+	for (unsigned i = 0; i < cfg->reserved_count; i++) {
+		const struct dtb_reserved *r = &cfg->reserved[i];
+		for (unsigned j = 0; j < early_count && r->no_map; j++)
+			if (r->base < early[j].base + early[j].size && early[j].base < r->base + r->size &&
+			    !report->no_map_in_early++)
+				report->first_no_map_in_early = r->base;
+	}
 	/* The console may sit outside every listed device window (a DTB-chosen UART). */
 	boot_map_device(cfg->console.port.base, 0x1000, report);
 }

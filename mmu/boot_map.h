@@ -25,6 +25,8 @@ struct boot_map_report {
 	unsigned failed;             /* regions that could not be mapped */
 	uint64_t first_failed_base;
 	enum pt_status first_error;
+	unsigned no_map_in_early;    /* no-map regions inside the early image/DTB windows (mapped Normal) */
+	uint64_t first_no_map_in_early;
 };
 
 void boot_map_board(const struct board_config *cfg, struct boot_map_report *report);

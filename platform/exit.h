@@ -21,6 +21,7 @@
 #define EXIT_STATUS_USAGE 2
 #define EXIT_STATUS_PANIC 3
 #define EXIT_STATUS_HARNESS 4 /* the harness could not do what was asked (out of table pages, ...) */
+#define EXIT_STATUS_NO_CONSOLE 5 /* no UART the firmware can drive: nothing else can say so */
 
 enum exit_action {
 	EXIT_ACTION_AUTO = 0, /* semihosting if on, else PSCI off, else halt */

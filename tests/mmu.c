@@ -72,9 +72,36 @@ static void check_device(struct test_ctx *t, uint64_t pa, const char *what)
 	pt_hw_translate(pa, &hw);
 	CHECK(t, sw.ok && sw.pa == pa && desc_memtype(sw.desc) == MT_DEVICE_nGnRnE,
 	      "%s 0x%llx is not identity-mapped as Device", what, (unsigned long long)pa);
+	CHECK(t, sw.ok && (sw.desc & (PTE_PXN | PTE_UXN)) == (PTE_PXN | PTE_UXN), "%s 0x%llx is executable", what,
+	      (unsigned long long)pa);
 	CHECK(t, hw.available && !hw.fault && hw.pa == pa && hw.attr == MAIR_ATTR_DEVICE_nGnRnE,
 	      "AT: %s 0x%llx fault=%d PA 0x%llx attr 0x%x", what, (unsigned long long)pa, hw.fault,
 	      (unsigned long long)hw.pa, hw.attr);
+}
+
+/*
+ * A no-map reserved region: first and last page unmapped, per walk and AT (no
+ * load: it may be secure memory). The early 2 MiB windows around the image and
+ * DTB are mapped before the DTB is read; the banner warns about those.
+ */
+static void check_not_mapped(struct test_ctx *t, const struct dtb_reserved *r)
+{
+	const struct boot_info *bi = boot_info();
+	uint64_t ends[2] = {r->base, (r->base + r->size - 1) & ~(SZ_4K - 1)};
+
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t pa = ends[i];
+		struct pt_translation sw;
+		struct pt_par hw;
+		bool early = (pa >= (bi->image_lo & ~(SZ_2M - 1)) && pa < ((bi->image_hi + SZ_2M - 1) & ~(SZ_2M - 1))) ||
+			     (pa >= (bi->dtb_lo & ~(SZ_2M - 1)) && pa < ((bi->dtb_hi + SZ_2M - 1) & ~(SZ_2M - 1)));
+		if (early)
+			continue;
+		pt_translate(boot_map_space(), pa, &sw);
+		pt_hw_translate(pa, &hw);
+		CHECK(t, !sw.ok && hw.available && hw.fault, "no-map %s at 0x%llx is mapped (walk %d, AT fault %d)",
+		      r->name, (unsigned long long)pa, sw.ok, hw.fault);
+	}
 }
 
 /* An unmapped VA: all three views report a translation fault at `level`. */
@@ -95,7 +122,7 @@ static void check_fault(struct test_ctx *t, uint64_t va, int level, const char *
 	CHECK(t, v.value == POISON, "%s: the faulting load returned data", what);
 }
 
-TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device, identity-mapped, per walk, AT (and load for RAM)")
+TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device and execute-never, no-map memory unmapped, per walk, AT (and load for RAM)")
 {
 	const struct boot_info *bi = boot_info();
 
@@ -111,6 +138,9 @@ TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and devic
 		check_device(t, bi->config.devices[i].base, "device window start");
 		check_device(t, bi->config.devices[i].base + bi->config.devices[i].size - SZ_4K, "device window end");
 	}
+	for (unsigned i = 0; i < bi->config.reserved_count; i++)
+		if (bi->config.reserved[i].no_map)
+			check_not_mapped(t, &bi->config.reserved[i]);
 	if (t->verbose >= 2)
 		pt_dump(boot_map_space());
 }

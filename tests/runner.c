@@ -338,6 +338,11 @@ bool runner_prepare(const struct bootargs *args)
 	return true;
 }
 
+void runner_bail_out(const char *reason)
+{
+	printf("Bail out! %s\n", reason); /* the caller exits: exit.c prints SUMMARY and EXIT */
+}
+
 int runner_run(const struct bootargs *args)
 {
 	char line[32];

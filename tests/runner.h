@@ -17,6 +17,8 @@ bool runner_prepare(const struct bootargs *args);
 int runner_run(const struct bootargs *args);
 /* Report bad boot arguments (TAP "Bail out!" and usage). The caller exits with status 2. */
 void runner_usage_error(const char *message);
+/* Stop before any test: TAP "Bail out!" with the reason, then SUMMARY. The caller exits. */
+void runner_bail_out(const char *reason);
 
 /*
  * The watchdog's deadline per test: timeout= if given, else a base plus one

@@ -42,14 +42,15 @@ static bool range_is_ram(const struct board_config *cfg, uint64_t lo, uint64_t h
 	return false;
 }
 
-/* Highest 2 MiB-aligned 4 MiB in region r clear of the image and the DTB, or 0. */
+/* Highest 2 MiB-aligned 4 MiB in region r clear of the image, the DTB and reserved memory, or 0. */
 static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r)
 {
 	uint64_t base = r->base, end = (r->base + r->size) & ~(SZ_2M - 1);
 
 	for (uint64_t top = end; top >= base + 2 * SZ_2M && top - 2 * SZ_2M >= base; top -= SZ_2M) {
 		uint64_t lo = top - 2 * SZ_2M;
-		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi))
+		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi) ||
+		    boot_info_overlaps_reserved(lo, top))
 			continue;
 		if (top > PTE_ADDR_MASK)
 			continue;
@@ -88,7 +89,7 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 		}
 	}
 	if (!best) {
-		test_skip(t, "no 2 MiB-aligned 4 MiB of RAM clear of the image and the DTB");
+		test_skip(t, "no 2 MiB-aligned 4 MiB of RAM clear of the image, the DTB and reserved memory");
 		return false;
 	}
 	env->pa_new = best;

@@ -94,3 +94,20 @@ expect_pi_watchdog_reset() { # BOARD LABEL
 	expect_closing_lines 0
 }
 
+
+# A default-suite run that must be clean: status 0, no banner warning, no failing test, consistent TAP
+# and the closing lines (8 test points).
+expect_clean_run() {
+	expect_status 0
+	expect_no_line '^# warning' "no warnings in the banner"
+	expect_no_line '^not ok ' "every test passes"
+	expect_consistent_tap
+	expect_closing_lines 0
+}
+
+# QEMU virt's own device tree (-machine dumpdtb), for tests that edit it with fdtput: prints its path.
+virt_dtb() { # NAME
+	local f="$top/build/logs/it-$1.dtb"
+	qemu-system-aarch64 -M virt,dumpdtb="$f" -cpu cortex-a72 -m 512M -display none -nic none >/dev/null 2>&1
+	echo "$f"
+}

@@ -16,7 +16,7 @@ expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 a
 expect_line '^# console: mini-uart at 0x3f215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
 expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff, below the peripherals)"
 expect_line '^# psci: none$' "no PSCI on the Pi"
-expect_line '^# cpus: secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
+expect_line '^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
 expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, pulls set with GPPUD/GPPUDCLK0$' \
 	"GPIO14/15 read back as ALT5, pulls through GPPUD/GPPUDCLK0 (BCM2837, not BCM2711's PUP_PDN)"
 expect_no_line '^# warning' "no warnings (RAM and peripherals mapped in their shared 1 GiB region)"

@@ -16,7 +16,7 @@ expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 a
 expect_line '^# console: mini-uart at 0xfe215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
 expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff)"
 expect_line '^# psci: none$' "no PSCI on the Pi"
-expect_line '^# cpus: secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
+expect_line '^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
 expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, PUP_PDN0 0x4[0-9a-f]{7}$' \
 	"GPIO14/15 read back as ALT5, GPIO15 pulled up, GPIO14 without pull"
 expect_consistent_tap
