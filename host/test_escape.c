@@ -15,8 +15,8 @@ static void control_bytes_become_hex(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(escape_text(out, sizeof(out), "a\nb\033[2J\007\"\\\xff", 12), 29);
-	assert_string_equal(out, "a\\x0ab\\x1b[2J\\x07\\x22\\x5c\\xff");
+	assert_int_equal(escape_text(out, sizeof(out), "a\nb\033[2J\007\"\\\xff", 12), 26);
+	assert_string_equal(out, "a\\x0ab\\x1b[2J\\x07\"\\x5c\\xff");
 	escape_text(out, sizeof(out), "plain text", 100); /* stops at the NUL */
 	assert_string_equal(out, "plain text");
 }

@@ -3,7 +3,8 @@
 
 static int needs_escape(unsigned char c)
 {
-	return c < 0x20 || c > 0x7e || c == '\\' || c == '"';
+	/* The backslash too, so a literal "\x0a" in the input cannot pass for an escaped byte. */
+	return c < 0x20 || c > 0x7e || c == '\\';
 }
 
 static size_t escaped_length(const char *in, size_t in_len)

@@ -1,7 +1,6 @@
 /*
  * Echoing input that came from outside (boot arguments, DTB strings): every
- * byte outside printable ASCII, and the backslash and double quote, becomes
- * \xNN, so an echoed value can never start a line, move the cursor or ring a
+ * byte outside printable ASCII, and the backslash, becomes \xNN, so an echoed value can never start a line, move the cursor or ring a
  * bell: a newline in bootargs cannot forge a "not ok", SUMMARY or EXIT line.
  * Pure C, unit-tested on the host and fuzzed.
  */

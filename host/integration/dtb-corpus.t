@@ -40,11 +40,11 @@ variant all-ones "-t x \$dir/all-ones.dtb $uart reg 0x80 0 0 0x1000" \
 
 # A console the firmware cannot use is replaced by the board default, and the banner says why.
 for c in \
-	"reg-missing|^# console: pl011 at 0x9000000 \(console node has no translatable reg\)$" \
-	"reg-unmapped|^# warning: console pl011 at 0x9100000 faulted while draining \(synchronous external abort at 0x9100018\)" \
+	"reg-missing|^# console: pl011 at 0x9000000 \(board default; DTB: its reg cannot be translated to a CPU address\)$" \
+	"reg-unmapped|^# warning: console pl011 at 0x9100000 faulted (during init|while draining) \(synchronous external abort at 0x91000[0-9a-f]{2}\)" \
 	"mini-compatible|^# warning: console mini-uart at 0x9000000 faulted during init \(synchronous external abort at 0x8ffffc4\)" \
-	"console-in-ram|^# warning: console pl011 at 0x48000000 lies in RAM" \
-	"cells3|^# console: pl011 at 0x9000000 \(console node has no translatable reg\)$" \
+	"console-in-ram|^# console: pl011 at 0x9000000 \(board default; DTB: the stdout-path UART's registers overlap the DTB's RAM\)$" \
+	"cells3|^# console: pl011 at 0x9000000 \(board default; DTB: its reg cannot be translated to a CPU address\)$" \
 	"gic-unmapped|^# watchdog: off: the interrupt controller faulted when started \(arm,cortex-a15-gic\)" \
 	"all-ones|^# warning: console pl011 at 0x8000000000 never became ready while draining \(a bounded wait timed out\)" \
 	"all-ones|^# watchdog: off: the interrupt controller does not take the timer's enable"; do
