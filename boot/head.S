@@ -141,7 +141,7 @@ at_el1:
 4:
 	adr	x0, boot_stack_top
 	mov	sp, x0
-	mov	x29, xzr
+	mov	x29, xzr			/* no caller: see the bl boot_main below */
 	mov	x30, xzr
 	adr	x0, exception_vectors
 	msr	vbar_el1, x0
@@ -150,9 +150,17 @@ at_el1:
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
+	/*
+	 * The outermost frame: x29 = x30 = 0 ends the firmware's own frame-chain walk, and the return
+	 * address marked undefined in .debug_frame (not loaded; .eh_frame is discarded) ends gdb's `bt`.
+	 */
+	.cfi_sections .debug_frame
+	.cfi_startproc
+	.cfi_undefined x30
 	bl	boot_main
 	/* boot_main does not return; if it ever does, stop here. */
 	b	park_cpu
+	.cfi_endproc
 
 park_cpu:
 	wfe

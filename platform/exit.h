@@ -20,7 +20,7 @@
 #define EXIT_STATUS_FAIL 1
 #define EXIT_STATUS_USAGE 2
 #define EXIT_STATUS_PANIC 3
-#define EXIT_STATUS_HARNESS 4 /* the harness could not do what was asked (out of table pages, ...) */
+#define EXIT_STATUS_HARNESS 4 /* only harness errors failed: resources or API, no finding about the CPU */
 #define EXIT_STATUS_NO_CONSOLE 5 /* no UART the firmware can drive: nothing else can say so */
 
 enum exit_action {

@@ -79,29 +79,23 @@ TEST_CASE_FLAGS(faults_console_fault, "faults", "console-fault",
 	CHECK(t, !console_alive(), "the console still counts as up after faulting");
 }
 
-static void pool_exhaust_body(struct scn_iter *it)
+/* The scenario engine with its table pool exhausted mid-sequence (the engine's own INJECT_EXHAUST_POOL). */
+static void faults_pool_exhaust(struct test_ctx *t)
 {
-	scn_map(it, it->slot, it->env->pa_new, SZ_4K, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE);
-}
-
-TEST_CASE_FLAGS(faults_pool_exhaust, "faults", "pool-exhaust",
-		"inject=pool-exhaust: a scenario whose table pool is empty is a harness error, not an erratum",
-		TEST_NOT_DEFAULT)
-{
-	static const struct scn_spec spec = {
-		.scenario = "faults/pool-exhaust", .variant = "4k", .policy = "refuse-live",
-		.allowed = OUTCOME_BIT(OUTCOME_NEW), .body = pool_exhaust_body, .slot_level = 2, .slot = 7,
-		.expected_rule = -1};
-	struct scn_env env;
-	struct scn_result r;
-	struct pt_pool_stats ps;
-
-	if (!injected(t, "pool-exhaust") || !scn_env_init(t, &env))
+	if (!injected(t, "pool-exhaust"))
 		return;
-	pt_pool_get_stats(&ps);
-	test_diag(t, "limiting the table pool to the %u pages in use: every map needs one more", ps.live);
-	pt_pool_set_limit(ps.live);
-	scn_run(t, &env, &spec, &r);
-	pt_pool_set_limit(PT_POOL_PAGES);
-	CHECK(t, t->harness_error, "an exhausted pool was not reported as a harness error");
+	test_diag(t, "seed/remap-linux-5.x with no table page left: every iteration is a harness error");
+	scn_test(t);
+	CHECK(t, t->failures && t->harness_failures == t->failures,
+	      "an exhausted pool was not reported as harness errors only (%u of %u failures)", t->harness_failures,
+	      t->failures);
 }
+
+static const struct scn_row pool_exhaust_row = {
+	.scenario = "faults/pool-exhaust", .variant = "seed-remap-linux-5.x",
+	.steps = STEPS(STEP(OP_MAP_PAGE, 0), STEP(OP_WARM, 0), STEP(OP_UNMAP_PAGE, PT_TLBI_ALL_LEVELS),
+		       STEP(OP_REWALK, REWALK_LOAD), STEP(OP_BLOCK, PT_POLICY_LINUX_FIXED)),
+	.inject = INJECT_EXHAUST_POOL};
+TEST_ROW(faults_pool_exhaust, "faults", "pool-exhaust",
+	 "inject=pool-exhaust: a scenario whose table pool is empty is a harness error, not an erratum",
+	 TEST_NOT_DEFAULT, faults_pool_exhaust, &pool_exhaust_row);

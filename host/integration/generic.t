@@ -104,7 +104,7 @@ ok $? "$name_prefix: fdtput breaks /reserved-memory's ranges"
 boot generic-reserved-bad --dtb "${dtb%.dtb}-bad.dtb" -- tests=live iters=10
 expect_status 0
 expect_line '^# warning: 2 reserved region\(s\) not recorded' "the banner warns"
-expect_line '^ok [0-9]+ - live/.* # SKIP no 2 MiB-aligned 4 MiB of RAM clear of the image, the DTB and reserved memory$' \
+expect_line '^ok [0-9]+ - live/.* # SKIP no 2 MiB-aligned 6 MiB of RAM clear of the image, the DTB and reserved memory$' \
 	"the scenarios skip instead of guessing"
 expect_no_line '^ok [0-9]+ - live/[^#]*$' "no scenario ran on scratch RAM"
 finish
