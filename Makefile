@@ -46,7 +46,13 @@ TARGET_FLAGS :=
 LDFLAGS_TC := -static-pie -Wl,--no-warn-rwx-segments
 endif
 
-B := build/$(TOOLCHAIN)
+# The table pool (mmu/pool.h): the boot map needs at most 7 pages before the DTB is read (root, two
+# L1 and four L2 tables for the image and the DTB); fewer could not even print why.
+ifeq ($(shell [ "$(PT_POOL_PAGES)" -ge 7 ] 2>/dev/null && echo ok),)
+$(error PT_POOL_PAGES=$(PT_POOL_PAGES): give a number of 4 KiB table pages, at least 7 (the boot map's worst case before the DTB is read))
+endif
+# Another pool size builds elsewhere: its image is a different firmware.
+B := build/$(TOOLCHAIN)$(if $(filter-out 128,$(PT_POOL_PAGES)),-pool$(PT_POOL_PAGES))
 HOST_B := build/host
 PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
 LIBFDT := build/deps/libfdt
@@ -143,6 +149,13 @@ $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
 	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
 		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
 
+# QEMU virt with a chosen x0 (scripts/run-qemu --x0): a shim loads x0 from 0x40170000, where
+# run-qemu's -device loader writes it, and jumps to the image at 0x40200000 (as in the EL3 ELF).
+$(B)/bbmprobe-virt-x0.elf: $(IMAGE) host/support/x0-shim.S
+	$(Q)$(CROSS)as -o $(B)/x0-shim.o host/support/x0-shim.S
+	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) --section-start=.text=0x40190000 -e 0x40190000 \
+		--section-start=.data=0x40200000 -z noexecstack x0-shim.o -b binary $(notdir $(IMAGE))
+
 # scripts/deps fetches it.
 $(LIBFDT)/lib/libfdt.a: | deps
 
@@ -205,7 +218,7 @@ check-fresh:
 
 # ---- tests ----------------------------------------------------------------------
 # The plain-C parts of the firmware, built for the host as they are (mmu/ is host-buildable by design).
-HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
+HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/escape.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
 	$(filter-out mmu/boot_map.c,$(wildcard mmu/*.c)) $(wildcard host/support/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -224,14 +237,25 @@ $(HOST_B)/test_uarts: host/test_uarts.c $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wil
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_UART_SRCS) -lcmocka
 
-build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h) | deps
+# The intake fuzzer also links the DTB queries, on the host's libfdt (Debian's libfdt-dev).
+FUZZ_EXTRA_intake := lib/dtb.c -lfdt
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) lib/dtb.c $(wildcard lib/*.h mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS) $(FUZZ_EXTRA_$*)
+
+# Seeds for fuzz_intake: the bootargs cases and device trees (the Pi ones, and host/fuzz-seeds/*.dts).
+FUZZ_SEEDS := build/fuzz/seeds-fuzz_intake
+$(FUZZ_SEEDS): $(wildcard host/fuzz-seeds/*) $(wildcard platform/dts/*.dts) | deps
+	@mkdir -p $@
+	@cp host/fuzz-seeds/*.txt $@/
+	@for f in host/fuzz-seeds/*.dts platform/dts/*.dts; do \
+		dtc -q -W no-unit_address_vs_reg -I dts -O dtb -o $@/$$(basename $$f .dts).dtb $$f || exit 1; done
+	@touch $@
 
 # The firmware's boot-argument checks on the host, for the SD card (make sdcard).
-BOOTARGS_CHECK_SRCS := host/bootargs_check.c lib/bootargs.c lib/glob.c
-$(HOST_B)/bootargs-check: $(BOOTARGS_CHECK_SRCS) lib/bootargs.h lib/glob.h | deps
+BOOTARGS_CHECK_SRCS := host/bootargs_check.c lib/bootargs.c lib/escape.c lib/glob.c
+$(HOST_B)/bootargs-check: $(BOOTARGS_CHECK_SRCS) lib/bootargs.h lib/escape.h lib/glob.h | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(BOOTARGS_CHECK_SRCS)
@@ -239,7 +263,9 @@ $(HOST_B)/bootargs-check: $(BOOTARGS_CHECK_SRCS) lib/bootargs.h lib/glob.h | dep
 host-test: $(HOST_TESTS) | deps
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
-integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check | deps
+# A small pool (build/gcc-pool8) shows exhaustion as a harness error, not an erratum (pool.t).
+integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check $(B)/bbmprobe-virt-x0.elf | deps
+	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
 # ---- labs (docs/labs.md) ----------------------------------------------------------
@@ -262,13 +288,17 @@ report: results | deps
 lava-check: image | deps
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/lava.t
 
-fuzz: $(FUZZERS) | deps
-	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f); done
+# Each fuzzer grows its corpus in build/fuzz/corpus-NAME, starting from build/fuzz/seeds-NAME if any;
+# a crashing input is saved as build/fuzz/crash-*.
+FUZZ_RUN = set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	seeds=build/fuzz/seeds-$$n; [ -d $$seeds ] || seeds=; \
+	$$f -max_total_time=$(1) -artifact_prefix=build/fuzz/ $(2) build/fuzz/corpus-$$n $$seeds
 
-fuzz-short: $(FUZZERS) | deps
-	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
+fuzz: $(FUZZERS) $(FUZZ_SEEDS) | deps
+	@$(call FUZZ_RUN,$(FUZZ_SECONDS),-print_final_stats=1); done
+
+fuzz-short: $(FUZZERS) $(FUZZ_SEEDS) | deps
+	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),) 2>&1 | tail -3; done
 
 test: | deps
 	@$(MAKE) --no-print-directory lint
@@ -286,7 +316,7 @@ lint: | deps
 		-std=gnu11 -DBBMPROBE_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4 \
+	rm -rf build/gcc build/gcc-pool* build/clang build/clang-pool* build/host build/fuzz build/logs build/rpi3 build/rpi4 \
 		build/lava build/lava-check build/report build/report-t build/kvm-t
 
 -include $(TARGET_OBJS:.o=.d)

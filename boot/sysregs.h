@@ -16,6 +16,15 @@
 
 /* HCR_EL2.RW: EL1 is AArch64. Nothing else is trapped to EL2. */
 #define HCR_EL2_RW (1 << 31)
+/* HCR_EL2.AMO routes SErrors through EL2, VSE makes a virtual SError pending for EL1. */
+#define HCR_EL2_AMO (1 << 5)
+#define HCR_EL2_VSE (1 << 8)
+/*
+ * The EL2 stub (head.S) answers HVCs when bbmprobe entered at EL2: this one
+ * pends a virtual SError (inject=serror); any other returns -1, PSCI's
+ * NOT_SUPPORTED, as there is no PSCI behind an EL2 bbmprobe owns.
+ */
+#define HVC_STUB_PEND_VSERROR 0xbb000001
 /* CNTHCTL_EL2: EL1 may use the physical counter and timer. */
 #define CNTHCTL_EL2_EL1PCTEN (1 << 0)
 #define CNTHCTL_EL2_EL1PCEN (1 << 1)
@@ -57,6 +66,25 @@ static inline uint64_t read_cntvct_ordered(void)
 static inline void serror_unmask(void)
 {
 	__asm__ volatile("msr daifclr, #4" ::: "memory");
+}
+
+/* IRQ masking (PSTATE.I): interrupts are taken only while a test runs (the watchdog). */
+static inline uint64_t irq_save_mask(void)
+{
+	uint64_t daif = read_sysreg(daif);
+
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+	return daif;
+}
+
+static inline void irq_restore(uint64_t daif)
+{
+	write_sysreg(daif, daif);
+}
+
+static inline void irq_unmask(void)
+{
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
 }
 
 static inline uint64_t read_cntpct_ordered(void)

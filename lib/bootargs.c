@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/escape.h"
+
 static const char *const exit_choices[] = {"auto", "halt", "reset", NULL};
 static const char *const console_choices[] = {"auto", "pl011", "mini", NULL};
+static const char *const inject_choices[] = {"none",      "undef",         "serror",       "hang",
+					     "irq-storm", "console-fault", "pool-exhaust", NULL};
 
 /* Linux earlycon names (drivers/tty/serial/earlycon.c users) and bbmprobe's driver for each. */
 static const struct earlycon_name {
@@ -39,6 +43,12 @@ const struct bootarg_spec bootarg_specs[] = {
 	 "after the exit line: auto = semihosting/PSCI off, halt = wait, reset = board reset", "auto"},
 	{"console", BOOTARG_CONSOLE, FIELD(console), 0, 0, console_choices, "auto|pl011|mini|NAME,[mmio32,]ADDR[,BAUD]",
 	 "UART to print on; auto = /chosen/stdout-path, else the board default; NAME,ADDR as Linux earlycon", "auto"},
+	{"timeout", BOOTARG_U64, FIELD(timeout), 1, 86400, NULL, "SECONDS",
+	 "the watchdog: a test running longer fails and the suite goes on (0 is refused: it cannot be turned off)",
+	 "60 + iters/100"},
+	{"inject", BOOTARG_CHOICE, FIELD(inject), 0, 0, inject_choices,
+	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust",
+	 "tests only: provoke a failure, honoured only with tests=faults (docs/output.md)", "none"},
 };
 const size_t bootarg_spec_count = sizeof(bootarg_specs) / sizeof(bootarg_specs[0]);
 
@@ -50,6 +60,7 @@ void bootargs_defaults(struct bootargs *out)
 	out->verbose = 1;
 	strcpy(out->exit, "auto");
 	strcpy(out->console, "auto");
+	strcpy(out->inject, "none");
 }
 
 static bool is_space(char c)
@@ -121,8 +132,21 @@ static void list_choices(const struct bootarg_spec *s, char *buf, size_t len)
 	}
 }
 
-/* Show at most this much of a bad value in a message. */
-#define SHOWN(vlen) ((int)((vlen) > 32 ? 32 : (vlen)))
+/* Show at most this much of a bad value in a message, escaped (escape.h): it came from outside. */
+#define SHOWN_MAX 32
+struct shown {
+	char text[ESCAPED_SIZE(SHOWN_MAX) + 3];
+};
+
+static struct shown shown(const char *val, size_t vlen)
+{
+	struct shown s = {.text = ""};
+
+	size_t n = escape_text(s.text, sizeof(s.text) - 3, val, vlen > SHOWN_MAX ? SHOWN_MAX : vlen);
+	if (vlen > SHOWN_MAX)
+		memcpy(s.text + n, "...", 4); /* room kept above */
+	return s;
+}
 
 static bool apply_flag(const struct bootarg_spec *s, const char *val, size_t vlen, bool has_value, bool *field,
 		       char *err, size_t err_len)
@@ -132,8 +156,8 @@ static bool apply_flag(const struct bootarg_spec *s, const char *val, size_t vle
 	} else if (vlen == 1 && val[0] == '0') {
 		*field = false;
 	} else {
-		snprintf(err, err_len, "'%s' is a flag: write '%s', '%s=1' or '%s=0', not '%s=%.*s'", s->key, s->key,
-			 s->key, s->key, s->key, SHOWN(vlen), val);
+		snprintf(err, err_len, "'%s' is a flag: write '%s', '%s=1' or '%s=0', not '%s=%s'", s->key, s->key,
+			 s->key, s->key, s->key, shown(val, vlen).text);
 		return false;
 	}
 	return true;
@@ -149,11 +173,11 @@ static bool apply_u64(const struct bootarg_spec *s, const char *val, size_t vlen
 		return false;
 	}
 	if (!bootargs_parse_u64(val, vlen, &v)) {
-		snprintf(err, err_len, "'%s=%.*s' is not a number (decimal, or hex with 0x)", s->key, SHOWN(vlen), val);
+		snprintf(err, err_len, "'%s=%s' is not a number (decimal, or hex with 0x)", s->key, shown(val, vlen).text);
 		return false;
 	}
 	if (v < s->min || v > s->max) {
-		snprintf(err, err_len, "'%s=%.*s' is out of range: %llu to %llu", s->key, SHOWN(vlen), val,
+		snprintf(err, err_len, "'%s=%s' is out of range: %llu to %llu", s->key, shown(val, vlen).text,
 			 (unsigned long long)s->min, (unsigned long long)s->max);
 		return false;
 	}
@@ -186,7 +210,7 @@ static bool apply_text(const struct bootarg_spec *s, const char *val, size_t vle
 	/* Every choice fits its field, so membership also bounds the length. */
 	if (s->type == BOOTARG_CHOICE && !is_choice(s, val, vlen)) {
 		list_choices(s, choices, sizeof(choices));
-		snprintf(err, err_len, "'%s=%.*s' is not a valid choice; valid: %s", s->key, SHOWN(vlen), val,
+		snprintf(err, err_len, "'%s=%s' is not a valid choice; valid: %s", s->key, shown(val, vlen).text,
 			 choices);
 		return false;
 	}
@@ -235,7 +259,7 @@ static int console_iotype(const struct earlycon_name *e, const struct field *f, 
 	} types[] = {{"mmio", 0, 1}, {"mmio16", 1, 2}, {"mmio32", 2, 4}};
 
 	if (field_is(f, "io") || field_is(f, "mmio32be")) {
-		snprintf(err, err_len, "'%.*s': %s", (int)f->len, f->s,
+		snprintf(err, err_len, "'%s': %s", shown(f->s, f->len).text,
 			 field_is(f, "io") ? "there is no port I/O on arm64; use mmio, mmio16 or mmio32"
 					   : "big-endian registers are not supported; use mmio32");
 		return -1;
@@ -266,12 +290,12 @@ static bool console_options(const struct field *f, struct bootargs_console *out,
 	const char *rest = f->s + digits;
 	size_t rest_len = f->len - digits;
 	if (!digits || !bootargs_parse_u64(f->s, digits, &baud) || baud < CONSOLE_BAUD_MIN || baud > CONSOLE_BAUD_MAX) {
-		snprintf(err, err_len, "baud rate '%.*s' is not a number from %u to %u", SHOWN(f->len), f->s,
+		snprintf(err, err_len, "baud rate '%s' is not a number from %u to %u", shown(f->s, f->len).text,
 			 CONSOLE_BAUD_MIN, CONSOLE_BAUD_MAX);
 		return false;
 	}
 	if (!(rest_len == 0 || (rest_len == 1 && rest[0] == 'n') || (rest_len == 2 && !strncmp(rest, "n8", 2)))) {
-		snprintf(err, err_len, "'%.*s': only 8 data bits, no parity (n8) can be sent", SHOWN(f->len), f->s);
+		snprintf(err, err_len, "'%s': only 8 data bits, no parity (n8) can be sent", shown(f->s, f->len).text);
 		return false;
 	}
 	out->baud = (uint32_t)baud;
@@ -282,8 +306,8 @@ static bool console_options(const struct field *f, struct bootargs_console *out,
 static bool console_address(const struct field *f, struct bootargs_console *out, char *err, size_t err_len)
 {
 	if (!f->len || !bootargs_parse_u64(f->s, f->len, &out->addr) || !out->addr) {
-		snprintf(err, err_len, "'%.*s' is not a UART address (decimal, or hex with 0x; not 0)", SHOWN(f->len),
-			 f->s);
+		snprintf(err, err_len, "'%s' is not a UART address (decimal, or hex with 0x; not 0)",
+			 shown(f->s, f->len).text);
 		return false;
 	}
 	if (out->addr & (out->reg_io_width - 1u)) {
@@ -299,7 +323,7 @@ static bool console_clock(const struct field *f, struct bootargs_console *out, c
 	uint64_t clock;
 
 	if (!bootargs_parse_u64(f->s, f->len, &clock) || !clock || clock > UINT32_MAX) {
-		snprintf(err, err_len, "clock '%.*s' is not a frequency in Hz (1 to %u)", SHOWN(f->len), f->s,
+		snprintf(err, err_len, "clock '%s' is not a frequency in Hz (1 to %u)", shown(f->s, f->len).text,
 			 UINT32_MAX);
 		return false;
 	}
@@ -322,7 +346,7 @@ static bool parse_console_fields(const struct field *f, unsigned n, struct boota
 	const struct earlycon_name *e = find_earlycon(&f[0]);
 
 	if (!e) {
-		snprintf(err, err_len, "unknown console '%.*s'; NAME is one of " CONSOLE_NAMES, SHOWN(f[0].len), f[0].s);
+		snprintf(err, err_len, "unknown console '%s'; NAME is one of " CONSOLE_NAMES, shown(f[0].s, f[0].len).text);
 		return false;
 	}
 	memset(out, 0, sizeof(*out));
@@ -344,7 +368,7 @@ static bool parse_console_fields(const struct field *f, unsigned n, struct boota
 	if (i < n && !console_clock(&f[i++], out, err, err_len))
 		return false;
 	if (i < n) {
-		snprintf(err, err_len, "too many fields after the clock: '%.*s'", SHOWN(f[i].len), f[i].s);
+		snprintf(err, err_len, "too many fields after the clock: '%s'", shown(f[i].s, f[i].len).text);
 		return false;
 	}
 	return true;
@@ -353,7 +377,7 @@ static bool parse_console_fields(const struct field *f, unsigned n, struct boota
 bool bootargs_parse_console(const char *val, size_t len, struct bootargs_console *out, char *err, size_t err_len)
 {
 	struct field f[6];
-	char why[224];
+	char why[384]; /* room for an escaped field and the list of names */
 	unsigned n = split_fields(val, len, f, 5);
 
 	if (n > 5) {
@@ -361,7 +385,7 @@ bool bootargs_parse_console(const char *val, size_t len, struct bootargs_console
 	} else if (parse_console_fields(f, n, out, why, sizeof(why))) {
 		return true;
 	}
-	snprintf(err, err_len, "'console=%.*s': %s", SHOWN(len), val, why);
+	snprintf(err, err_len, "'console=%s': %s", shown(val, len).text, why);
 	return false;
 }
 
@@ -383,7 +407,7 @@ static bool apply_console(const struct bootarg_spec *s, const char *val, size_t 
 		return true;
 	}
 	if (has_value && vlen && !is_choice(s, val, vlen)) {
-		snprintf(err, err_len, "'console=%.*s' is not a valid choice; valid: " CONSOLE_FORMS, SHOWN(vlen), val);
+		snprintf(err, err_len, "'console=%s' is not a valid choice; valid: " CONSOLE_FORMS, shown(val, vlen).text);
 		return false;
 	}
 	return apply_text(s, val, vlen, has_value, out->console, err, err_len);
@@ -468,8 +492,7 @@ bool bootargs_parse(const char *line, struct bootargs *out, char *err, size_t er
 		const struct bootarg_spec *s = find_spec(word, klen);
 		if (!s) {
 			list_keys(keys, sizeof(keys));
-			snprintf(err, err_len, "unknown boot argument '%.*s'; valid keys: %s", (int)(klen > 40 ? 40 : klen),
-				 word, keys);
+			snprintf(err, err_len, "unknown boot argument '%s'; valid keys: %s", shown(word, klen).text, keys);
 			return false;
 		}
 		size_t idx = (size_t)(s - bootarg_specs);

@@ -46,6 +46,8 @@ struct bootargs {
 	char console[BOOTARGS_CONSOLE_MAX];
 	bool console_explicit;
 	struct bootargs_console console_port; /* when console_explicit */
+	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
+	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
 };
 
 enum bootarg_type {

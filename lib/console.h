@@ -56,13 +56,29 @@ struct console_desc {
 const struct console_driver *console_driver_by_name(const char *name);
 const struct console_driver *console_driver_by_compatible(const char *compatible);
 
-/* Select and initialise the UART. Before this, output is dropped. */
+/*
+ * Select and initialise the UART. Before this, output is dropped (or goes to
+ * semihosting, if enabled). A UART that faults or times out in init or later
+ * is disabled for good: console_alive() turns false and console_failure()
+ * says why; the notice also goes to semihosting, if enabled.
+ */
 void console_init(const struct console_desc *desc);
+bool console_alive(void);
+const char *console_failure(void);
+/*
+ * Send output to Arm semihosting whenever no UART is up. Only when the boot
+ * arguments said `semihosting` (on hardware the call is an undefined instruction).
+ */
+void console_set_semihosting(bool on);
 void console_putc(char c);
+/* Start a new line unless the last character written ended one (reports that interrupt output). */
+void console_begin_line(void);
 /* Write a string without stdio (for the panic path). */
 void console_write_raw(const char *s);
 /* Wait until the UART has sent everything (before exit or reset). */
 void console_flush(void);
+/* Tests only (faults/console-fault): point the console at an unmapped address, so the next byte faults. */
+void console_test_break(void);
 /* The driver's name, or "none". */
 const char *console_name(const struct console_desc *desc);
 

@@ -18,9 +18,21 @@ size_t dtb_size(const void *fdt)
 	return fdt_totalsize(fdt);
 }
 
+/* A string property, or NULL if absent or not NUL-terminated (*malformed says which, if asked). */
+static const char *string_prop(const void *fdt, int node, const char *name, bool *malformed)
+{
+	int len;
+	const char *p = node < 0 ? NULL : fdt_getprop(fdt, node, name, &len);
+	bool bad = p && (len <= 0 || p[len - 1] != '\0');
+
+	if (malformed)
+		*malformed = bad;
+	return bad ? NULL : p;
+}
+
 const char *dtb_model(const void *fdt)
 {
-	return fdt_getprop(fdt, 0, "model", NULL);
+	return string_prop(fdt, 0, "model", NULL);
 }
 
 const char *dtb_root_compatible(const void *fdt, int idx)
@@ -28,11 +40,14 @@ const char *dtb_root_compatible(const void *fdt, int idx)
 	return fdt_stringlist_get(fdt, 0, "compatible", idx, NULL);
 }
 
-const char *dtb_bootargs(const void *fdt)
+const char *dtb_bootargs(const void *fdt, bool *malformed)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	return string_prop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", malformed);
+}
 
-	return chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", NULL);
+bool dtb_header_plausible(uint32_t magic, uint32_t totalsize)
+{
+	return magic == FDT_MAGIC_VALUE && totalsize >= DTB_MIN_SIZE && totalsize <= DTB_MAX_SIZE;
 }
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
@@ -44,15 +59,16 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-/* #address-cells / #size-cells that apply to the children of `parent`. */
-static void child_cells(const void *fdt, int parent, int *ac, int *sc)
+/*
+ * #address-cells / #size-cells that apply to the children of `parent`. Only
+ * 1 or 2 address cells and 0 to 2 size cells fit 64 bits: anything else makes
+ * the node's addresses unreadable rather than silently misread.
+ */
+static bool child_cells(const void *fdt, int parent, int *ac, int *sc)
 {
 	*ac = fdt_address_cells(fdt, parent);
 	*sc = fdt_size_cells(fdt, parent);
-	if (*ac < 1 || *ac > 2)
-		*ac = 2;
-	if (*sc < 0 || *sc > 2)
-		*sc = 1;
+	return *ac >= 1 && *ac <= 2 && *sc >= 0 && *sc <= 2;
 }
 
 /* Map a child-bus address of `node` into the parent bus of its parent, via the parent's `ranges`. */
@@ -66,11 +82,9 @@ static bool translate_up(const void *fdt, int bus, uint64_t *addr)
 	if (len == 0)
 		return true; /* empty ranges: identity */
 	int cac, csc, pac, psc;
-	child_cells(fdt, bus, &cac, &csc);
 	int grand = fdt_parent_offset(fdt, bus);
-	if (grand < 0)
+	if (grand < 0 || !child_cells(fdt, bus, &cac, &csc) || !child_cells(fdt, grand, &pac, &psc))
 		return false;
-	child_cells(fdt, grand, &pac, &psc);
 	int entry = cac + pac + csc;
 	for (int off = 0; (off + entry) * 4 <= len; off += entry) {
 		uint64_t child = read_cells(ranges + off, cac);
@@ -89,9 +103,8 @@ bool dtb_node_reg(const void *fdt, int node, int idx, uint64_t *addr, uint64_t *
 	int parent = fdt_parent_offset(fdt, node);
 	int len, ac, sc;
 
-	if (parent < 0)
+	if (parent < 0 || !child_cells(fdt, parent, &ac, &sc))
 		return false;
-	child_cells(fdt, parent, &ac, &sc);
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg || (idx + 1) * (ac + sc) * 4 > len)
 		return false;
@@ -142,7 +155,7 @@ unsigned dtb_memory(const void *fdt, struct mem_region *out, unsigned max)
 enum psci_conduit dtb_psci(const void *fdt)
 {
 	int node = fdt_path_offset(fdt, "/psci");
-	const char *method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
+	const char *method = string_prop(fdt, node, "method", NULL);
 
 	if (!method)
 		return PSCI_NONE;
@@ -322,4 +335,66 @@ void dtb_cpus(const void *fdt, struct cpu_topology *out)
 			out->release[out->release_count++] = read_cells(rel, len / 4);
 		out->count++;
 	}
+}
+
+/* GICv2 compatibles, as in the Linux device-tree bindings for the Arm GIC. */
+static const char *const gicv2_compatible[] = {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
+					       "arm,cortex-a7-gic", NULL};
+
+static bool compatible_in(const void *fdt, int node, const char *const *list)
+{
+	for (const char *const *c = list; *c; c++)
+		if (fdt_node_check_compatible(fdt, node, *c) == 0)
+			return true;
+	return false;
+}
+
+bool dtb_irq_controller(const void *fdt, struct irqc_desc *out)
+{
+	uint64_t size;
+
+	out->kind = IRQC_NONE;
+	out->dist = out->cpu = 0;
+	out->compatible = NULL;
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		if (!fdt_getprop(fdt, node, "interrupt-controller", NULL))
+			continue;
+		const char *compat = string_prop(fdt, node, "compatible", NULL);
+		if (!compat)
+			continue;
+		uint64_t dist, cpu;
+		if (compatible_in(fdt, node, gicv2_compatible) && dtb_node_reg(fdt, node, 0, &dist, &size) &&
+		    dtb_node_reg(fdt, node, 1, &cpu, &size)) {
+			out->kind = IRQC_GICV2;
+			out->dist = (uintptr_t)dist;
+			out->cpu = (uintptr_t)cpu;
+			out->compatible = compat;
+			return true;
+		}
+		if (fdt_node_check_compatible(fdt, node, "brcm,bcm2836-l1-intc") == 0 &&
+		    dtb_node_reg(fdt, node, 0, &dist, &size)) {
+			out->kind = IRQC_BCM2836;
+			out->dist = (uintptr_t)dist;
+			out->compatible = compat;
+			return true;
+		}
+		/* The first other controller is named in the banner, in case no GICv2 turns up. */
+		if (out->kind == IRQC_NONE && fdt_parent_offset(fdt, node) >= 0) {
+			out->kind = IRQC_UNSUPPORTED;
+			out->compatible = compat;
+		}
+	}
+	return false;
+}
+
+unsigned dtb_timer_virt_intid(const void *fdt, unsigned fallback)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	int len;
+	const fdt32_t *irqs = node < 0 ? NULL : fdt_getprop(fdt, node, "interrupts", &len);
+
+	/* The third of its four interrupts is the virtual timer's: <type number flags>, type 1 = PPI. */
+	if (!irqs || len < 9 * 4 || fdt32_ld(irqs + 6) != 1 || fdt32_ld(irqs + 7) >= 16)
+		return fallback;
+	return 16 + fdt32_ld(irqs + 7);
 }

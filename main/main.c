@@ -14,6 +14,10 @@
 #include "lib/console.h"
 #include "lib/cpuinfo.h"
 #include "lib/dtb.h"
+#include "lib/escape.h"
+#include "lib/irq.h"
+#include "lib/watchdog.h"
+#include "main/boot_guard.h"
 #include "mmu/boot_map.h"
 #include "mmu/pool.h"
 #include "platform/boot_info.h"
@@ -59,27 +63,15 @@ static bool tls_init(void)
 
 void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base) __attribute__((noreturn));
 
-/* With the MMU off (Device memory): one aligned 32-bit big-endian load. */
-static uint32_t read_be32_mmu_off(uintptr_t addr)
-{
-	uint32_t v = *(volatile const uint32_t *)addr;
-
-	return __builtin_bswap32(v);
-}
-
-static bool dtb_magic_at(uintptr_t addr)
-{
-	return addr && !(addr & 7) && read_be32_mmu_off(addr) == FDT_MAGIC_VALUE;
-}
-
 static void print_banner(const struct platform *plat, const char *board_how, const void *fdt, const char *dtb_how,
 			 uint64_t entry_el, uintptr_t load_base, const struct board_config *cfg,
 			 const struct console_report *console_rep)
 {
 	struct cpu_ids ids;
 	struct mmu_features mf;
-	char cpu[96];
+	char cpu[96], model[ESCAPED_SIZE(64)];
 	uint64_t cur_el;
+	const char *m = fdt ? dtb_model(fdt) : NULL;
 
 	cpuinfo_read(&ids);
 	cpuinfo_decode_mmu(&ids, &mf);
@@ -87,8 +79,8 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 	cur_el = read_sysreg(CurrentEL);
 
 	printf("# bbmprobe %s\n", BBMPROBE_VERSION);
-	printf("# board: %s (%s)%s%s\n", plat->name, board_how, fdt && dtb_model(fdt) ? ", model: " : "",
-	       fdt && dtb_model(fdt) ? dtb_model(fdt) : "");
+	escape_text(model, sizeof(model), m ? m : "", 64);
+	printf("# board: %s (%s)%s%s\n", plat->name, board_how, m ? ", model: " : "", model);
 	printf("# cpu: %s (MIDR 0x%08llx, MPIDR 0x%llx)\n", cpu, (unsigned long long)ids.midr,
 	       (unsigned long long)ids.mpidr);
 	printf("# entry: EL%llu, running at EL%llu; image at 0x%llx-0x%llx\n", (unsigned long long)entry_el,
@@ -111,47 +103,45 @@ static void print_banner(const struct platform *plat, const char *board_how, con
 /* What boot learns, phase by phase, before the runner takes over. */
 struct boot_state {
 	uint64_t entry_el;
-	uintptr_t load_base;
+	uintptr_t load_base, x0;
 	const struct platform *plat;
+	struct dtb_search dtb;
 	uintptr_t dtb_addr, dtb_end;
 	const void *fdt;
-	const char *dtb_how, *board_how;
-	char board_how_buf[128];
+	const char *board_how;
+	char board_how_buf[ESCAPED_SIZE(64) + 48], dtb_how[160];
 	struct console_report console;
 	bool no_console; /* no UART to drive: the run ends with EXIT_STATUS_NO_CONSOLE */
 	struct board_config cfg;
 	const char *line; /* /chosen/bootargs */
 	struct bootargs args;
-	bool args_ok, tls_ok;
+	bool args_ok, tls_ok, semihosting, line_malformed;
 	char args_err[256];
 	struct boot_map_report map_report;
-	char board_note[128];
+	char board_note[128], console_note[192], watchdog_note[192];
 };
 
 /* MMU off: only aligned accesses, no libc. Find the DTB and turn the MMU on over the image and it. */
-static void find_dtb_and_map_early(struct boot_state *st, uintptr_t x0)
+static void find_dtb_and_map_early(struct boot_state *st)
 {
-	st->dtb_how = "x0";
-	if (dtb_magic_at(x0)) {
-		st->dtb_addr = x0;
-	} else if (st->plat->dtb_probe_addr && dtb_magic_at(st->plat->dtb_probe_addr)) {
-		st->dtb_addr = st->plat->dtb_probe_addr;
-		st->dtb_how = "not in x0; found at the board's default address";
-	} else {
-		st->dtb_how = x0 ? "x0 does not point to a DTB" : "x0 is 0";
-	}
-	st->dtb_end = st->dtb_addr ? st->dtb_addr + read_be32_mmu_off(st->dtb_addr + 4) : 0;
-	boot_map_early(st->load_base, (uintptr_t)_end, st->dtb_addr, st->dtb_end);
+	dtb_search(st->x0, st->plat->dtb_probe_addr, &st->dtb);
+	st->dtb_addr = st->dtb.addr;
+	st->dtb_end = st->dtb_addr ? st->dtb_addr + st->dtb.size : 0;
+	enum pt_status ps = boot_map_early(st->load_base, (uintptr_t)_end, st->dtb_addr, st->dtb_end);
+	if (ps != PT_OK)
+		early_map_failed(st->plat, ps);
 }
 
 /* MMU on: libc may run. Install the exception hooks, then pick the board from the DTB. */
 static void pick_board(struct boot_state *st)
 {
-	static const struct exception_hooks hooks = {.write_raw = console_write_raw, .panic = firmware_panic};
+	static const struct exception_hooks hooks = {
+		.write_raw = console_write_raw, .panic = firmware_panic, .irq = watchdog_irq};
 
 	st->tls_ok = tls_init();
 	exception_set_hooks(&hooks);
 	exception_set_image_range(st->load_base, (uintptr_t)boot_stack_top - 64 * 1024, (uintptr_t)boot_stack_top);
+	dtb_search_describe(&st->dtb, st->x0, st->dtb_how, sizeof(st->dtb_how));
 	st->board_how = "no DTB: build-time fallback";
 	if (st->dtb_addr && dtb_valid((const void *)st->dtb_addr)) {
 		st->fdt = (const void *)st->dtb_addr;
@@ -161,14 +151,33 @@ static void pick_board(struct boot_state *st)
 			st->board_how = "from DTB compatible";
 		} else { /* no board file: the DTB says everything */
 			const char *root = dtb_root_compatible(st->fdt, 0);
+			char shown[ESCAPED_SIZE(64)];
 			st->plat = platform_generic();
+			escape_text(shown, sizeof(shown), root ? root : "", 64);
 			snprintf(st->board_how_buf, sizeof(st->board_how_buf), "no board file for \"%s\"; all from the DTB",
-				 root ? root : "");
+				 shown);
 			st->board_how = st->board_how_buf;
 		}
 	} else if (st->dtb_addr) {
-		st->dtb_how = "magic found but libfdt rejects the header";
+		snprintf(st->dtb_how, sizeof(st->dtb_how), "magic found but libfdt rejects the header");
 	}
+}
+
+/* /chosen/bootargs parsed; a property that is not a string is a usage error, not an empty line. */
+static void parse_bootargs(struct boot_state *st)
+{
+	bool malformed = false;
+
+	st->line = st->fdt ? dtb_bootargs(st->fdt, &malformed) : NULL;
+	st->line_malformed = malformed;
+	st->args_ok = bootargs_parse(st->line, &st->args, st->args_err, sizeof(st->args_err));
+	if (malformed) {
+		st->args_ok = false;
+		snprintf(st->args_err, sizeof(st->args_err), "/chosen/bootargs is not a string (no terminating NUL)");
+	}
+	/* Known only now: whether output may fall back to semihosting when no UART works. */
+	st->semihosting = st->args_ok ? st->args.semihosting : bootargs_mentions_semihosting(st->line);
+	console_set_semihosting(st->semihosting);
 }
 
 /* Board defaults refined by the DTB, then the boot arguments (console= may override the UART). */
@@ -180,8 +189,7 @@ static void read_config_and_args(struct boot_state *st)
 	else
 		st->cfg.psci = PSCI_NONE; /* unknown without a DTB; a wrong conduit traps */
 
-	st->line = st->fdt ? dtb_bootargs(st->fdt) : NULL;
-	st->args_ok = bootargs_parse(st->line, &st->args, st->args_err, sizeof(st->args_err));
+	parse_bootargs(st);
 	/* A UART the board lacks or a console address in RAM is a usage error, reported on the auto console. */
 	if (!platform_choose_console(st->plat, st->fdt, st->args_ok ? &st->args : NULL, &st->cfg, &st->console,
 				     st->args_err, sizeof(st->args_err))) {
@@ -203,7 +211,7 @@ static void bring_up_board(struct boot_state *st)
 		plat->init(&st->cfg, st->board_note, sizeof(st->board_note));
 
 	struct exit_config ec = {
-		.semihosting = st->args_ok ? st->args.semihosting : bootargs_mentions_semihosting(st->line),
+		.semihosting = st->semihosting,
 		.psci = st->cfg.psci,
 		.action = EXIT_ACTION_AUTO,
 		.board_reset = plat->reset,
@@ -216,12 +224,38 @@ static void bring_up_board(struct boot_state *st)
 			 st->console.why_none);
 		st->console.how = st->console.how_buf;
 	}
-	console_init(&st->cfg.console);
+	console_start(plat, &st->cfg, &st->console.how, st->console_note, sizeof(st->console_note), st->board_note,
+		      sizeof(st->board_note));
 	if (st->args_ok && !strcmp(st->args.exit, "halt"))
 		ec.action = EXIT_ACTION_HALT;
 	else if (st->args_ok && !strcmp(st->args.exit, "reset"))
 		ec.action = EXIT_ACTION_RESET;
 	exit_configure(&ec);
+	watchdog_start(st->fdt, &st->map_report, st->watchdog_note, sizeof(st->watchdog_note));
+}
+
+/* Echo the boot arguments escaped: a newline in them must not forge an output line. */
+static void print_bootargs(const char *line, bool malformed)
+{
+	static char shown[ESCAPED_SIZE(BOOTARGS_LINE_MAX)];
+	size_t len = line ? strlen(line) : 0;
+
+	if (malformed) {
+		printf("# bootargs: /chosen/bootargs is not a string\n");
+		return;
+	}
+	/* At most what the parser accepts; a longer line (refused) is cut visibly. */
+	escape_text(shown, sizeof(shown), line ? line : "", len < BOOTARGS_LINE_MAX ? len : BOOTARGS_LINE_MAX - 1);
+	printf("# bootargs: \"%s%s\"\n", shown, len < BOOTARGS_LINE_MAX ? "" : "...");
+}
+
+static void print_watchdog(const struct boot_state *st)
+{
+	if (watchdog_available() && st->args_ok)
+		printf("# watchdog: %llu s per test (%s); %s\n", (unsigned long long)runner_timeout_s(&st->args),
+		       st->args.timeout ? "boot argument timeout=" : "default: 60 + iters/100", st->watchdog_note);
+	else
+		printf("# watchdog: %s\n", st->watchdog_note);
 }
 
 /* The TAP header: banner, then what boot had to work around. */
@@ -230,12 +264,15 @@ static void print_boot_report(const struct boot_state *st)
 	printf("TAP version 13\n");
 	print_banner(st->plat, st->board_how, st->fdt, st->dtb_how, st->entry_el, st->load_base, &st->cfg,
 		     &st->console);
+	if (st->console_note[0])
+		printf("# warning: console %s; the banner names the console in use\n", st->console_note);
 	if (st->board_note[0])
 		printf("# board setup: %s\n", st->board_note);
 	machine_init(BBMPROBE_VERSION);
 	machine_print_banner();
 	printf("# exit: %s\n", exit_describe());
-	printf("# bootargs: \"%s\"\n", st->line ? st->line : "");
+	print_watchdog(st);
+	print_bootargs(st->line, st->line_malformed);
 	if (st->map_report.failed)
 		printf("# warning: %u region(s) of the board could not be mapped; first at 0x%llx: %s\n",
 		       st->map_report.failed, (unsigned long long)st->map_report.first_failed_base,
@@ -252,21 +289,32 @@ static void print_boot_report(const struct boot_state *st)
 		       sizeof(tls_area) - 16);
 }
 
+/* The pool could not hold the board's map: nothing the tests measure would be true. */
+static void stop_if_map_incomplete(const struct boot_state *st)
+{
+	if (st->map_report.first_error != PT_ERR_NOMEM)
+		return;
+	printf("# harness error: the page-table pool (%u pages, PT_POOL_PAGES) is too small for the boot map; "
+	       "rebuild with a larger PT_POOL_PAGES\n", (unsigned)PT_POOL_PAGES);
+	firmware_exit(EXIT_STATUS_HARNESS);
+}
+
 void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 {
 	static struct boot_state st; /* static: keeps the 1.5 KiB off the boot stack */
 
 	st.entry_el = entry_el;
 	st.load_base = load_base;
+	st.x0 = x0;
 	st.plat = platform_fallback();
-	find_dtb_and_map_early(&st, x0);
+	find_dtb_and_map_early(&st);
 	pick_board(&st);
 	read_config_and_args(&st);
 	bring_up_board(&st);
 	print_boot_report(&st);
-
-	/* Unmask SError only now: one raised earlier would have had no console to report on. */
-	serror_unmask();
+	stop_if_map_incomplete(&st);
+	if (st.args_ok)
+		st.args_ok = inject_check(&st.args, entry_el, st.args_err, sizeof(st.args_err));
 	if (!st.args_ok) {
 		runner_usage_error(st.args_err);
 		firmware_exit(EXIT_STATUS_USAGE);
@@ -275,5 +323,10 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 		runner_bail_out("no console the firmware can drive (docs/porting.md: console=NAME,ADDR)");
 		firmware_exit(EXIT_STATUS_NO_CONSOLE);
 	}
+	if (!runner_prepare(&st.args))
+		firmware_exit(EXIT_STATUS_USAGE);
+	inject_before_runner(&st.args);
+	/* Unmask SError only now: one raised earlier would have had no console to report on. */
+	serror_unmask();
 	firmware_exit(runner_run(&st.args));
 }

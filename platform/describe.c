@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/escape.h"
 #include "platform/platform.h"
 
 static void print_memory(const struct board_config *cfg)
@@ -82,14 +83,17 @@ static const char *psci_name(enum psci_conduit c)
 
 void platform_print_config(const struct board_config *cfg, const struct console_report *rep)
 {
+	char how[ESCAPED_SIZE(sizeof(rep->how_buf))]; /* it may quote DTB node names: echoed escaped */
+
+	escape_text(how, sizeof(how), rep->how ? rep->how : "", sizeof(rep->how_buf));
 	print_memory(cfg);
 	if (!cfg->console.driver)
 		printf("# console: none (%s)\n", rep->why_none ? rep->why_none : "?");
 	else if (!cfg->console.port.base)
-		printf("# console: %s (%s)\n", cfg->console.driver->name, rep->how);
+		printf("# console: %s (%s)\n", cfg->console.driver->name, how);
 	else
 		printf("# console: %s at 0x%llx (%s)\n", cfg->console.driver->name,
-		       (unsigned long long)cfg->console.port.base, rep->how);
+		       (unsigned long long)cfg->console.port.base, how);
 	if (cfg->console.driver && cfg->console.port.base)
 		print_uart(&cfg->console, rep);
 	printf("# psci: %s\n", psci_name(cfg->psci));

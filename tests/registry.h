@@ -44,6 +44,8 @@ struct test_ctx {
 	uint64_t iters;
 	uint64_t seed;
 	unsigned verbose;
+	const char *inject;  /* inject=: honoured only by the faults group */
+	uint64_t timeout_s;  /* the watchdog's deadline for this test */
 };
 
 #define TEST_CASE_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
