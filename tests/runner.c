@@ -281,15 +281,15 @@ static enum tap_result judge(struct test_ctx *t, bool returned, uint64_t pool_re
 	*harness_only = false;
 	if (!failed)
 		return t->skipped ? TAP_SKIP : TAP_PASS;
-	if (pool_refused) {
+	if (returned && t->harness_failures == t->failures) {
+		*harness_only = true; /* the test said so itself */
+	} else if (pool_refused) {
 		printf("# harness error: %llu table pages refused (PT_POOL_PAGES=%u); no finding is claimed\n",
 		       (unsigned long long)pool_refused, (unsigned)PT_POOL_PAGES);
 		if (!t->note[0])
 			test_note(t, "harness error: %llu table pages refused (PT_POOL_PAGES=%u)",
 				  (unsigned long long)pool_refused, (unsigned)PT_POOL_PAGES);
 		*harness_only = true;
-	} else {
-		*harness_only = returned && t->harness_failures == t->failures;
 	}
 	return TAP_FAIL;
 }

@@ -2,7 +2,7 @@
 # The faults group (inject=, never in the default suite) and the boot faults: every case ends with one
 # SUMMARY and one EXIT line, last; a hang is ended by the watchdog and the suite goes on.
 . "$(dirname "$0")/lib.sh"
-plan 94
+plan 95
 elf="$build/bbmprobe.elf"
 
 # one_line REGEX DESCRIPTION: exactly one matching line
@@ -74,11 +74,13 @@ expect_closing_lines 1
 name_prefix="inject=pool-exhaust"
 boot faults-pool -- tests=faults inject=pool-exhaust iters=50
 expect_status 4
-one_line 'out of table pages' "'out of table pages' printed once, not per iteration"
+[ "$(echo "$out" | grep -c 'out of table pages')" -le 2 ]
+ok $? "$name_prefix: 'out of table pages' in the verdict and FAIL lines only, not per iteration"
+expect_line '^# verdict harness-error: .*out of table pages \(iteration 0; 50 of 50 iterations\); nothing is claimed' \
+	"the verdict line gives the count"
 expect_line '^# result scenario=faults/pool-exhaust .* verdict=harness-error$' "the result line says harness-error"
 expect_no_line 'verdict=forbidden' "never verdict=forbidden"
-expect_line '^not ok 5 - faults/pool-exhaust: harness error: 4k: 50 of 50 iterations did not run \(50 table pages refused; PT_POOL_PAGES=128\)$' \
-	"the TAP line says harness error, with the count"
+expect_line '^not ok 5 - faults/pool-exhaust: harness error in 50 of 50$' "the TAP line says harness error, with the count"
 expect_closing_lines 4
 
 name_prefix="inject=serror at EL2"

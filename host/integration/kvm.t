@@ -34,7 +34,7 @@ out=$("$top/scripts/run-qemu" --build "$build" --print-cmd -- iters=5 2>&1)
 status=$?
 expect_status 0
 expect_line ' -accel tcg,thread=single ' "the default stays single-threaded TCG"
-expect_line ' -append iters=5\\ semihosting -semihosting-config enable=on,target=native$' "with semihosting"
+expect_line ' -append iters=5\\ semihosting -semihosting-config enable=on,target=native$' "with semihosting (after the given words)"
 
 # What --accel kvm cannot do is refused before QEMU starts, with the reason.
 for c in "--el 2|enters at EL1" "--cpu cortex-a72|runs on the host's own CPU" "--board rpi4|runs QEMU virt only" \
