@@ -78,8 +78,10 @@ ok $? "$name_prefix: a test that runs only when named exactly is not matched by 
 ok $? "make sdcard: no bad ARGS wrote $card"
 # The same check when scripts/mk-sdcard is called directly.
 name_prefix="scripts/mk-sdcard -- tests=nosuch"
-"$top/scripts/mk-sdcard" --build "$build" --out "$top/build/logs/it-make-nosuch.img" -- tests=nosuch >/dev/null 2>&1
-[ $? = 2 ] && [ ! -e "$top/build/logs/it-make-nosuch.img" ]
+nosuch_img="$top/build/logs/it-make-nosuch.img"
+rm -f "$nosuch_img" # an earlier run's must not decide this one
+"$top/scripts/mk-sdcard" --build "$build" --out "$nosuch_img" -- tests=nosuch >/dev/null 2>&1
+[ $? = 2 ] && [ ! -e "$nosuch_img" ]
 ok $? "$name_prefix: status 2 and no image"
 
 # ---- An unknown BOARD is an error everywhere, before anything runs or waits for gdb.

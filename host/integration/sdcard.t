@@ -24,6 +24,7 @@ firmware=/usr/lib/raspi-firmware
 
 "$top/scripts/mk-sdcard" --build "$build" --out "$img" -- tests=selftest verbose=2 2>/dev/null
 ok $? "$name_prefix: scripts/mk-sdcard builds the image"
+rm -f "$img.bad" # an earlier run's must not decide this one
 "$top/scripts/mk-sdcard" --build "$build" --out "$img.bad" -- semihosting 2>/dev/null
 [ $? = 2 ] && [ ! -e "$img.bad" ]
 ok $? "$name_prefix: refuses 'semihosting' (it would crash a real board) and writes nothing"
@@ -72,6 +73,7 @@ img3="$top/build/logs/it-sdcard-rpi3.img"
 extract3="$top/build/logs/it-sdcard-rpi3.files"
 "$top/scripts/mk-sdcard" --board rpi3 --build "$build" --out "$img3" -- tests=selftest 2>/dev/null
 ok $? "$name_prefix: scripts/mk-sdcard --board rpi3 builds the image"
+rm -f "$img3.bad"
 "$top/scripts/mk-sdcard" --board rpi5 --build "$build" --out "$img3.bad" 2>/dev/null
 [ $? = 2 ] && [ ! -e "$img3.bad" ]
 ok $? "$name_prefix: refuses an unknown board and writes nothing"
