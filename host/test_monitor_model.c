@@ -59,6 +59,7 @@ static struct model M; /* fed the live events */
 static struct model F; /* attached afresh to the current tables: the expected outcome */
 static size_t fed;
 static uint64_t probes[MAX_PROBES];
+static uint64_t probe_old_pa[MAX_PROBES]; /* where the byte was when probed: witnesses say "old", not "other" */
 static unsigned nprobes;
 
 /*
@@ -139,12 +140,6 @@ static void begin(void)
 	bbm_monitor_enable(true);
 }
 
-static void probe(uint64_t va)
-{
-	assert_true(nprobes < MAX_PROBES);
-	probes[nprobes++] = va + OFF;
-}
-
 /* Where the byte at va lives now, or NOT_MAPPED. */
 static uint64_t current_pa(uint64_t va)
 {
@@ -153,6 +148,13 @@ static uint64_t current_pa(uint64_t va)
 	if (!e || !desc_is_valid(*e) || desc_type(*e, level) == DESC_TABLE)
 		return NOT_MAPPED;
 	return desc_oa(*e, level) + (va & (pt_level_size(level) - 1));
+}
+
+static void probe(uint64_t va)
+{
+	assert_true(nprobes < MAX_PROBES);
+	probe_old_pa[nprobes] = current_pa(va + OFF);
+	probes[nprobes++] = va + OFF;
 }
 
 static void print_set(const char *what, outcome_set_t s)
@@ -165,9 +167,9 @@ static void print_set(const char *what, outcome_set_t s)
 }
 
 /* Outcomes the live model allows at va beyond the expected one; print them if `verbose`. */
-static outcome_set_t hazard_at(uint64_t va, enum model_access_kind kind, bool verbose)
+static outcome_set_t hazard_at(uint64_t va, uint64_t old_pa, enum model_access_kind kind, bool verbose)
 {
-	struct model_markers mk = {current_pa(va), NOT_MAPPED};
+	struct model_markers mk = {current_pa(va), old_pa};
 	struct model_answer live, now;
 
 	assert_int_equal(model_attach(&F, sp.root, sp.start_level), MODEL_OK);
@@ -189,8 +191,8 @@ static bool hazard(bool verbose)
 
 	feed();
 	for (unsigned i = 0; i < nprobes; i++) {
-		any |= hazard_at(probes[i], MODEL_ACCESS_READ, verbose) != 0;
-		any |= hazard_at(probes[i], MODEL_ACCESS_WRITE, verbose) != 0;
+		any |= hazard_at(probes[i], probe_old_pa[i], MODEL_ACCESS_READ, verbose) != 0;
+		any |= hazard_at(probes[i], probe_old_pa[i], MODEL_ACCESS_WRITE, verbose) != 0;
 	}
 	return any;
 }
