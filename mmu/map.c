@@ -475,20 +475,3 @@ enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool w
 	isb();
 	return PT_OK;
 }
-
-pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level)
-{
-	if (!s || !s->root || va >= s->va_limit)
-		return 0;
-	pt_entry_t *table = s->root;
-	for (int l = s->start_level;; l++) {
-		pt_entry_t *ptep = &table[pt_va_index(va, l)];
-		pt_entry_t d = pt_read_desc(ptep);
-		if (l == PT_LAST_LEVEL || desc_type(d, l) != DESC_TABLE) {
-			if (level)
-				*level = l;
-			return ptep;
-		}
-		table = table_ptr(d, l);
-	}
-}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "mmu/desc.h"
+#include "mmu/geometry.h"
 
 enum pt_status {
 	PT_OK = 0,
@@ -104,6 +105,43 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr);
 
 /* TLB maintenance of one scope for va (the helpers in mmu/tlb.h). */
 void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va);
+
+/* ---- the one VA descent (mmu/walk.c) ---- */
+
+/*
+ * One VA's walk as a table walker does it (Arm ARM D8.2): the entry read at
+ * each level, indexed by level, from the start level down to `level`.
+ * Above `level` every desc[] is the table descriptor the walk followed.
+ */
+struct pt_path {
+	const pt_entry_t *root; /* s->root the walk started from */
+	uint64_t va;
+	int stop;               /* deepest level asked for */
+	int level;              /* where it stopped: a non-table entry, or `stop` */
+	bool external;          /* host: the table for `level` is outside the pool; entry[level] is NULL */
+	pt_entry_t *entry[PT_LAST_LEVEL + 1];
+	pt_entry_t desc[PT_LAST_LEVEL + 1];
+};
+
+/*
+ * Walk s from the root for va down to level `stop` or the first entry that is
+ * not a table, whichever comes first, and fill p. Returns p->level, or -1
+ * (p untouched) if s has no root, va >= s->va_limit or stop is not a level.
+ * Every "find the entry for VA" in mmu/ goes through here.
+ */
+int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p);
+
+/*
+ * Bring a kept path up to date. A kept entry pointer is still va's entry if
+ * every entry above it still holds the table descriptor the walk followed,
+ * because a walk is a function of those values; so re-read the kept entries
+ * top-down and descend again only from the first one that changed. Costs one
+ * load per level when nothing changed. Returns p->level (-1 as pt_descend()).
+ */
+int pt_path_refresh(const struct pt_space *s, struct pt_path *p);
+
+/* The entry at `level` on va's walk (a table or leaf there), or NULL if the walk ends above it. */
+pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level);
 
 /* Find the entry for va: the leaf, or the invalid entry where the walk stops. NULL if va out of range. */
 pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level);

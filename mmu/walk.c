@@ -1,4 +1,7 @@
-/* Software translation table walk (Arm ARM D8.2) and AT S1E1R decoding. */
+/*
+ * The one VA descent (pt_descend() and its users), software translation
+ * (Arm ARM D8.2) and AT S1E1R decoding. Safe with the MMU off: no libc.
+ */
 #include "mmu/walk.h"
 
 #include "mmu/geometry.h"
@@ -20,6 +23,93 @@ const char *pt_fault_name(enum pt_fault_kind f)
 	return "?";
 }
 
+/* ---- the one VA descent ---- */
+
+/* Continue p's walk at `level`, whose entry p->entry[level] now holds d. */
+static int descend_from(struct pt_path *p, int level, pt_entry_t d)
+{
+	p->external = false;
+	for (;;) {
+		p->desc[level] = d;
+		if (level >= p->stop || desc_type(d, level) != DESC_TABLE) {
+			p->level = level;
+			return level;
+		}
+		pt_entry_t *table = (pt_entry_t *)(uintptr_t)desc_oa(d, level);
+		level++;
+#ifdef BBMPROBE_HOST
+		if (!pt_pool_contains(table)) { /* cannot dereference an arbitrary "PA" on the host */
+			p->external = true;
+			p->entry[level] = 0;
+			p->desc[level] = 0;
+			p->level = level;
+			return level;
+		}
+#endif
+		p->entry[level] = &table[pt_va_index(p->va, level)];
+		d = pt_read_desc(p->entry[level]);
+	}
+}
+
+int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p)
+{
+	if (!s || !s->root || va >= s->va_limit || stop < s->start_level || stop > PT_LAST_LEVEL)
+		return -1;
+	int level = s->start_level;
+	for (int l = 0; l <= PT_LAST_LEVEL; l++)
+		p->entry[l] = 0; /* levels below the stop are never read: keep them defined */
+	p->root = s->root;
+	p->va = va;
+	p->stop = stop;
+#ifdef BBMPROBE_HOST
+	if (!pt_pool_contains(s->root)) {
+		p->external = true;
+		p->entry[level] = 0;
+		p->desc[level] = 0;
+		p->level = level;
+		return level;
+	}
+#endif
+	p->entry[level] = &s->root[pt_va_index(va, level)];
+	return descend_from(p, level, pt_read_desc(p->entry[level]));
+}
+
+int pt_path_refresh(const struct pt_space *s, struct pt_path *p)
+{
+	if (!s || s->root != p->root)
+		return pt_descend(s, p->va, p->stop, p);
+	/* An external stop has no entry to re-read at p->level; the ones above still decide. */
+	int last = p->external ? p->level - 1 : p->level;
+	for (int level = s->start_level; level <= last; level++) {
+		pt_entry_t d = pt_read_desc(p->entry[level]);
+		if (d != p->desc[level])
+			return descend_from(p, level, d); /* everything above is unchanged: entry[level] is right */
+	}
+	return p->level;
+}
+
+pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level)
+{
+	struct pt_path p;
+
+	if (pt_descend(s, va, level, &p) != level)
+		return 0;
+	return p.entry[level];
+}
+
+pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level)
+{
+	struct pt_path p;
+
+	if (pt_descend(s, va, PT_LAST_LEVEL, &p) < 0)
+		return 0;
+	if (level)
+		*level = p.level;
+	return p.entry[p.level];
+}
+
+/* ---- software translation ---- */
+
 static void set_fault(struct pt_translation *out, enum pt_fault_kind f, int level, pt_entry_t d)
 {
 	out->ok = false;
@@ -30,49 +120,39 @@ static void set_fault(struct pt_translation *out, enum pt_fault_kind f, int leve
 
 enum pt_status pt_translate(const struct pt_space *s, uint64_t va, struct pt_translation *out)
 {
+	struct pt_path p;
+
 	if (!s || !s->root || !out)
 		return PT_ERR_INVALID_ARG;
 	out->pa = 0;
 	out->size = 0;
 	out->attrs = 0;
-	if (va >= s->va_limit) {
+	if (pt_descend(s, va, PT_LAST_LEVEL, &p) < 0) { /* VA outside the TTBR0 range: level 0 fault */
 		set_fault(out, PT_FAULT_TRANSLATION, s->start_level, 0);
 		return PT_OK;
 	}
-	const pt_entry_t *table = s->root;
-	for (int level = s->start_level; level <= PT_LAST_LEVEL; level++) {
-#ifdef BBMPROBE_HOST
-		if (!pt_pool_contains(table)) { /* cannot dereference an arbitrary "PA" on the host */
-			set_fault(out, PT_FAULT_EXTERNAL, level, 0);
-			return PT_OK;
-		}
-#endif
-		pt_entry_t d = pt_read_desc(&table[pt_va_index(va, level)]);
-		switch (desc_type(d, level)) {
-		case DESC_INVALID:
-		case DESC_RESERVED:
-			set_fault(out, PT_FAULT_TRANSLATION, level, d);
-			return PT_OK;
-		case DESC_TABLE:
-			table = (const pt_entry_t *)(uintptr_t)desc_oa(d, level);
-			continue;
-		case DESC_BLOCK:
-		case DESC_PAGE:
-			out->size = pt_level_size(level);
-			out->pa = desc_oa(d, level) | (va & (out->size - 1));
-			out->attrs = desc_attrs(d);
-			out->level = level;
-			out->desc = d;
-			if (!(d & PTE_AF)) {
-				set_fault(out, PT_FAULT_ACCESS_FLAG, level, d);
-				return PT_OK;
-			}
-			out->ok = true;
-			out->fault = PT_FAULT_NONE;
-			return PT_OK;
-		}
+	int level = p.level;
+	pt_entry_t d = p.desc[level];
+	if (p.external) {
+		set_fault(out, PT_FAULT_EXTERNAL, level, 0);
+		return PT_OK;
 	}
-	set_fault(out, PT_FAULT_TRANSLATION, PT_LAST_LEVEL, 0); /* not reached: L3 has no tables */
+	enum desc_type t = desc_type(d, level);
+	if (t != DESC_BLOCK && t != DESC_PAGE) { /* invalid or reserved (a table cannot end a full walk) */
+		set_fault(out, PT_FAULT_TRANSLATION, level, d);
+		return PT_OK;
+	}
+	out->size = pt_level_size(level);
+	out->pa = desc_oa(d, level) | (va & (out->size - 1));
+	out->attrs = desc_attrs(d);
+	out->level = level;
+	out->desc = d;
+	if (!(d & PTE_AF)) {
+		set_fault(out, PT_FAULT_ACCESS_FLAG, level, d);
+		return PT_OK;
+	}
+	out->ok = true;
+	out->fault = PT_FAULT_NONE;
 	return PT_OK;
 }
 

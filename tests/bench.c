@@ -166,7 +166,7 @@ static void bench_seed_cycle(struct test_ctx *t, enum pt_policy policy)
 		return;
 	}
 	reset_slot(&b, PATH_LIB_MONITOR_OFF);
-	b.pmdp = scn_entry_at(b.env.space, b.va, 2);
+	b.pmdp = pt_entry_at(b.env.space, b.va, 2);
 	CHECK(t, b.pmdp != 0, "no PMD entry for the bench slot");
 	if (!b.pmdp)
 		return;
