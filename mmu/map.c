@@ -12,6 +12,7 @@
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
 #include "mmu/tlb.h"
+#include "mmu/walk.h"
 
 const char *pt_strerror(enum pt_status st)
 {
@@ -184,13 +185,18 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr)
 	pt_pool_free(table);      /* pmd_free() */
 }
 
-/* [va, va+size) is exactly one leaf: a page, or a block with VA and PA aligned to its size. */
-static bool single_leaf_range(uint64_t va, uint64_t pa, uint64_t size)
+/* The level of the one leaf [va, va+size) is (a page, or a block with VA and PA aligned to its size), or -1. */
+static int single_leaf_level(uint64_t va, uint64_t pa, uint64_t size)
 {
 	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)
 		if (pt_level_allows_leaf(level) && size == pt_level_size(level))
-			return pt_is_aligned(va, size) && pt_is_aligned(pa, size);
-	return false;
+			return pt_is_aligned(va, size) && pt_is_aligned(pa, size) ? level : -1;
+	return -1;
+}
+
+static bool single_leaf_range(uint64_t va, uint64_t pa, uint64_t size)
+{
+	return single_leaf_level(va, pa, size) >= 0;
 }
 
 /* ---- map ---- */
@@ -251,6 +257,18 @@ static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level,
 	return PT_OK;
 }
 
+/* A zeroed table for level + 1 under ptep, linked (Linux __pte_alloc_kernel() + pmd_populate_kernel()). */
+static pt_entry_t *link_new_table(struct pt_space *s, pt_entry_t *ptep, int level, uint64_t va)
+{
+	pt_entry_t *child = pt_pool_alloc(s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
+	if (!child)
+		return 0;
+	/* Zeroed table visible before it is linked (Linux: smp_wmb() in __pte_alloc_kernel()). */
+	dsb_ishst();
+	pt_write_desc(ptep, desc_table((uint64_t)(uintptr_t)child));
+	return child;
+}
+
 static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t next,
 			      uint64_t pa)
 {
@@ -265,12 +283,9 @@ static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, ui
 			c->need++; /* and walk an imaginary empty table */
 			break;
 		}
-		child = pt_pool_alloc(c->s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
+		child = link_new_table(c->s, ptep, level, va);
 		if (!child)
 			return PT_ERR_NOMEM;
-		/* Zeroed table visible before it is linked (Linux: smp_wmb() in __pte_alloc_kernel()). */
-		dsb_ishst();
-		pt_write_desc(ptep, desc_table((uint64_t)(uintptr_t)child));
 		break;
 	case DESC_TABLE:
 		child = table_ptr(old, level);
@@ -303,8 +318,9 @@ static enum pt_status map_level(struct map_ctx *c, pt_entry_t *table, int level,
 	return PT_OK;
 }
 
-enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs,
-			 enum pt_policy policy)
+/* map_range()'s argument checks, in its order (the prepared path must fail the same way). */
+static enum pt_status check_map_args(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
+				     pt_attrs_t attrs, enum pt_policy policy)
 {
 	enum pt_status st = check_range(s, va, size);
 	if (st != PT_OK)
@@ -316,6 +332,15 @@ enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t 
 	/* Attribute bits only; no contiguous hint (runs of 16 are not managed here). */
 	if ((attrs & ~PTE_ATTR_MASK) || (attrs & PTE_CONT) || (unsigned)policy >= PT_POLICY_COUNT)
 		return PT_ERR_INVALID_ARG;
+	return PT_OK;
+}
+
+enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs,
+			 enum pt_policy policy)
+{
+	enum pt_status st = check_map_args(s, va, pa, size, attrs, policy);
+	if (st != PT_OK)
+		return st;
 
 	struct map_ctx c;
 	c.s = s;
@@ -405,6 +430,125 @@ enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum 
 	}
 	c.dry = false;
 	return unmap_level(&c, s->root, s->start_level, va, va + size);
+}
+
+/* ---- prepared VA: the walk done once, revalidated per call ---- */
+
+enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va)
+{
+	if (!h || !s || !s->root)
+		return PT_ERR_INVALID_ARG;
+	if (!pt_is_aligned(va, PT_GRANULE_SIZE))
+		return PT_ERR_MISALIGNED;
+	h->s = s;
+	if (pt_descend(s, va, PT_LAST_LEVEL, &h->path) < 0)
+		return PT_ERR_VA_RANGE;
+	return PT_OK;
+}
+
+/* The kept path, up to date; NULL if it cannot be used (no root, or on the host a table outside the pool). */
+static struct pt_path *fresh_path(struct pt_va *h)
+{
+	if (pt_path_refresh(h->s, &h->path) < 0 || h->path.external)
+		return 0;
+	return &h->path;
+}
+
+pt_entry_t *pt_va_entry(struct pt_va *h, int level)
+{
+	const struct pt_path *p = h ? fresh_path(h) : 0;
+	if (!p || !pt_level_valid(level) || p->level < level)
+		return 0;
+	return p->entry[level];
+}
+
+/*
+ * map_range() of the one leaf at `level` on a fresh path: the same checks,
+ * then the same writes, barriers, TLBIs and pool operations in the same order
+ * (tables linked top-down, the policy's handling of the old entry, the leaf,
+ * dsb ishst; isb). Below a table linked here the leaf's slot is empty, so
+ * every error shows before the first write.
+ */
+static enum pt_status map_on_path(struct map_ctx *c, struct pt_path *p, int level, uint64_t pa)
+{
+	int top = p->level;
+	enum pt_status st;
+
+	if (top < level) {
+		if (desc_type(p->desc[top], top) != DESC_INVALID)
+			return PT_ERR_OVERLAP; /* a smaller mapping inside a live block */
+		if (!pt_pool_check_available((unsigned)(level - top)))
+			return PT_ERR_NOMEM;
+		for (int l = top; l < level; l++) {
+			pt_entry_t *child = link_new_table(c->s, p->entry[l], l, p->va);
+			if (!child)
+				return PT_ERR_NOMEM; /* cannot happen: checked above */
+			p->desc[l] = pt_read_desc(p->entry[l]);
+			p->entry[l + 1] = &child[pt_va_index(p->va, l + 1)];
+		}
+	}
+	st = place_leaf(c, p->entry[level], level, p->va, pa);
+	if (st != PT_OK)
+		return st; /* nothing was written */
+	p->desc[level] = pt_read_desc(p->entry[level]);
+	p->level = level;
+	dsb_ishst(); /* Linux set_pte()/set_pmd() on kernel mappings */
+	isb();
+	return PT_OK;
+}
+
+enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy)
+{
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	uint64_t va = h->path.va;
+	enum pt_status st = check_map_args(h->s, va, pa, size, attrs, policy);
+	if (st != PT_OK)
+		return st;
+	int level = single_leaf_level(va, pa, size);
+	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
+	if (!p)
+		return map_range(h->s, va, pa, size, attrs, policy); /* a range, or a path it cannot use */
+	struct map_ctx c;
+	c.s = h->s;
+	c.attrs = attrs;
+	c.policy = policy;
+	c.dry = false;
+	c.need = 0;
+	return map_on_path(&c, p, level, pa);
+}
+
+enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope)
+{
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	uint64_t va = h->path.va;
+	enum pt_status st = check_range(h->s, va, size);
+	if (st != PT_OK)
+		return st;
+	if ((unsigned)scope >= PT_TLBI_SCOPE_COUNT)
+		return PT_ERR_INVALID_ARG;
+	int level = single_leaf_level(va, va, size);
+	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
+	if (!p)
+		return unmap_range(h->s, va, size, scope); /* a range, or a path it cannot use */
+	if (p->level < level) /* the walk ends above: a hole, or a block the range cuts */
+		return desc_is_leaf(p->desc[p->level], p->level) ? PT_ERR_PARTIAL_BLOCK : PT_OK;
+	switch (desc_type(p->desc[level], level)) {
+	case DESC_INVALID:
+	case DESC_RESERVED:
+		return PT_OK;
+	case DESC_TABLE: /* every leaf under it, each with its TLBI: the plain path's range walk */
+		return unmap_range(h->s, va, size, scope);
+	case DESC_BLOCK:
+	case DESC_PAGE:
+		break;
+	}
+	pt_write_desc(p->entry[level], 0); /* pte_clear() / pmd_clear_huge() */
+	pt_tlbi_scope_va(scope, va);
+	p->desc[level] = 0;
+	p->level = level;
+	return PT_OK;
 }
 
 /* ---- correct BBM primitives ---- */

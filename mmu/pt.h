@@ -99,13 +99,6 @@ enum pt_status pt_replace_bbm(const struct pt_space *s, pt_entry_t *ptep, pt_ent
  */
 enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool with_bbm);
 
-/* Mirrors of Linux arch/arm64/mm/mmu.c (2018): free the table under a PMD / PUD entry. */
-void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr);
-void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr);
-
-/* TLB maintenance of one scope for va (the helpers in mmu/tlb.h). */
-void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va);
-
 /* ---- the one VA descent (mmu/walk.c) ---- */
 
 /*
@@ -145,5 +138,38 @@ pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level);
 
 /* Find the entry for va: the leaf, or the invalid entry where the walk stops. NULL if va out of range. */
 pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level);
+
+/* ---- prepared VA: map/unmap one leaf at one VA without walking again ---- */
+
+/*
+ * A VA whose walk is kept across calls, as Linux ioremap_pte_range() keeps the
+ * pte pointer across a range. Each call revalidates the kept path
+ * (pt_path_refresh(): one load per level when nothing changed) and then does
+ * exactly what map_range()/unmap_range() would do for the same arguments: the
+ * same checks and status, and the same descriptor writes, barriers, TLBIs and
+ * pool operations in the same order, so the tables, the pool counters and the
+ * BBM monitor's verdicts are the same. A size that is not one aligned leaf at
+ * the VA goes to map_range()/unmap_range() as it is.
+ */
+struct pt_va {
+	struct pt_space *s;
+	struct pt_path path;
+};
+
+/* Walk s once for va (4K-aligned, below s->va_limit) and keep the path in h. */
+enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va);
+/* map_range(h->s, va, pa, size, attrs, policy) for the prepared va. */
+enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy);
+/* unmap_range(h->s, va, size, scope) for the prepared va. */
+enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope);
+/* pt_entry_at(h->s, va, level), from the kept path once revalidated. */
+pt_entry_t *pt_va_entry(struct pt_va *h, int level);
+
+/* Mirrors of Linux arch/arm64/mm/mmu.c (2018): free the table under a PMD / PUD entry. */
+void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr);
+void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr);
+
+/* TLB maintenance of one scope for va (the helpers in mmu/tlb.h). */
+void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va);
 
 #endif
