@@ -18,6 +18,10 @@
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 
+#ifdef BBMPROBE_HOST
+#include <assert.h>
+#endif
+
 bool bbm_monitor_active;
 
 enum track_state {
@@ -54,12 +58,24 @@ struct inflight_tlbi {
 };
 
 static struct tracked track[BBM_MONITOR_TRACK_MAX];
+/* Slots in use all lie below n_slots, so every scan stops there (usually after a few slots). */
+static unsigned n_slots;
 static struct inflight_tlbi inflight[INFLIGHT_MAX];
 static unsigned n_inflight;
 static struct bbm_violation ring[BBM_MONITOR_RING];
 static unsigned ring_next;
 static struct bbm_monitor_stats stats;
 static bool print_off; /* zero-initialised BSS: printing on */
+
+/*
+ * Valid entries per pool page, kept for pages allocated since the last enable
+ * (count_epoch[i] == epoch): the monitor saw their zeroing and every write
+ * since, so a free need not scan 512 entries to know whether any is valid.
+ * Pages allocated earlier are scanned as before.
+ */
+static uint16_t valid_count[PT_POOL_PAGES];
+static uint32_t count_epoch[PT_POOL_PAGES];
+static uint32_t epoch; /* bumped on every enable: 0 never matches a counted page */
 
 static const char *const rule_names[BBM_RULE_COUNT] = {
 	[BBM_RULE_LIVE_CHANGE] = "live-change",
@@ -81,16 +97,19 @@ const char *bbm_rule_name(enum bbm_rule rule)
 
 static void clear_tracking(void)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+	for (unsigned i = 0; i < n_slots; i++)
 		track[i].state = TR_UNUSED;
+	n_slots = 0;
 	n_inflight = 0;
 	stats.tracked = 0;
 }
 
 void bbm_monitor_enable(bool on)
 {
-	if (on)
+	if (on) {
 		clear_tracking();
+		epoch++; /* writes made while off were not seen: no page's count is known */
+	}
 	bbm_monitor_active = on;
 }
 
@@ -104,6 +123,8 @@ void bbm_monitor_reset(void)
 		stats.by_rule[i] = 0;
 	stats.track_overflows = 0;
 	stats.ring_dropped = 0;
+	for (unsigned i = 0; i < ARCH_EV_KIND_COUNT; i++)
+		stats.by_kind[i] = 0;
 }
 
 void bbm_monitor_set_print(bool on)
@@ -176,7 +197,7 @@ static bool is_entry_record(const struct tracked *t)
 
 static struct tracked *find_tracked(const pt_entry_t *ptep)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+	for (unsigned i = 0; i < n_slots; i++)
 		if (is_entry_record(&track[i]) && track[i].ptep == ptep)
 			return &track[i];
 	return 0;
@@ -184,7 +205,7 @@ static struct tracked *find_tracked(const pt_entry_t *ptep)
 
 static struct tracked *find_unlinked(const pt_entry_t *page)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+	for (unsigned i = 0; i < n_slots; i++)
 		if (track[i].state == TR_UNLINKED && track[i].page == page)
 			return &track[i];
 	return 0;
@@ -195,22 +216,28 @@ static void untrack(struct tracked *t)
 	if (t && t->state != TR_UNUSED) {
 		t->state = TR_UNUSED;
 		stats.tracked--;
+		while (n_slots && track[n_slots - 1].state == TR_UNUSED)
+			n_slots--;
 	}
 }
 
-/* A free slot; else evict the oldest clean record (clean == untracked, bar the FULL hint). */
+/* A free slot, below n_slots or the next one; else evict the oldest clean record (clean == untracked, bar the FULL hint). */
 static struct tracked *new_slot(void)
 {
 	struct tracked *victim = 0;
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		if (track[i].state == TR_UNUSED)
 			return &track[i];
 		if ((track[i].state == TR_CLEAN || track[i].state == TR_UNLINKED) &&
 		    (!victim || track[i].seq < victim->seq))
 			victim = &track[i];
 	}
-	if (victim)
+	if (n_slots < BBM_MONITOR_TRACK_MAX)
+		return &track[n_slots++];
+	if (victim) {
 		untrack(victim);
+		n_slots = BBM_MONITOR_TRACK_MAX; /* untrack() may have lowered it past the slot being reused */
+	}
 	return victim;
 }
 
@@ -245,7 +272,7 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 	}
 	bool full = k == ARCH_EV_TLBI_VMALLE1IS;
 	bool leaf_only = k == ARCH_EV_TLBI_VALE1IS;
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
 		if (!is_entry_record(t) || !tlbi_covers(k, va, t))
 			continue;
@@ -275,7 +302,7 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 
 static void on_dsb(bool completes_tlbi)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
 		if (t->state == TR_DIRTY)
 			t->state = TR_VISIBLE;
@@ -291,6 +318,8 @@ static void on_dsb(bool completes_tlbi)
 void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
 {
 	stats.events++;
+	if ((unsigned)kind < ARCH_EV_KIND_COUNT)
+		stats.by_kind[kind]++;
 	switch (kind) {
 	case ARCH_EV_DSB_ISHST: /* orders stores; does not wait for TLBIs (Linux uses dsb ish for that) */
 		on_dsb(false);
@@ -332,6 +361,41 @@ static enum bbm_rule not_clean_rule(const struct tracked *t)
 	return BBM_RULE_NO_TLBI;
 }
 
+/* Start tracking the entry at ptep, just cleared (valid -> invalid). */
+static void track_break(pt_entry_t *ptep, struct tracked *t, pt_entry_t old, uint64_t va, int level)
+{
+	if (!t)
+		t = new_slot();
+	if (!t) {
+		stats.track_overflows++;
+		if (!print_off)
+			printf("# BBM monitor: tracking table full (%u entries): cleared entry va=0x%llx "
+			       "level=%d not tracked\n",
+			       BBM_MONITOR_TRACK_MAX, (unsigned long long)va, level);
+		return;
+	}
+	if (t->state == TR_UNUSED)
+		stats.tracked++;
+	t->ptep = ptep;
+	t->page = 0;
+	t->old = old;
+	t->va = va;
+	t->level = level;
+	t->size = level >= 0 ? pt_level_size(level) : 0;
+	t->state = TR_DIRTY;
+	t->seq = stats.events;
+	t->flags = 0;
+	t->flags = early_tlbi_flags(t);
+}
+
+/* Keep a counted page's valid-entry count in step with a write to it. */
+static void count_write(const pt_entry_t *ptep, bool ov, bool nv)
+{
+	int i = pt_pool_index(ptep);
+	if (i >= 0 && count_epoch[i] == epoch && ov != nv)
+		valid_count[i] = (uint16_t)(nv ? valid_count[i] + 1 : valid_count[i] - 1);
+}
+
 void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 {
 	uint64_t va;
@@ -340,33 +404,14 @@ void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
 
 	stats.events++;
+	stats.by_kind[ARCH_EV_WRITE]++;
+	count_write(ptep, ov, nv);
 	if (ov && nv) {
 		if (!pgattr_change_is_safe(old, new_desc))
 			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);
 		untrack(t);
 	} else if (ov && !nv) { /* break: start tracking */
-		if (!t)
-			t = new_slot();
-		if (!t) {
-			stats.track_overflows++;
-			if (!print_off)
-				printf("# BBM monitor: tracking table full (%u entries): cleared entry va=0x%llx "
-				       "level=%d not tracked\n",
-				       BBM_MONITOR_TRACK_MAX, (unsigned long long)va, level);
-			return;
-		}
-		if (t->state == TR_UNUSED)
-			stats.tracked++;
-		t->ptep = ptep;
-		t->page = 0;
-		t->old = old;
-		t->va = va;
-		t->level = level;
-		t->size = level >= 0 ? pt_level_size(level) : 0;
-		t->state = TR_DIRTY;
-		t->seq = stats.events;
-		t->flags = 0;
-		t->flags = early_tlbi_flags(t);
+		track_break(ptep, t, old, va, level);
 	} else if (!ov && nv) { /* make */
 		if (!t)
 			return;
@@ -392,7 +437,7 @@ static const pt_entry_t *page_of(const void *p)
 /* Forget records about a table page and the entries in it (being freed or reused). */
 static void forget_page(const pt_entry_t *table)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
 		if ((t->state == TR_UNLINKED && t->page == table) || (is_entry_record(t) && page_of(t->ptep) == table))
 			untrack(t);
@@ -401,95 +446,142 @@ static void forget_page(const pt_entry_t *table)
 
 void bbm_monitor_on_table_alloc(const pt_entry_t *table)
 {
+	int i = pt_pool_index(table);
 	stats.events++;
+	stats.by_kind[ARCH_EV_TABLE_ALLOC]++;
 	forget_page(table);
+	if (i >= 0) { /* zeroed just now: counting starts here */
+		count_epoch[i] = epoch;
+		valid_count[i] = 0;
+	}
+}
+
+/* Where the climb from a freed page towards a root ended. */
+struct climb {
+	const pt_entry_t *top; /* top of the detached subtree (the freed page if depth 0) */
+	const pt_entry_t *cut; /* the entry that used to link `top`, if the links break there */
+	unsigned depth;        /* intact links climbed */
+	bool reachable, is_root, parent_freed;
+};
+
+/*
+ * Climb intact links (valid table entries pointing at the page below) from the
+ * freed page towards a root, to find the cut: the entry that used to link the
+ * top of the detached subtree.
+ */
+static void climb_to_cut(const pt_entry_t *table, struct climb *c)
+{
+	c->top = table;
+	c->cut = 0;
+	c->depth = 0;
+	c->reachable = c->is_root = c->parent_freed = false;
+	for (;;) {
+		const struct pt_page_meta *cm = pt_pool_meta(c->top);
+		const pt_entry_t *parent = cm ? cm->parent : 0;
+		if (!parent) {
+			if (c->depth == 0)
+				c->is_root = true; /* a root: whether TTBR holds it is not known here */
+			else
+				c->reachable = true;
+			return;
+		}
+		const struct pt_page_meta *pm = pt_pool_meta(parent);
+		if (pm && pm->state == PT_PAGE_FREE) {
+			c->parent_freed = true; /* the subtree's top was judged when it was freed */
+			return;
+		}
+		int plevel = pm ? pm->level : cm->level - 1;
+		pt_entry_t v = *(const volatile pt_entry_t *)parent;
+		if (desc_type(v, plevel) != DESC_TABLE || desc_oa(v, plevel) != (uint64_t)(uintptr_t)c->top) {
+			c->cut = parent;
+			return;
+		}
+		/* A foreign table links it, or the links loop: assume reachable, be loud. */
+		if (!pm || ++c->depth > PT_LEVELS) {
+			c->reachable = true;
+			return;
+		}
+		c->top = page_of(parent);
+	}
+}
+
+/* Judge the cut entry of a freed page's subtree; true if a vmalle1is completed after the unlink. */
+static bool judge_cut(const pt_entry_t *table, const struct climb *c)
+{
+	uint64_t cva;
+	int clevel = locate(c->cut, &cva);
+	pt_entry_t v = *(const volatile pt_entry_t *)c->cut;
+	const struct tracked *ct = find_tracked(c->cut);
+	const struct tracked *ul = find_unlinked(c->top);
+	bool clean, full = false;
+	if (desc_is_valid(v)) {
+		/* Re-made since: clean only if the old link was broken and invalidated first. */
+		clean = ul != 0;
+		full = ul && (ul->flags & TRF_FULL);
+	} else if (ct) {
+		clean = ct->state == TR_CLEAN;
+		full = clean && (ct->flags & TRF_FULL);
+	} else {
+		clean = true; /* never valid while monitored, or evicted once clean */
+	}
+	/* Below the cut, links inside the detached subtree may still be cached for other VAs. */
+	if (!clean || (c->depth > 0 && !full))
+		report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table, c->cut);
+	return full;
+}
+
+#ifdef BBMPROBE_HOST
+/* Host builds check the shortcuts against what they replace: every test then verifies them. */
+static void assert_counted_right(const pt_entry_t *table, int i)
+{
+	unsigned valid = 0;
+	for (unsigned e = 0; e < PT_ENTRIES; e++)
+		valid += desc_is_valid(table[e]);
+	assert(count_epoch[i] != epoch || valid_count[i] == valid);
+	for (unsigned t = n_slots; t < BBM_MONITOR_TRACK_MAX; t++)
+		assert(track[t].state == TR_UNUSED);
+}
+#endif
+
+/* Valid children may be cached for VAs a per-VA TLBI did not reach: only a full TLBI clears them. */
+static void check_live_children(const pt_entry_t *table, const struct pt_page_meta *m)
+{
+	int i = pt_pool_index(table);
+	if (i >= 0 && count_epoch[i] == epoch && valid_count[i] == 0)
+		return; /* counted since its allocation: no valid entry, no scan */
+	for (unsigned e = 0; e < PT_ENTRIES; e++) {
+		pt_entry_t v = *(const volatile pt_entry_t *)&table[e];
+		if (desc_is_valid(v)) {
+			report(BBM_RULE_FREE_CHILD_LIVE, m->va_base + (uint64_t)e * pt_level_size(m->level), m->level, v,
+			       (uint64_t)(uintptr_t)table, &table[e]);
+			return; /* one line per freed page */
+		}
+	}
 }
 
 void bbm_monitor_on_table_free(const pt_entry_t *table)
 {
 	const struct pt_page_meta *m = pt_pool_meta(table);
 	stats.events++;
+	stats.by_kind[ARCH_EV_TABLE_FREE]++;
 	if (!m)
 		return;
+#ifdef BBMPROBE_HOST
+	assert_counted_right(table, pt_pool_index(table));
+#endif
 
-	/*
-	 * Climb intact links (valid table entries pointing at the page below)
-	 * from the freed page towards a root, to find the cut: the entry that
-	 * used to link the top of the detached subtree.
-	 */
-	const pt_entry_t *cur = table;
-	const pt_entry_t *cut = 0;
-	bool reachable = false, is_root = false, parent_freed = false;
-	unsigned depth = 0;
-	for (;;) {
-		const struct pt_page_meta *cm = pt_pool_meta(cur);
-		const pt_entry_t *parent = cm ? cm->parent : 0;
-		if (!parent) {
-			if (depth == 0)
-				is_root = true; /* a root: whether TTBR holds it is not known here */
-			else
-				reachable = true;
-			break;
-		}
-		const struct pt_page_meta *pm = pt_pool_meta(parent);
-		if (pm && pm->state == PT_PAGE_FREE) {
-			parent_freed = true; /* the subtree's top was judged when it was freed */
-			break;
-		}
-		int plevel = pm ? pm->level : cm->level - 1;
-		pt_entry_t v = *(const volatile pt_entry_t *)parent;
-		if (desc_type(v, plevel) == DESC_TABLE && desc_oa(v, plevel) == (uint64_t)(uintptr_t)cur) {
-			/* A foreign table links it, or the links loop: assume reachable, be loud. */
-			if (!pm || ++depth > PT_LEVELS) {
-				reachable = true;
-				break;
-			}
-			cur = page_of(parent);
-			continue;
-		}
-		cut = parent;
-		break;
-	}
-
+	struct climb c;
+	climb_to_cut(table, &c);
 	bool full = false;
-	if (reachable) {
+	if (c.reachable)
 		report(BBM_RULE_FREE_REACHABLE, m->va_base, m->level, m->parent ? *m->parent : 0,
 		       (uint64_t)(uintptr_t)table, m->parent);
-	} else if (cut) {
-		uint64_t cva;
-		int clevel = locate(cut, &cva);
-		pt_entry_t v = *(const volatile pt_entry_t *)cut;
-		const struct tracked *ct = find_tracked(cut);
-		const struct tracked *ul = find_unlinked(cur);
-		bool clean;
-		if (desc_is_valid(v)) {
-			/* Re-made since: clean only if the old link was broken and invalidated first. */
-			clean = ul != 0;
-			full = ul && (ul->flags & TRF_FULL);
-		} else if (ct) {
-			clean = ct->state == TR_CLEAN;
-			full = clean && (ct->flags & TRF_FULL);
-		} else {
-			clean = true; /* never valid while monitored, or evicted once clean */
-		}
-		/* Below the cut, links inside the detached subtree may still be cached for other VAs. */
-		if (!clean || (depth > 0 && !full))
-			report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table,
-			       cut);
-	}
-
-	/* Valid children may be cached for VAs a per-VA TLBI did not reach: only a full TLBI clears them. */
-	bool children_ok = is_root || parent_freed || full;
-	for (unsigned i = 0; i < PT_ENTRIES && !children_ok; i++) {
-		pt_entry_t v = *(const volatile pt_entry_t *)&table[i];
-		if (desc_is_valid(v)) {
-			report(BBM_RULE_FREE_CHILD_LIVE, m->va_base + (uint64_t)i * pt_level_size(m->level), m->level, v,
-			       (uint64_t)(uintptr_t)table, &table[i]);
-			break; /* one line per freed page */
-		}
-	}
+	else if (c.cut)
+		full = judge_cut(table, &c);
+	if (!c.is_root && !c.parent_freed && !full)
+		check_live_children(table, m);
 	/* Cleared children must be clean (their TLBI done), whatever happened above. */
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		const struct tracked *t = &track[i];
 		if (!is_entry_record(t) || t->state == TR_CLEAN || page_of(t->ptep) != table ||
 		    desc_is_valid(*(const volatile pt_entry_t *)t->ptep))

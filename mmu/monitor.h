@@ -52,6 +52,7 @@ struct bbm_monitor_stats {
 	uint64_t track_overflows;            /* cleared entries that could not be tracked */
 	uint64_t ring_dropped;               /* violations not kept in the ring (still counted) */
 	unsigned tracked;                    /* entries tracked right now */
+	uint64_t by_kind[ARCH_EV_KIND_COUNT]; /* events seen, by kind (descriptor writes: ARCH_EV_WRITE) */
 };
 
 /* The one flag every hook tests. Write it only through bbm_monitor_enable(). */
