@@ -75,6 +75,12 @@ const char *pt_tlbi_scope_name(enum pt_tlbi_scope s)
 	return "?";
 }
 
+/*
+ * Helpers on the prepared path (pt_va_*) are forced inline: under QEMU TCG a
+ * call and its return cost more than the work they do (docs/scenarios.md, bench).
+ */
+#define HOT_INLINE static inline __attribute__((always_inline))
+
 static pt_entry_t *table_ptr(pt_entry_t d, int level)
 {
 	return (pt_entry_t *)(uintptr_t)desc_oa(d, level);
@@ -87,7 +93,7 @@ static uint64_t slot_end(uint64_t va, int level, uint64_t end)
 	return next < end ? next : end;
 }
 
-static enum pt_status check_range(const struct pt_space *s, uint64_t va, uint64_t size)
+HOT_INLINE enum pt_status check_range(const struct pt_space *s, uint64_t va, uint64_t size)
 {
 	if (!s || !s->root)
 		return PT_ERR_INVALID_ARG;
@@ -134,7 +140,7 @@ void pt_space_teardown(struct pt_space *s)
 	s->root = 0;
 }
 
-void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
+HOT_INLINE void tlbi_scope(enum pt_tlbi_scope scope, uint64_t va)
 {
 	switch (scope) {
 	case PT_TLBI_LEAF:
@@ -150,6 +156,11 @@ void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
 	case PT_TLBI_SCOPE_COUNT:
 		break;
 	}
+}
+
+void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
+{
+	tlbi_scope(scope, va);
 }
 
 /* ---- Linux 2018 fix: arch/arm64/mm/mmu.c ---- */
@@ -186,7 +197,7 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr)
 }
 
 /* The level of the one leaf [va, va+size) is (a page, or a block with VA and PA aligned to its size), or -1. */
-static int single_leaf_level(uint64_t va, uint64_t pa, uint64_t size)
+HOT_INLINE int single_leaf_level(uint64_t va, uint64_t pa, uint64_t size)
 {
 	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)
 		if (pt_level_allows_leaf(level) && size == pt_level_size(level))
@@ -222,7 +233,7 @@ static bool leaf_fits(int level, uint64_t va, uint64_t next, uint64_t pa)
 	return next - va == pt_level_size(level) && pt_is_aligned(pa, pt_level_size(level));
 }
 
-static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
+HOT_INLINE enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
 {
 	if (!c->dry && !ptep)
 		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
@@ -258,7 +269,7 @@ static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level,
 }
 
 /* A zeroed table for level + 1 under ptep, linked (Linux __pte_alloc_kernel() + pmd_populate_kernel()). */
-static pt_entry_t *link_new_table(struct pt_space *s, pt_entry_t *ptep, int level, uint64_t va)
+HOT_INLINE pt_entry_t *link_new_table(struct pt_space *s, pt_entry_t *ptep, int level, uint64_t va)
 {
 	pt_entry_t *child = pt_pool_alloc(s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
 	if (!child)
@@ -319,7 +330,7 @@ static enum pt_status map_level(struct map_ctx *c, pt_entry_t *table, int level,
 }
 
 /* map_range()'s argument checks, in its order (the prepared path must fail the same way). */
-static enum pt_status check_map_args(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
+HOT_INLINE enum pt_status check_map_args(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
 				     pt_attrs_t attrs, enum pt_policy policy)
 {
 	enum pt_status st = check_range(s, va, size);
@@ -403,7 +414,7 @@ static enum pt_status unmap_level(struct unmap_ctx *c, pt_entry_t *table, int le
 				return PT_ERR_PARTIAL_BLOCK;
 			if (!c->dry) {
 				pt_write_desc(ptep, 0); /* pte_clear() / pmd_clear_huge() */
-				pt_tlbi_scope_va(c->scope, va);
+				tlbi_scope(c->scope, va);
 			}
 			break;
 		}
@@ -447,7 +458,7 @@ enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va)
 }
 
 /* The kept path, up to date; NULL if it cannot be used (no root, or on the host a table outside the pool). */
-static struct pt_path *fresh_path(struct pt_va *h)
+HOT_INLINE struct pt_path *fresh_path(struct pt_va *h)
 {
 	if (pt_path_refresh(h->s, &h->path) < 0 || h->path.external)
 		return 0;
@@ -469,7 +480,7 @@ pt_entry_t *pt_va_entry(struct pt_va *h, int level)
  * dsb ishst; isb). Below a table linked here the leaf's slot is empty, so
  * every error shows before the first write.
  */
-static enum pt_status map_on_path(struct map_ctx *c, struct pt_path *p, int level, uint64_t pa)
+HOT_INLINE enum pt_status map_on_path(struct map_ctx *c, struct pt_path *p, int level, uint64_t pa)
 {
 	int top = p->level;
 	enum pt_status st;
@@ -477,7 +488,8 @@ static enum pt_status map_on_path(struct map_ctx *c, struct pt_path *p, int leve
 	if (top < level) {
 		if (desc_type(p->desc[top], top) != DESC_INVALID)
 			return PT_ERR_OVERLAP; /* a smaller mapping inside a live block */
-		if (!pt_pool_check_available((unsigned)(level - top)))
+		/* One table: its allocation fails before any write, counted as map_range()'s check would. */
+		if (level - top > 1 && !pt_pool_check_available((unsigned)(level - top)))
 			return PT_ERR_NOMEM;
 		for (int l = top; l < level; l++) {
 			pt_entry_t *child = link_new_table(c->s, p->entry[l], l, p->va);
@@ -545,7 +557,7 @@ enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_tlbi_scope sc
 		break;
 	}
 	pt_write_desc(p->entry[level], 0); /* pte_clear() / pmd_clear_huge() */
-	pt_tlbi_scope_va(scope, va);
+	tlbi_scope(scope, va);
 	p->desc[level] = 0;
 	p->level = level;
 	return PT_OK;

@@ -124,14 +124,30 @@ struct pt_path {
  */
 int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p);
 
+/* Continue p's walk at `level`, whose entry p->entry[level] now holds d (pt_path_refresh()'s slow path). */
+int pt_path_redescend(struct pt_path *p, int level, pt_entry_t d);
+
 /*
  * Bring a kept path up to date. A kept entry pointer is still va's entry if
  * every entry above it still holds the table descriptor the walk followed,
  * because a walk is a function of those values; so re-read the kept entries
- * top-down and descend again only from the first one that changed. Costs one
- * load per level when nothing changed. Returns p->level (-1 as pt_descend()).
+ * top-down and descend again only from the first one that changed. One load
+ * per level when nothing changed, and inline: on QEMU TCG a call costs more.
+ * Returns p->level (-1 as pt_descend()).
  */
-int pt_path_refresh(const struct pt_space *s, struct pt_path *p);
+static inline int pt_path_refresh(const struct pt_space *s, struct pt_path *p)
+{
+	if (!s || s->root != p->root)
+		return pt_descend(s, p->va, p->stop, p);
+	/* An external stop has no entry to re-read at p->level; the ones above still decide. */
+	int last = p->external ? p->level - 1 : p->level;
+	for (int level = s->start_level; level <= last; level++) {
+		pt_entry_t d = *(const volatile pt_entry_t *)p->entry[level]; /* pt_read_desc() */
+		if (d != p->desc[level])
+			return pt_path_redescend(p, level, d); /* everything above is unchanged: entry[level] is right */
+	}
+	return p->level;
+}
 
 /* The entry at `level` on va's walk (a table or leaf there), or NULL if the walk ends above it. */
 pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level);

@@ -25,8 +25,7 @@ const char *pt_fault_name(enum pt_fault_kind f)
 
 /* ---- the one VA descent ---- */
 
-/* Continue p's walk at `level`, whose entry p->entry[level] now holds d. */
-static int descend_from(struct pt_path *p, int level, pt_entry_t d)
+int pt_path_redescend(struct pt_path *p, int level, pt_entry_t d)
 {
 	p->external = false;
 	for (;;) {
@@ -71,21 +70,7 @@ int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *
 	}
 #endif
 	p->entry[level] = &s->root[pt_va_index(va, level)];
-	return descend_from(p, level, pt_read_desc(p->entry[level]));
-}
-
-int pt_path_refresh(const struct pt_space *s, struct pt_path *p)
-{
-	if (!s || s->root != p->root)
-		return pt_descend(s, p->va, p->stop, p);
-	/* An external stop has no entry to re-read at p->level; the ones above still decide. */
-	int last = p->external ? p->level - 1 : p->level;
-	for (int level = s->start_level; level <= last; level++) {
-		pt_entry_t d = pt_read_desc(p->entry[level]);
-		if (d != p->desc[level])
-			return descend_from(p, level, d); /* everything above is unchanged: entry[level] is right */
-	}
-	return p->level;
+	return pt_path_redescend(p, level, pt_read_desc(p->entry[level]));
 }
 
 pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level)
