@@ -20,6 +20,7 @@
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
 #include "mmu/pt.h"
+#include "mmu/pt_va.h"
 #include "mmu/pt_write.h"
 #include "mmu/sweep.h"
 #include "mmu/walk.h"

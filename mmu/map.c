@@ -11,6 +11,7 @@
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
+#include "mmu/pt_va.h"
 #include "mmu/tlb.h"
 #include "mmu/walk.h"
 
@@ -75,12 +76,6 @@ const char *pt_tlbi_scope_name(enum pt_tlbi_scope s)
 	return "?";
 }
 
-/*
- * Helpers on the prepared path (pt_va_*) are forced inline: under QEMU TCG a
- * call and its return cost more than the work they do (docs/scenarios.md, bench).
- */
-#define HOT_INLINE static inline __attribute__((always_inline))
-
 static pt_entry_t *table_ptr(pt_entry_t d, int level)
 {
 	return (pt_entry_t *)(uintptr_t)desc_oa(d, level);
@@ -93,7 +88,7 @@ static uint64_t slot_end(uint64_t va, int level, uint64_t end)
 	return next < end ? next : end;
 }
 
-HOT_INLINE enum pt_status check_range(const struct pt_space *s, uint64_t va, uint64_t size)
+static enum pt_status check_range(const struct pt_space *s, uint64_t va, uint64_t size)
 {
 	if (!s || !s->root)
 		return PT_ERR_INVALID_ARG;
@@ -140,27 +135,9 @@ void pt_space_teardown(struct pt_space *s)
 	s->root = 0;
 }
 
-HOT_INLINE void tlbi_scope(enum pt_tlbi_scope scope, uint64_t va)
-{
-	switch (scope) {
-	case PT_TLBI_LEAF:
-		tlbi_leaf_va(va);
-		break;
-	case PT_TLBI_ALL_LEVELS:
-		tlbi_all_levels_va(va);
-		break;
-	case PT_TLBI_ALL:
-		tlbi_all();
-		break;
-	case PT_TLBI_NONE:
-	case PT_TLBI_SCOPE_COUNT:
-		break;
-	}
-}
-
 void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
 {
-	tlbi_scope(scope, va);
+	pt_tlbi_scope_inline(scope, va);
 }
 
 /* ---- Linux 2018 fix: arch/arm64/mm/mmu.c ---- */
@@ -196,18 +173,9 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr)
 	pt_pool_free(table);      /* pmd_free() */
 }
 
-/* The level of the one leaf [va, va+size) is (a page, or a block with VA and PA aligned to its size), or -1. */
-HOT_INLINE int single_leaf_level(uint64_t va, uint64_t pa, uint64_t size)
-{
-	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)
-		if (pt_level_allows_leaf(level) && size == pt_level_size(level))
-			return pt_is_aligned(va, size) && pt_is_aligned(pa, size) ? level : -1;
-	return -1;
-}
-
 static bool single_leaf_range(uint64_t va, uint64_t pa, uint64_t size)
 {
-	return single_leaf_level(va, pa, size) >= 0;
+	return pt_single_leaf_level(va, pa, size) >= 0;
 }
 
 /* ---- map ---- */
@@ -233,51 +201,19 @@ static bool leaf_fits(int level, uint64_t va, uint64_t next, uint64_t pa)
 	return next - va == pt_level_size(level) && pt_is_aligned(pa, pt_level_size(level));
 }
 
-HOT_INLINE enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
+static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t pa)
 {
 	if (!c->dry && !ptep)
 		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
-	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
 	pt_entry_t new_desc = desc_leaf(level, pa, c->attrs);
-
-	switch (desc_type(old, level)) {
-	case DESC_INVALID:
-		break;
-	case DESC_TABLE:
-		/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping. */
-		if (c->policy == PT_POLICY_REFUSE_LIVE)
-			return PT_ERR_LIVE_CHANGE; /* pmd_set_huge(): pgattr_change_is_safe() says no */
-		if (c->policy == PT_POLICY_LINUX_FIXED && !c->dry) {
-			if (level == 1)
-				pt_linux_pud_free_pmd_page(ptep, va);
-			else
-				pt_linux_pmd_free_pte_page(ptep, va);
-		}
-		break; /* 4.14: pmd_set_huge() overwrites, the table leaks */
-	case DESC_BLOCK:
-		/* 4.14 pmd_set_huge() overwrote anything; since 2018 only a permitted live change. */
-		if (c->policy != PT_POLICY_LINUX_4_14 && !pgattr_change_is_safe(old, new_desc))
-			return PT_ERR_LIVE_CHANGE;
-		break;
-	case DESC_PAGE:     /* ioremap_pte_range(): BUG_ON(!pte_none(*pte)) */
-	case DESC_RESERVED:
-		return PT_ERR_OVERLAP;
-	}
-	if (!c->dry)
-		pt_write_desc(ptep, new_desc);
+	bool free_old;
+	enum pt_status st = pt_leaf_decision(ptep ? pt_read_desc(ptep) : 0, new_desc, level, c->policy, &free_old);
+	if (st != PT_OK || c->dry)
+		return st;
+	if (free_old)
+		pt_free_table_for_block(ptep, level, va);
+	pt_write_desc(ptep, new_desc);
 	return PT_OK;
-}
-
-/* A zeroed table for level + 1 under ptep, linked (Linux __pte_alloc_kernel() + pmd_populate_kernel()). */
-HOT_INLINE pt_entry_t *link_new_table(struct pt_space *s, pt_entry_t *ptep, int level, uint64_t va)
-{
-	pt_entry_t *child = pt_pool_alloc(s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
-	if (!child)
-		return 0;
-	/* Zeroed table visible before it is linked (Linux: smp_wmb() in __pte_alloc_kernel()). */
-	dsb_ishst();
-	pt_write_desc(ptep, desc_table((uint64_t)(uintptr_t)child));
-	return child;
 }
 
 static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, uint64_t va, uint64_t next,
@@ -294,7 +230,7 @@ static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, ui
 			c->need++; /* and walk an imaginary empty table */
 			break;
 		}
-		child = link_new_table(c->s, ptep, level, va);
+		child = pt_link_new_table(c->s, ptep, level, va);
 		if (!child)
 			return PT_ERR_NOMEM;
 		break;
@@ -330,7 +266,7 @@ static enum pt_status map_level(struct map_ctx *c, pt_entry_t *table, int level,
 }
 
 /* map_range()'s argument checks, in its order (the prepared path must fail the same way). */
-HOT_INLINE enum pt_status check_map_args(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
+static enum pt_status check_map_args(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
 				     pt_attrs_t attrs, enum pt_policy policy)
 {
 	enum pt_status st = check_range(s, va, size);
@@ -414,7 +350,7 @@ static enum pt_status unmap_level(struct unmap_ctx *c, pt_entry_t *table, int le
 				return PT_ERR_PARTIAL_BLOCK;
 			if (!c->dry) {
 				pt_write_desc(ptep, 0); /* pte_clear() / pmd_clear_huge() */
-				tlbi_scope(c->scope, va);
+				pt_tlbi_scope_inline(c->scope, va);
 			}
 			break;
 		}
@@ -443,24 +379,35 @@ enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum 
 	return unmap_level(&c, s->root, s->start_level, va, va + size);
 }
 
-/* ---- prepared VA: the walk done once, revalidated per call ---- */
+/* ---- prepared VA (mmu/pt_va.h): the walk done once, revalidated per call ---- */
+
+/* What a handle points to until pt_va_prepare() succeeds: no root, so every call takes the full path and fails. */
+static struct pt_space unprepared;
 
 enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va)
 {
-	if (!h || !s || !s->root)
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	/* Unusable until the walk succeeds: a root that differs from the space's sends the inline paths out of line. */
+	h->s = &unprepared;
+	h->path.root = &pt_path_placeholder;
+	h->path.va = 0;
+	h->path.stop = PT_LAST_LEVEL;
+	pt_path_set_stop(&h->path, PT_START_LEVEL - 1);
+	if (!s || !s->root)
 		return PT_ERR_INVALID_ARG;
 	if (!pt_is_aligned(va, PT_GRANULE_SIZE))
 		return PT_ERR_MISALIGNED;
-	h->s = s;
 	if (pt_descend(s, va, PT_LAST_LEVEL, &h->path) < 0)
 		return PT_ERR_VA_RANGE;
+	h->s = s;
 	return PT_OK;
 }
 
 /* The kept path, up to date; NULL if it cannot be used (no root, or on the host a table outside the pool). */
-HOT_INLINE struct pt_path *fresh_path(struct pt_va *h)
+static struct pt_path *fresh_path(struct pt_va *h)
 {
-	if (pt_path_refresh(h->s, &h->path) < 0 || h->path.external)
+	if (pt_path_refresh(h->s, &h->path) < 0 || pt_path_external(&h->path))
 		return 0;
 	return &h->path;
 }
@@ -473,77 +420,46 @@ pt_entry_t *pt_va_entry(struct pt_va *h, int level)
 	return p->entry[level];
 }
 
-/*
- * map_range() of the one leaf at `level` on a fresh path: the same checks,
- * then the same writes, barriers, TLBIs and pool operations in the same order
- * (tables linked top-down, the policy's handling of the old entry, the leaf,
- * dsb ishst; isb). Below a table linked here the leaf's slot is empty, so
- * every error shows before the first write.
- */
-HOT_INLINE enum pt_status map_on_path(struct map_ctx *c, struct pt_path *p, int level, uint64_t pa)
+enum pt_status pt_va_map_full(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy)
 {
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	int level = pt_leaf_level_of_size(size);
+	if (!pt_va_map_args_ok(h->s, h->path.va, pa, size, attrs, policy, level))
+		level = -1;
+	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
+	if (!p) /* an error, a range, or a path it cannot use: the plain path says which */
+		return map_range(h->s, h->path.va, pa, size, attrs, policy);
+	/*
+	 * map_range()'s one-leaf pass on the path: tables linked top-down, then the
+	 * leaf. Below a table linked here the leaf's slot is empty, so every error
+	 * shows before the first write.
+	 */
 	int top = p->level;
-	enum pt_status st;
-
 	if (top < level) {
 		if (desc_type(p->desc[top], top) != DESC_INVALID)
 			return PT_ERR_OVERLAP; /* a smaller mapping inside a live block */
 		/* One table: its allocation fails before any write, counted as map_range()'s check would. */
 		if (level - top > 1 && !pt_pool_check_available((unsigned)(level - top)))
 			return PT_ERR_NOMEM;
-		for (int l = top; l < level; l++) {
-			pt_entry_t *child = link_new_table(c->s, p->entry[l], l, p->va);
-			if (!child)
+		for (int l = top; l < level; l++)
+			if (!pt_va_link_table(h->s, p, l))
 				return PT_ERR_NOMEM; /* cannot happen: checked above */
-			p->desc[l] = pt_read_desc(p->entry[l]);
-			p->entry[l + 1] = &child[pt_va_index(p->va, l + 1)];
-		}
 	}
-	st = place_leaf(c, p->entry[level], level, p->va, pa);
-	if (st != PT_OK)
-		return st; /* nothing was written */
-	p->desc[level] = pt_read_desc(p->entry[level]);
-	p->level = level;
-	dsb_ishst(); /* Linux set_pte()/set_pmd() on kernel mappings */
-	isb();
-	return PT_OK;
+	return pt_va_place_leaf(p, level, desc_leaf(level, pa, attrs), policy);
 }
 
-enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy)
+enum pt_status pt_va_unmap_full(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope)
 {
 	if (!h)
 		return PT_ERR_INVALID_ARG;
 	uint64_t va = h->path.va;
-	enum pt_status st = check_map_args(h->s, va, pa, size, attrs, policy);
-	if (st != PT_OK)
-		return st;
-	int level = single_leaf_level(va, pa, size);
+	int level = pt_leaf_level_of_size(size);
+	if (!pt_va_unmap_args_ok(h->s, va, size, scope, level))
+		level = -1;
 	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
-	if (!p)
-		return map_range(h->s, va, pa, size, attrs, policy); /* a range, or a path it cannot use */
-	struct map_ctx c;
-	c.s = h->s;
-	c.attrs = attrs;
-	c.policy = policy;
-	c.dry = false;
-	c.need = 0;
-	return map_on_path(&c, p, level, pa);
-}
-
-enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope)
-{
-	if (!h)
-		return PT_ERR_INVALID_ARG;
-	uint64_t va = h->path.va;
-	enum pt_status st = check_range(h->s, va, size);
-	if (st != PT_OK)
-		return st;
-	if ((unsigned)scope >= PT_TLBI_SCOPE_COUNT)
-		return PT_ERR_INVALID_ARG;
-	int level = single_leaf_level(va, va, size);
-	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
-	if (!p)
-		return unmap_range(h->s, va, size, scope); /* a range, or a path it cannot use */
+	if (!p) /* an error, a range, or a path it cannot use: the plain path says which */
+		return unmap_range(h->s, va, size, scope);
 	if (p->level < level) /* the walk ends above: a hole, or a block the range cuts */
 		return desc_is_leaf(p->desc[p->level], p->level) ? PT_ERR_PARTIAL_BLOCK : PT_OK;
 	switch (desc_type(p->desc[level], level)) {
@@ -557,9 +473,9 @@ enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_tlbi_scope sc
 		break;
 	}
 	pt_write_desc(p->entry[level], 0); /* pte_clear() / pmd_clear_huge() */
-	tlbi_scope(scope, va);
+	pt_tlbi_scope_inline(scope, va);
 	p->desc[level] = 0;
-	p->level = level;
+	pt_path_set_stop(p, level);
 	return PT_OK;
 }
 

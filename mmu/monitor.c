@@ -60,6 +60,13 @@ struct inflight_tlbi {
 static struct tracked track[BBM_MONITOR_TRACK_MAX];
 /* Slots in use all lie below n_slots, so every scan stops there (usually after a few slots). */
 static unsigned n_slots;
+/*
+ * Whether a DSB has anything to do: some record may be DIRTY (set when a
+ * break is tracked), or PENDING or waiting for a full TLBI to complete (set
+ * when a TLBI moves a record). Cleared by the DSB scan that settles them, so
+ * most barriers return at once.
+ */
+static bool any_dirty, any_pending;
 static struct inflight_tlbi inflight[INFLIGHT_MAX];
 static unsigned n_inflight;
 static struct bbm_violation ring[BBM_MONITOR_RING];
@@ -76,6 +83,34 @@ static bool print_off; /* zero-initialised BSS: printing on */
 static uint16_t valid_count[PT_POOL_PAGES];
 static uint32_t count_epoch[PT_POOL_PAGES];
 static uint32_t epoch; /* bumped on every enable: 0 never matches a counted page */
+
+/*
+ * The pool's storage and metadata never move: cached when the monitor is
+ * enabled, so the lookups every event makes need no call (on QEMU TCG a call
+ * costs more than the lookup).
+ */
+static uintptr_t pool_base;
+static uint64_t pool_bytes;
+static const struct pt_page_meta *pool_meta0;
+
+static void cache_pool(void)
+{
+	pt_pool_storage(&pool_base, &pool_bytes);
+	pool_meta0 = pt_pool_meta((const void *)pool_base);
+}
+
+/* pt_pool_index() and pt_pool_meta(), without the call. */
+static int page_index(const void *p)
+{
+	uintptr_t off = (uintptr_t)p - pool_base;
+	return off < pool_bytes ? (int)(off >> PT_GRANULE_SHIFT) : -1;
+}
+
+static const struct pt_page_meta *meta_of(const void *p)
+{
+	int i = page_index(p);
+	return i < 0 ? 0 : &pool_meta0[i];
+}
 
 static const char *const rule_names[BBM_RULE_COUNT] = {
 	[BBM_RULE_LIVE_CHANGE] = "live-change",
@@ -100,6 +135,7 @@ static void clear_tracking(void)
 	for (unsigned i = 0; i < n_slots; i++)
 		track[i].state = TR_UNUSED;
 	n_slots = 0;
+	any_dirty = any_pending = false;
 	n_inflight = 0;
 	stats.tracked = 0;
 }
@@ -107,6 +143,7 @@ static void clear_tracking(void)
 void bbm_monitor_enable(bool on)
 {
 	if (on) {
+		cache_pool();
 		clear_tracking();
 		epoch++; /* writes made while off were not seen: no page's count is known */
 	}
@@ -178,12 +215,15 @@ static void report(enum bbm_rule rule, uint64_t va, int level, uint64_t old, uin
 		       (unsigned long long)va, level, (unsigned long long)old, (unsigned long long)new_val);
 }
 
-/* Level and VA of the entry at ptep, from the pool page that holds it; -1 if unknown. */
-static int locate(const pt_entry_t *ptep, uint64_t *va)
+/* Level and VA of the entry at ptep, from the pool page that holds it; -1 if unknown. Inline: every write asks. */
+static inline __attribute__((always_inline)) int locate(const pt_entry_t *ptep, uint64_t *va)
 {
-	const struct pt_page_meta *m = pt_pool_meta(ptep);
+	uintptr_t off = (uintptr_t)ptep - pool_base;
 	*va = 0;
-	if (!m || !pt_level_valid(m->level))
+	if (off >= pool_bytes)
+		return -1;
+	const struct pt_page_meta *m = &pool_meta0[off >> PT_GRANULE_SHIFT];
+	if (!pt_level_valid(m->level))
 		return -1;
 	unsigned idx = (unsigned)(((uintptr_t)ptep & (PT_GRANULE_SIZE - 1)) / sizeof(pt_entry_t));
 	*va = m->va_base + (uint64_t)idx * pt_level_size(m->level);
@@ -192,13 +232,14 @@ static int locate(const pt_entry_t *ptep, uint64_t *va)
 
 static bool is_entry_record(const struct tracked *t)
 {
-	return t->state != TR_UNUSED && t->state != TR_UNLINKED;
+	return t->state - TR_DIRTY <= TR_CLEAN - TR_DIRTY; /* DIRTY..CLEAN: not UNUSED, not UNLINKED */
 }
 
 static struct tracked *find_tracked(const pt_entry_t *ptep)
 {
+	/* The pointer first: one test per slot that is not it. */
 	for (unsigned i = 0; i < n_slots; i++)
-		if (is_entry_record(&track[i]) && track[i].ptep == ptep)
+		if (track[i].ptep == ptep && is_entry_record(&track[i]))
 			return &track[i];
 	return 0;
 }
@@ -250,12 +291,9 @@ static bool tlbi_is_broadcast(enum arch_event_kind k)
 /* Does a TLBI of this kind at va reach the cached copies of the entry (any level)? */
 static bool tlbi_covers(enum arch_event_kind k, uint64_t va, const struct tracked *t)
 {
-	if (k == ARCH_EV_TLBI_VMALLE1IS)
-		return true;
-	if (t->level < 0)
-		return false; /* unknown range: only a full invalidation is known to reach it */
+	/* Unknown range (level < 0, size 0): only a full invalidation is known to reach it. */
 	uint64_t page = va >> PT_GRANULE_SHIFT, first = t->va >> PT_GRANULE_SHIFT;
-	return page >= first && page - first < (t->size >> PT_GRANULE_SHIFT);
+	return (k == ARCH_EV_TLBI_VMALLE1IS) | (page - first < (t->size >> PT_GRANULE_SHIFT));
 }
 
 static bool is_table_entry(const struct tracked *t)
@@ -263,7 +301,8 @@ static bool is_table_entry(const struct tracked *t)
 	return t->level >= 0 && desc_type(t->old, t->level) == DESC_TABLE;
 }
 
-static void on_tlbi(enum arch_event_kind k, uint64_t va)
+/* Out of line, like on_dsb_scan(): the common events then return from a frameless bbm_monitor_on_event(). */
+static __attribute__((noinline)) void on_tlbi(enum arch_event_kind k, uint64_t va)
 {
 	if (n_inflight < INFLIGHT_MAX) {
 		inflight[n_inflight].kind = k;
@@ -286,13 +325,16 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 				break;
 			}
 			t->state = TR_PENDING;
+			any_pending = true;
 			if (full)
 				t->flags |= TRF_PENDING_FULL;
 			break;
 		case TR_PENDING:
 		case TR_CLEAN:
-			if (full)
+			if (full) {
 				t->flags |= TRF_PENDING_FULL;
+				any_pending = true;
+			}
 			break;
 		default:
 			break;
@@ -300,44 +342,50 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 	}
 }
 
-static void on_dsb(bool completes_tlbi)
+/* A DSB moves records along: DIRTY -> VISIBLE, and if it completes TLBIs, PENDING -> CLEAN. */
+static __attribute__((noinline)) void on_dsb_scan(bool completes_tlbi)
 {
+	/* Selects rather than branches per slot (TCG ends a translation block at every branch). */
 	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
-		if (t->state == TR_DIRTY)
-			t->state = TR_VISIBLE;
-		else if (completes_tlbi && t->state == TR_PENDING)
-			t->state = TR_CLEAN;
-		if (completes_tlbi && (t->flags & TRF_PENDING_FULL) && t->state == TR_CLEAN)
-			t->flags = (t->flags & ~TRF_PENDING_FULL) | TRF_FULL;
+		unsigned st = t->state, fl = t->flags;
+		st = st == TR_DIRTY ? TR_VISIBLE : completes_tlbi && st == TR_PENDING ? TR_CLEAN : st;
+		bool full_done = completes_tlbi & (st == TR_CLEAN) & ((fl & TRF_PENDING_FULL) != 0);
+		t->state = st;
+		t->flags = full_done ? (fl & ~TRF_PENDING_FULL) | TRF_FULL : fl;
 	}
-	if (completes_tlbi)
-		n_inflight = 0;
+	any_dirty = false;
+	any_pending = any_pending && !completes_tlbi;
+}
+
+static inline void on_dsb(bool completes_tlbi)
+{
+	n_inflight = completes_tlbi ? 0 : n_inflight;
+	if (any_dirty || (completes_tlbi && any_pending)) /* else nothing a barrier can move */
+		on_dsb_scan(completes_tlbi);
 }
 
 void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
 {
+	unsigned k = (unsigned)kind;
+	k &= 0u - (unsigned)(k < ARCH_EV_KIND_COUNT); /* out of range: slot 0, which is no kind */
 	stats.events++;
-	if ((unsigned)kind < ARCH_EV_KIND_COUNT)
-		stats.by_kind[kind]++;
-	switch (kind) {
-	case ARCH_EV_DSB_ISHST: /* orders stores; does not wait for TLBIs (Linux uses dsb ish for that) */
-		on_dsb(false);
-		break;
-	case ARCH_EV_DSB_ISH:
-	case ARCH_EV_DSB_SY:
-		on_dsb(true);
-		break;
-	case ARCH_EV_TLBI_VALE1IS:
-	case ARCH_EV_TLBI_VAE1IS:
-	case ARCH_EV_TLBI_VAAE1IS:
-	case ARCH_EV_TLBI_VMALLE1IS:
+	stats.by_kind[k]++;
+	/*
+	 * Bit masks, not a switch or a table: a switch becomes an indirect branch
+	 * and a table another page to touch, both dear on QEMU TCG right after a
+	 * TLBI has emptied its TLB. dsb ishst orders stores but does not wait for
+	 * TLBIs (Linux uses dsb ish for that); dsb nsh and local TLBIs do not
+	 * reach other CPUs; an isb only matters for accesses, which are not modelled.
+	 */
+	const unsigned dsb = 1u << ARCH_EV_DSB_ISHST | 1u << ARCH_EV_DSB_ISH | 1u << ARCH_EV_DSB_SY;
+	const unsigned tlbi = 1u << ARCH_EV_TLBI_VALE1IS | 1u << ARCH_EV_TLBI_VAE1IS | 1u << ARCH_EV_TLBI_VAAE1IS |
+			      1u << ARCH_EV_TLBI_VMALLE1IS;
+	unsigned bit = 1u << k;
+	if (bit & dsb)
+		on_dsb(k != ARCH_EV_DSB_ISHST);
+	else if (bit & tlbi)
 		on_tlbi(kind, va);
-		break;
-	default:
-		/* dsb nsh and local tlbi vmalle1 do not reach other CPUs; isb: accesses are not modelled. */
-		break;
-	}
 }
 
 static unsigned early_tlbi_flags(const struct tracked *t)
@@ -383,6 +431,7 @@ static void track_break(pt_entry_t *ptep, struct tracked *t, pt_entry_t old, uin
 	t->level = level;
 	t->size = level >= 0 ? pt_level_size(level) : 0;
 	t->state = TR_DIRTY;
+	any_dirty = true;
 	t->seq = stats.events;
 	t->flags = 0;
 	t->flags = early_tlbi_flags(t);
@@ -391,9 +440,9 @@ static void track_break(pt_entry_t *ptep, struct tracked *t, pt_entry_t old, uin
 /* Keep a counted page's valid-entry count in step with a write to it. */
 static void count_write(const pt_entry_t *ptep, bool ov, bool nv)
 {
-	int i = pt_pool_index(ptep);
-	if (i >= 0 && count_epoch[i] == epoch && ov != nv)
-		valid_count[i] = (uint16_t)(nv ? valid_count[i] + 1 : valid_count[i] - 1);
+	int i = page_index(ptep);
+	if ((i >= 0) & (ov != nv) && count_epoch[i] == epoch)
+		valid_count[i] = (uint16_t)(valid_count[i] + (nv ? 1 : -1));
 }
 
 void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
@@ -446,7 +495,7 @@ static void forget_page(const pt_entry_t *table)
 
 void bbm_monitor_on_table_alloc(const pt_entry_t *table)
 {
-	int i = pt_pool_index(table);
+	int i = page_index(table);
 	stats.events++;
 	stats.by_kind[ARCH_EV_TABLE_ALLOC]++;
 	forget_page(table);
@@ -476,7 +525,7 @@ static void climb_to_cut(const pt_entry_t *table, struct climb *c)
 	c->depth = 0;
 	c->reachable = c->is_root = c->parent_freed = false;
 	for (;;) {
-		const struct pt_page_meta *cm = pt_pool_meta(c->top);
+		const struct pt_page_meta *cm = meta_of(c->top);
 		const pt_entry_t *parent = cm ? cm->parent : 0;
 		if (!parent) {
 			if (c->depth == 0)
@@ -485,7 +534,7 @@ static void climb_to_cut(const pt_entry_t *table, struct climb *c)
 				c->reachable = true;
 			return;
 		}
-		const struct pt_page_meta *pm = pt_pool_meta(parent);
+		const struct pt_page_meta *pm = meta_of(parent);
 		if (pm && pm->state == PT_PAGE_FREE) {
 			c->parent_freed = true; /* the subtree's top was judged when it was freed */
 			return;
@@ -546,7 +595,7 @@ static void assert_counted_right(const pt_entry_t *table, int i)
 /* Valid children may be cached for VAs a per-VA TLBI did not reach: only a full TLBI clears them. */
 static void check_live_children(const pt_entry_t *table, const struct pt_page_meta *m)
 {
-	int i = pt_pool_index(table);
+	int i = page_index(table);
 	if (i >= 0 && count_epoch[i] == epoch && valid_count[i] == 0)
 		return; /* counted since its allocation: no valid entry, no scan */
 	for (unsigned e = 0; e < PT_ENTRIES; e++) {
@@ -561,13 +610,13 @@ static void check_live_children(const pt_entry_t *table, const struct pt_page_me
 
 void bbm_monitor_on_table_free(const pt_entry_t *table)
 {
-	const struct pt_page_meta *m = pt_pool_meta(table);
+	const struct pt_page_meta *m = meta_of(table);
 	stats.events++;
 	stats.by_kind[ARCH_EV_TABLE_FREE]++;
 	if (!m)
 		return;
 #ifdef BBMPROBE_HOST
-	assert_counted_right(table, pt_pool_index(table));
+	assert_counted_right(table, page_index(table));
 #endif
 
 	struct climb c;
@@ -580,14 +629,19 @@ void bbm_monitor_on_table_free(const pt_entry_t *table)
 		full = judge_cut(table, &c);
 	if (!c.is_root && !c.parent_freed && !full)
 		check_live_children(table, m);
-	/* Cleared children must be clean (their TLBI done), whatever happened above. */
+	/*
+	 * Cleared children must be clean (their TLBI done), whatever happened
+	 * above; then the page's records go (forget_page(), in the same pass).
+	 */
+	bool reported = false;
 	for (unsigned i = 0; i < n_slots; i++) {
-		const struct tracked *t = &track[i];
-		if (!is_entry_record(t) || t->state == TR_CLEAN || page_of(t->ptep) != table ||
-		    desc_is_valid(*(const volatile pt_entry_t *)t->ptep))
-			continue;
-		report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table, t->ptep);
-		break; /* one line per freed page */
+		struct tracked *t = &track[i];
+		bool in_page = is_entry_record(t) && page_of(t->ptep) == table;
+		if (in_page && !reported && t->state != TR_CLEAN && !desc_is_valid(*(const volatile pt_entry_t *)t->ptep)) {
+			report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table, t->ptep);
+			reported = true; /* one line per freed page */
+		}
+		if (in_page || (t->state == TR_UNLINKED && t->page == table))
+			untrack(t);
 	}
-	forget_page(table);
 }

@@ -25,25 +25,32 @@ const char *pt_fault_name(enum pt_fault_kind f)
 
 /* ---- the one VA descent ---- */
 
-int pt_path_redescend(struct pt_path *p, int level, pt_entry_t d)
+pt_entry_t pt_path_placeholder;
+
+/* End the walk at `level`; entries past it (and at it, if its table cannot be read) are the placeholder. */
+static int stop_at(struct pt_path *p, int level, bool external)
 {
-	p->external = false;
+	pt_path_set_stop(p, level);
+	if (external) {
+		p->external = true;
+		p->entry[level] = &pt_path_placeholder;
+		p->desc[level] = 0;
+	}
+	return level;
+}
+
+/* Continue p's walk at `level`, whose entry p->entry[level] holds d. */
+static int descend_from(struct pt_path *p, int level, pt_entry_t d)
+{
 	for (;;) {
 		p->desc[level] = d;
-		if (level >= p->stop || desc_type(d, level) != DESC_TABLE) {
-			p->level = level;
-			return level;
-		}
+		if (level >= p->stop || desc_type(d, level) != DESC_TABLE)
+			return stop_at(p, level, false);
 		pt_entry_t *table = (pt_entry_t *)(uintptr_t)desc_oa(d, level);
 		level++;
 #ifdef BBMPROBE_HOST
-		if (!pt_pool_contains(table)) { /* cannot dereference an arbitrary "PA" on the host */
-			p->external = true;
-			p->entry[level] = 0;
-			p->desc[level] = 0;
-			p->level = level;
-			return level;
-		}
+		if (!pt_pool_contains(table)) /* cannot dereference an arbitrary "PA" on the host */
+			return stop_at(p, level, true);
 #endif
 		p->entry[level] = &table[pt_va_index(p->va, level)];
 		d = pt_read_desc(p->entry[level]);
@@ -55,29 +62,40 @@ int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *
 	if (!s || !s->root || va >= s->va_limit || stop < s->start_level || stop > PT_LAST_LEVEL)
 		return -1;
 	int level = s->start_level;
-	for (int l = 0; l <= PT_LAST_LEVEL; l++)
-		p->entry[l] = 0; /* levels below the stop are never read: keep them defined */
 	p->root = s->root;
 	p->va = va;
 	p->stop = stop;
-#ifdef BBMPROBE_HOST
-	if (!pt_pool_contains(s->root)) {
-		p->external = true;
-		p->entry[level] = 0;
-		p->desc[level] = 0;
-		p->level = level;
-		return level;
+	for (int l = 0; l < level; l++) { /* above the start level (none for 4K/48-bit): nothing to read */
+		p->entry[l] = &pt_path_placeholder;
+		p->desc[l] = 0;
 	}
+#ifdef BBMPROBE_HOST
+	if (!pt_pool_contains(s->root))
+		return stop_at(p, level, true);
 #endif
 	p->entry[level] = &s->root[pt_va_index(va, level)];
-	return pt_path_redescend(p, level, pt_read_desc(p->entry[level]));
+	return descend_from(p, level, pt_read_desc(p->entry[level]));
+}
+
+int pt_path_revalidate(const struct pt_space *s, struct pt_path *p)
+{
+	if (!s || s->root != p->root)
+		return pt_descend(s, p->va, p->stop, p);
+	/* An external stop has no entry to re-read at p->level; the ones above still decide. */
+	int last = p->external ? p->level - 1 : p->level;
+	for (int level = s->start_level; level <= last; level++) {
+		pt_entry_t d = pt_read_desc(p->entry[level]);
+		if (d != p->desc[level])
+			return descend_from(p, level, d); /* everything above is unchanged: entry[level] is right */
+	}
+	return p->level;
 }
 
 pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level)
 {
 	struct pt_path p;
 
-	if (pt_descend(s, va, level, &p) != level)
+	if (!pt_level_valid(level) || pt_descend(s, va, level, &p) != level || p.external)
 		return 0;
 	return p.entry[level];
 }
@@ -86,7 +104,7 @@ pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level)
 {
 	struct pt_path p;
 
-	if (pt_descend(s, va, PT_LAST_LEVEL, &p) < 0)
+	if (pt_descend(s, va, PT_LAST_LEVEL, &p) < 0 || p.external)
 		return 0;
 	if (level)
 		*level = p.level;
