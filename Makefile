@@ -1,19 +1,31 @@
 # bbmprobe: `make run` boots the default suite on QEMU virt; `make test` runs every test.
-# Both start with scripts/deps, which installs what is missing. See README.md.
+# Every target that builds or runs something starts with scripts/deps, which installs what is
+# missing, so any of them works as the first command on a fresh machine. See README.md.
 
 # ---- user knobs -------------------------------------------------------------
-BOARD ?= virt
+# Empty means the board's own value: virt for the QEMU targets and rpi4 for `make sdcard`; on virt
+# 1 CPU, 512M and entry at EL1; the Pi machines have fixed CPUs, RAM and entry EL (scripts/run-qemu).
+BOARD ?=
 # QEMU -cpu; empty: the board's core (cortex-a72 on virt and rpi4, cortex-a53 on rpi3).
 CPU ?=
-SMP ?= 1
-MEM ?= 512M
-EL ?= 1
+SMP ?=
+MEM ?=
+EL ?=
 ARGS ?=
 TIMEOUT ?= 120
+# 0: exit through PSCI, the watchdog or a halt as on hardware; the status then comes from the EXIT line.
+SEMIHOSTING ?= 1
+GDB_PORT ?= 1234
 FALLBACK_BOARD ?= virt
 PT_POOL_PAGES ?= 128
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 15
+# `make run ACCEL=kvm`: QEMU virt on an arm64 Linux host's own cores (docs/labs.md).
+ACCEL ?=
+# `make lava-jobs`: where the lab fetches kernel8.img and the DTBs (default: this build, file://).
+LAVA_URL ?=
+# `make report`: the logs (scripts/run-qemu --log, or a board's console) to merge.
+LOGS ?=
 
 # Target compiler: Debian's cross gcc by default, `make CC=clang` for clang/lld.
 ifeq ($(origin CC),default)
@@ -34,16 +46,29 @@ TARGET_FLAGS :=
 LDFLAGS_TC := -static-pie -Wl,--no-warn-rwx-segments
 endif
 
-B := build/$(TOOLCHAIN)
+# The table pool (mmu/pool.h): the boot map needs at most 7 pages before the DTB is read (root, two
+# L1 and four L2 tables for the image and the DTB); fewer could not even print why.
+ifeq ($(shell [ "$(PT_POOL_PAGES)" -ge 7 ] 2>/dev/null && echo ok),)
+$(error PT_POOL_PAGES=$(PT_POOL_PAGES): give a number of 4 KiB table pages, at least 7 (the boot map's worst case before the DTB is read))
+endif
+# Another pool size builds elsewhere: its image is a different firmware.
+B := build/$(TOOLCHAIN)$(if $(filter-out 128,$(PT_POOL_PAGES)),-pool$(PT_POOL_PAGES))
+HOST_B := build/host
 PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
 LIBFDT := build/deps/libfdt
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 WARN := -Wall -Wextra -Werror
-CFLAGS := $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
+# What only the installed compiler knows is asked on first use, in a recipe, after scripts/deps has
+# run, and then kept: computed while the Makefile is read, on a fresh machine it would be empty and
+# `-isystem` would swallow the next flag. An empty answer is an error here instead.
+tool_path = $(or $(filter /%,$(shell $1 2>/dev/null)),$(error `$1` gives no path: is the toolchain installed? Run scripts/deps))
+CC_INCLUDE = $(eval CC_INCLUDE := $(call tool_path,$(CC) $(TARGET_FLAGS) -print-file-name=include))$(CC_INCLUDE)
+LIBGCC = $(eval LIBGCC := $(call tool_path,$(CROSS)gcc -print-libgcc-file-name))$(LIBGCC)
+CFLAGS = $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
 	-fpie -mstrict-align -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
 	-ftls-model=local-exec -nostdinc -isystem $(PICOLIBC)/include -isystem $(LIBFDT)/include \
-	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) -I. \
+	-isystem $(CC_INCLUDE) -I. \
 	-I$(B)/generated -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
 	-MMD -MP
 ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
@@ -51,7 +76,7 @@ LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-
 	-Wl,-z,notext -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
 	-T linker/bbmprobe.ld -Wl,-Map,$(B)/bbmprobe.map
 # Compiler runtime: the cross gcc's libgcc for both toolchains (Debian ships no aarch64 compiler-rt builtins).
-LIBS := $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(shell $(CROSS)gcc -print-libgcc-file-name)
+LIBS = $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(LIBGCC)
 
 TARGET_SRCS := $(wildcard boot/*.S boot/*.c lib/*.c platform/*.c platform/boards/*.c mmu/*.c tests/*.c main/*.c)
 TARGET_OBJS := $(patsubst %,$(B)/%.o,$(TARGET_SRCS))
@@ -60,13 +85,31 @@ IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz debug lint clean
+.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz fuzz-short debug lint \
+	clean check-fresh lava-jobs lava-check results report
 all: image
 
+# Every rule that runs a tool has `| deps`: scripts/deps (quick when nothing is missing) runs before
+# any of them, once per make; the makes that `make test` starts inherit BBMPROBE_DEPS_CHECKED.
+ifeq ($(BBMPROBE_DEPS_CHECKED),)
 deps:
 	@scripts/deps
+export BBMPROBE_DEPS_CHECKED := 1
+else
+deps: ;
+endif
 
-image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb
+# The user's knobs reach the scripts through the environment (BBMPROBE_ARGS, ...), never pasted into
+# a recipe: quotes, `$` and backslashes in ARGS arrive as typed. $(value) keeps make from expanding
+# them, and unexport keeps make from expanding them for the environment of every recipe.
+KNOBS := BOARD CPU SMP MEM EL ARGS TIMEOUT SEMIHOSTING GDB_PORT ACCEL LAVA_URL
+$(foreach k,$(KNOBS),$(eval export BBMPROBE_$k := $$(value $k)))
+unexport $(KNOBS)
+# refuse TARGET,KNOBS,WHY: a shell line that stops with status 2 when the user set a knob TARGET ignores.
+user_set = $(strip $(foreach k,$1,$(if $(filter command line environment environment override,$(origin $k)),$k)))
+refuse = $(if $(call user_set,$2),echo "make $1: $(call user_set,$2): $3" >&2; exit 2;)
+
+image: $(IMAGE) $(ELF) $(B)/bbmprobe-virt-el3.elf $(B)/rpi3.dtb $(B)/rpi4.dtb $(B)/npcm845-evb.dtb
 
 # The version string lives in a generated header rewritten only when `git describe` changes, so the
 # banner follows HEAD without recompiling everything on every build.
@@ -82,17 +125,17 @@ FORCE:
 # `make V=1` shows the commands.
 Q := $(if $(V),,@)
 
-$(B)/%.c.o: %.c
+$(B)/%.c.o: %.c | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC[$(TOOLCHAIN)] $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(B)/%.S.o: %.S
+$(B)/%.S.o: %.S | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS[$(TOOLCHAIN)] $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a
+$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
 	@scripts/check-image $@
@@ -106,8 +149,15 @@ $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
 	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
 		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
 
-$(LIBFDT)/lib/libfdt.a:
-	@scripts/deps
+# QEMU virt with a chosen x0 (scripts/run-qemu --x0): a shim loads x0 from 0x40170000, where
+# run-qemu's -device loader writes it, and jumps to the image at 0x40200000 (as in the EL3 ELF).
+$(B)/bbmprobe-virt-x0.elf: $(IMAGE) host/support/x0-shim.S
+	$(Q)$(CROSS)as -o $(B)/x0-shim.o host/support/x0-shim.S
+	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) --section-start=.text=0x40190000 -e 0x40190000 \
+		--section-start=.data=0x40200000 -z noexecstack x0-shim.o -b binary $(notdir $(IMAGE))
+
+# scripts/deps fetches it.
+$(LIBFDT)/lib/libfdt.a: | deps
 
 # The board used when there is no DTB. platform.c bakes it in: rebuild it when the value changes.
 BOARDS := $(patsubst platform/boards/%.c,%,$(wildcard platform/boards/*.c))
@@ -120,87 +170,153 @@ $(B)/fallback-board: FORCE
 $(B)/platform/platform.c.o: $(B)/fallback-board
 .PHONY: FORCE
 
-# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards. The node is /soc, as in the
+# The Pi device trees for QEMU raspi3b/raspi4b and the SD cards, and npcm845-evb's (QEMU makes none). The node is /soc, as in the
 # kernel's bcm2837.dtsi and bcm2711.dtsi, although it has `ranges` but no unit address: silence that
 # one dtc check.
-$(B)/%.dtb: platform/dts/%.dts
+$(B)/%.dtb: platform/dts/%.dts | deps
 	@mkdir -p $(dir $@)
 	$(Q)dtc -W no-unit_address_vs_reg -I dts -O dtb -o $@ $<
 
 # ---- SD card for a real Raspberry Pi 4, or 3 with BOARD=rpi3 (docs/raspberry-pi-4.md, -3.md) --------
-SDCARD_BOARD := $(if $(filter rpi3,$(BOARD)),rpi3,rpi4)
-SDCARD := build/$(SDCARD_BOARD)/sdcard.img
-sdcard: deps image
-	@scripts/mk-sdcard --board $(SDCARD_BOARD) --build $(B) --out $(SDCARD) -- $(ARGS)
+# scripts/mk-sdcard checks the board and, with the firmware's own parser (build/host/bootargs-check)
+# and the image's test list, the boot arguments before it writes anything.
+sdcard: image $(B)/tests.list $(HOST_B)/bootargs-check | deps
+	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT,QEMU settings; an SD card takes BOARD and ARGS only)
+	@scripts/mk-sdcard --board "$${BBMPROBE_BOARD:-rpi4}" --build $(B) -- "$$BBMPROBE_ARGS"
+
+# The registered test names, asked of the image itself (`list` under QEMU virt, about a second), so
+# that the host checks tests= against exactly what the firmware will match.
+$(B)/tests.list: $(IMAGE) scripts/list-tests | deps
+	$(Q)scripts/list-tests --build $(B) >$@.tmp && mv $@.tmp $@
 
 # ---- running ------------------------------------------------------------------
-run: deps image
-	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+RUN_QEMU = scripts/run-qemu --board "$${BBMPROBE_BOARD:-virt}" --cpu "$$BBMPROBE_CPU" --smp "$$BBMPROBE_SMP" \
+	--mem "$$BBMPROBE_MEM" --el "$$BBMPROBE_EL" --semihosting "$$BBMPROBE_SEMIHOSTING" --build $(B)
+# ACCEL=kvm: QEMU virt on an arm64 host's own cores (docs/labs.md).
+run: image | deps
+	@$(call refuse,run,GDB_PORT,only for make debug)
+	@$(RUN_QEMU) $${BBMPROBE_ACCEL:+--accel "$$BBMPROBE_ACCEL"} --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
-# The bench group (tests/bench.c) on QEMU virt: ns per seed cycle per policy, baseline and ratio.
-bench: deps image
-	@scripts/run-qemu --board virt $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- tests=bench $(ARGS)
+# The bench group (tests/bench.c): ns per seed cycle per policy, baseline and ratio.
+bench: image | deps
+	@$(call refuse,bench,GDB_PORT,only for make debug)
+	@$(RUN_QEMU) --timeout "$$BBMPROBE_TIMEOUT" -- tests=bench "$$BBMPROBE_ARGS"
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
-run-uboot: deps image
-	@scripts/run-qemu --board virt --uboot $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--timeout $(TIMEOUT) --build $(B) -- $(ARGS)
+run-uboot: image | deps
+	@$(call refuse,run-uboot,GDB_PORT,only for make debug)
+	@$(RUN_QEMU) --uboot --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
-debug: deps image
-	@scripts/run-qemu --board $(BOARD) $(if $(CPU),--cpu $(CPU)) --smp $(SMP) --mem $(MEM) --el $(EL) \
-		--build $(B) --gdb -- $(ARGS)
+# QEMU waits for gdb, with no timeout: a debugging session lasts as long as it needs.
+debug: image | deps
+	@$(call refuse,debug,TIMEOUT,a debugging session has no timeout)
+	@$(RUN_QEMU) --gdb --gdb-port "$$BBMPROBE_GDB_PORT" -- "$$BBMPROBE_ARGS"
+
+# A fresh Debian bookworm root runs `make run` and `make test` from a clone of HEAD (scripts/check-fresh).
+check-fresh:
+	@scripts/check-fresh
 
 # ---- tests ----------------------------------------------------------------------
-HOST_B := build/host
 # The plain-C parts of the firmware, built for the host as they are (mmu/ is host-buildable by design).
-HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
+HOST_LIB_SRCS := boot/esr.c lib/bootargs.c lib/escape.c lib/tap.c lib/glob.c lib/cpuinfo.c lib/outcome.c \
 	$(filter-out mmu/boot_map.c,$(wildcard mmu/*.c)) $(wildcard host/support/*.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS := $(patsubst host/%.c,$(HOST_B)/%,$(wildcard host/test_*.c))
 FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
 
-$(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h)
+$(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
 
-build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(wildcard mmu/*.h host/support/*.h)
+# The UART drivers against host/test_uarts.c's register fake (lib/mmio.h routes to it under BBMPROBE_HOST).
+HOST_UART_SRCS := $(wildcard lib/uart_*.c)
+$(HOST_B)/test_uarts: host/test_uarts.c $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wildcard lib/*.h) | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_UART_SRCS) -lcmocka
+
+# The intake fuzzer also links the DTB queries, on the host's libfdt (Debian's libfdt-dev).
+FUZZ_EXTRA_intake := lib/dtb.c -lfdt
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) lib/dtb.c $(wildcard lib/*.h mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS)
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS) $(FUZZ_EXTRA_$*)
 
-host-test: $(HOST_TESTS)
+# Seeds for fuzz_intake: the bootargs cases and device trees (the Pi ones, and host/fuzz-seeds/*.dts).
+FUZZ_SEEDS := build/fuzz/seeds-fuzz_intake
+$(FUZZ_SEEDS): $(wildcard host/fuzz-seeds/*) $(wildcard platform/dts/*.dts) | deps
+	@mkdir -p $@
+	@cp host/fuzz-seeds/*.txt $@/
+	@for f in host/fuzz-seeds/*.dts platform/dts/*.dts; do \
+		dtc -q -W no-unit_address_vs_reg -I dts -O dtb -o $@/$$(basename $$f .dts).dtb $$f || exit 1; done
+	@touch $@
+
+# The firmware's boot-argument checks on the host, for the SD card (make sdcard).
+BOOTARGS_CHECK_SRCS := host/bootargs_check.c lib/bootargs.c lib/escape.c lib/glob.c
+$(HOST_B)/bootargs-check: $(BOOTARGS_CHECK_SRCS) lib/bootargs.h lib/escape.h lib/glob.h | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(BOOTARGS_CHECK_SRCS)
+
+host-test: $(HOST_TESTS) | deps
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
-integration-test: image
+# A small pool (build/gcc-pool8) shows exhaustion as a harness error, not an erratum (pool.t).
+integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check $(B)/bbmprobe-virt-x0.elf | deps
+	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
 	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
 
-fuzz: $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus-$$(basename $$f); done
+# ---- labs (docs/labs.md) ----------------------------------------------------------
+# LAVA jobs for this build into build/lava/ (LAVA_URL: where the lab fetches the files; ARGS added).
+lava-jobs: image | deps
+	@scripts/lava-jobs --url "$${BBMPROBE_LAVA_URL:-file://$(abspath $(B))/}" --args "$$BBMPROBE_ARGS"
 
-fuzz-short: $(FUZZERS)
-	@set -e; for f in $(FUZZERS); do mkdir -p build/fuzz/corpus-$$(basename $$f); \
-		$$f -max_total_time=$(FUZZ_TEST_SECONDS) build/fuzz/corpus-$$(basename $$f) 2>&1 | tail -3; done
+# LOGS="a.log b.log ...": their `# result` lines as build/report/results.jsonl and .csv, and the
+# merged report (report.html, report.md, outcomes.png/.svg) in build/report/.
+results:
+	@test -n "$(LOGS)" || { echo 'make results LOGS="build/logs/virt-el1.log ..." (logs from run-qemu --log or a console)' >&2; exit 2; }
+	@mkdir -p build/report
+	@scripts/results --jsonl build/report/results.jsonl --csv build/report/results.csv $(LOGS)
+	@echo build/report/results.jsonl; echo build/report/results.csv
 
-test: deps
+report: results | deps
+	@scripts/report --out build/report $(LOGS)
+
+# The jobs checked with Debian's LAVA and no lab (also part of integration-test).
+lava-check: image | deps
+	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/lava.t
+
+# Each fuzzer grows its corpus in build/fuzz/corpus-NAME, starting from build/fuzz/seeds-NAME if any;
+# a crashing input is saved as build/fuzz/crash-*.
+FUZZ_RUN = set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	seeds=build/fuzz/seeds-$$n; [ -d $$seeds ] || seeds=; \
+	$$f -max_total_time=$(1) -artifact_prefix=build/fuzz/ $(2) build/fuzz/corpus-$$n $$seeds
+
+fuzz: $(FUZZERS) $(FUZZ_SEEDS) | deps
+	@$(call FUZZ_RUN,$(FUZZ_SECONDS),-print_final_stats=1); done
+
+fuzz-short: $(FUZZERS) $(FUZZ_SEEDS) | deps
+	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),) 2>&1 | tail -3; done
+
+test: | deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory host-test
 	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory CC=clang image
 	@$(MAKE) --no-print-directory integration-test
 
-lint:
+lint: | deps
 	@echo "== layers, cppcheck, clang-tidy"
 	$(Q)scripts/check-layers
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		-I. -DBBMPROBE_HOST --suppress=missingIncludeSystem boot lib mmu platform tests host
-	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(wildcard host/test_*.c) -- -std=gnu11 -DBBMPROBE_HOST -I.
+	$(Q)clang-tidy --quiet $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wildcard host/test_*.c) host/bootargs_check.c -- \
+		-std=gnu11 -DBBMPROBE_HOST -I.
 
 clean:
-	rm -rf build/gcc build/clang build/host build/fuzz build/logs build/rpi3 build/rpi4
+	rm -rf build/gcc build/gcc-pool* build/clang build/clang-pool* build/host build/fuzz build/logs build/rpi3 build/rpi4 \
+		build/lava build/lava-check build/report build/report-t build/kvm-t
 
 -include $(TARGET_OBJS:.o=.d)

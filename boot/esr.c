@@ -117,21 +117,25 @@ enum fault_kind esr_fsc_kind(uint32_t fsc, int *level)
 	return FAULT_OTHER;
 }
 
+/* The enum-name idiom of lib/enum_names.h, spelled out: boot/ sits below lib/. */
+static const char *const fault_kind_names[] = {
+	[FAULT_NONE] = "none",
+	[FAULT_ADDR_SIZE] = "address size fault",
+	[FAULT_TRANSLATION] = "translation fault",
+	[FAULT_ACCESS_FLAG] = "access flag fault",
+	[FAULT_PERMISSION] = "permission fault",
+	[FAULT_TLB_CONFLICT] = "TLB conflict abort",
+	[FAULT_ALIGNMENT] = "alignment fault",
+	[FAULT_EXTERNAL] = "synchronous external abort",
+	[FAULT_PARITY] = "parity/ECC error",
+};
+
 const char *fault_kind_name(enum fault_kind kind)
 {
-	switch (kind) {
-	case FAULT_NONE: return "none";
-	case FAULT_ADDR_SIZE: return "address size fault";
-	case FAULT_TRANSLATION: return "translation fault";
-	case FAULT_ACCESS_FLAG: return "access flag fault";
-	case FAULT_PERMISSION: return "permission fault";
-	case FAULT_TLB_CONFLICT: return "TLB conflict abort";
-	case FAULT_ALIGNMENT: return "alignment fault";
-	case FAULT_EXTERNAL: return "synchronous external abort";
-	case FAULT_PARITY: return "parity/ECC error";
-	case FAULT_OTHER: break;
-	}
-	return "other fault";
+	unsigned k = (unsigned)kind;
+
+	return k < sizeof(fault_kind_names) / sizeof(fault_kind_names[0]) && fault_kind_names[k] ? fault_kind_names[k]
+												   : "other fault";
 }
 
 const char *esr_fsc_name(uint32_t fsc)

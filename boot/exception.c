@@ -7,6 +7,9 @@
  */
 #include "exception.h"
 
+#include "boot/assert.h"
+#include "boot/sysregs.h"
+
 #include <stdio.h>
 
 #define PSTATE_I (1u << 7)
@@ -17,13 +20,17 @@ uintptr_t fault_armed_fixup;
 static volatile unsigned handler_depth;
 static unsigned unexpected_count;
 
-/* Innermost isolated_call, if any: where an unexpected exception unwinds to. */
+/* Innermost isolated_call or guarded_call, if any: where an exception unwinds to. */
 struct isolation {
 	jmp_buf jb;
 	struct fault_record *what;
 	struct isolation *outer;
+	bool quiet;     /* guarded_call: synchronous exceptions only, no report */
+	unsigned depth; /* handler_depth when it was entered (a guard may run inside the handler) */
 };
 static struct isolation *current_isolation;
+/* The isolation isolation_unwind() jumps to. */
+static struct isolation *unwind_target;
 
 static uintptr_t image_base, stack_lo, stack_hi;
 static struct exception_hooks hooks;
@@ -120,7 +127,7 @@ void exception_report(const struct exception_frame *f, unsigned vector, const ch
 	} else if (kind == 3) {
 		printf("#   SError: ESR 0x%016llx (ISS 0x%07x)\n", (unsigned long long)f->esr, (unsigned)e.iss);
 	} else {
-		printf("#   %s: interrupts are never unmasked by bbmprobe\n", kind == 1 ? "IRQ" : "FIQ");
+		printf("#   %s\n", kind == 1 ? "IRQ" : "FIQ");
 	}
 	printf("#   ELR 0x%016llx (elf 0x%llx)  SPSR 0x%016llx  SP 0x%016llx\n", (unsigned long long)f->elr,
 	       (unsigned long long)elf_addr(f->elr), (unsigned long long)f->spsr, (unsigned long long)f->sp);
@@ -153,9 +160,48 @@ void exception_report(const struct exception_frame *f, unsigned vector, const ch
 /* Runs at the eret target after an unexpected exception: leave the isolated call. */
 static void __attribute__((noreturn, used)) isolation_unwind(void)
 {
+	longjmp(unwind_target->jb, 1);
+}
+
+/* Resume in isolation_unwind with IRQ/FIQ masked so a stuck interrupt cannot loop. */
+static void unwind_to(struct exception_frame *f, struct isolation *iso)
+{
+	unwind_target = iso;
+	f->elr = (uint64_t)(uintptr_t)isolation_unwind;
+	f->spsr |= PSTATE_I | PSTATE_F;
+}
+
+/* The innermost isolated_call (guards skipped), or with `outermost` the first one (the runner's). */
+static struct isolation *isolation_for(bool outermost)
+{
+	struct isolation *found = NULL;
+
+	for (struct isolation *iso = current_isolation; iso; iso = iso->outer) {
+		if (iso->quiet)
+			continue;
+		found = iso;
+		if (!outermost)
+			break;
+	}
+	return found;
+}
+
+/*
+ * A synchronous exception inside a guarded_call at the same handler depth ends
+ * that call silently: the guard is how the console and the exit conduits touch
+ * hardware that may be absent, including from inside the handler.
+ */
+static bool guard_catches(struct exception_frame *f, unsigned vector)
+{
 	struct isolation *iso = current_isolation;
 
-	longjmp(iso->jb, 1);
+	if ((vector & 3) != 0 || !iso || !iso->quiet || iso->depth != handler_depth)
+		return false;
+	if (iso->what)
+		record_fault(iso->what, f, vector);
+	fault_armed_record = NULL;
+	unwind_to(f, iso);
+	return true;
 }
 
 static void handle_svc(struct exception_frame *f, const struct esr_info *e)
@@ -184,9 +230,33 @@ static void __attribute__((noreturn)) panic_nested(const struct exception_frame 
 	panic_stop();
 }
 
+/* Not an SVC, an armed fault or a handled interrupt: report it and end the test it happened in. */
+static void unexpected(struct exception_frame *f, unsigned vector, bool reported)
+{
+	bool irq = (vector & 3) == 1;
+	/* An interrupt ends the whole test (the watchdog's), not a nested isolated call inside it. */
+	struct isolation *iso = isolation_for(irq);
+
+	unexpected_count++;
+	fault_armed_record = NULL;
+	if (!iso) {
+		if (!reported)
+			exception_report(f, vector, "outside any test");
+		panic_write("# PANIC: unexpected exception outside a test; stopping.\n");
+		panic_stop();
+	}
+	if (!reported)
+		exception_report(f, vector, "unexpected");
+	if (iso->what)
+		record_fault(iso->what, f, vector);
+	unwind_to(f, iso);
+}
+
 void exception_dispatch(struct exception_frame *f, unsigned vector);
 void exception_dispatch(struct exception_frame *f, unsigned vector)
 {
+	if (guard_catches(f, vector))
+		return;
 	if (handler_depth >= 2) {
 		panic_write("\n# PANIC: exception while reporting a nested exception\n");
 		panic_stop();
@@ -200,42 +270,41 @@ void exception_dispatch(struct exception_frame *f, unsigned vector)
 
 	if (sync && e.ec == ESR_EC_SVC64) {
 		handle_svc(f, &e);
-		handler_depth--;
-		return;
-	}
-	if (sync && fault_armed_record && (e.is_abort || e.ec == ESR_EC_UNKNOWN)) {
+	} else if (sync && fault_armed_record && (e.is_abort || e.ec == ESR_EC_UNKNOWN)) {
 		struct fault_record *rec = fault_armed_record;
 		fault_armed_record = NULL;
 		record_fault(rec, f, vector);
 		f->elr = fault_armed_fixup ? fault_armed_fixup : f->elr + 4;
-		handler_depth--;
-		return;
+	} else if ((vector & 3) == 1 && hooks.irq) {
+		/* The hook acknowledges the interrupt; false: it reported why the test must end. */
+		if (!hooks.irq(f, vector))
+			unexpected(f, vector, true);
+	} else {
+		unexpected(f, vector, false);
 	}
-
-	unexpected_count++;
-	fault_armed_record = NULL;
-	if (!current_isolation) {
-		exception_report(f, vector, "outside any test");
-		panic_write("# PANIC: unexpected exception outside a test; stopping.\n");
-		panic_stop();
-	}
-	exception_report(f, vector, "unexpected");
-	if (current_isolation->what)
-		record_fault(current_isolation->what, f, vector);
-	/* Resume in isolation_unwind with IRQ/FIQ masked so a stuck interrupt cannot loop. */
-	f->elr = (uint64_t)(uintptr_t)isolation_unwind;
-	f->spsr |= PSTATE_I | PSTATE_F;
 	handler_depth--;
 }
 
-bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what)
+void assert_failed(const char *file, int line, const char *expr)
+{
+	printf("# ASSERT failed: %s:%d: %s\n", file, line, expr);
+	__asm__ volatile("brk %0" ::"i"(ASSERT_BRK_IMM));
+	__builtin_unreachable();
+}
+
+static bool run_isolated(void (*fn)(void *), void *arg, struct fault_record *what, bool quiet)
 {
 	/* volatile: read after longjmp. */
 	struct isolation iso;
 	struct isolation *volatile saved_outer = current_isolation;
 
+	/* The unwind masks IRQ/FIQ; the caller gets back the mask it had (a test keeps its watchdog). */
+	const uint64_t daif = read_sysreg(daif);
+
 	iso.what = what;
 	iso.outer = saved_outer;
+	iso.quiet = quiet;
+	iso.depth = handler_depth;
 	if (what)
 		what->taken = false;
 	if (setjmp(iso.jb) == 0) {
@@ -246,5 +315,16 @@ bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what)
 	}
 	current_isolation = saved_outer;
 	fault_disarm();
+	write_sysreg(daif, daif);
 	return false;
+}
+
+bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what)
+{
+	return run_isolated(fn, arg, what, false);
+}
+
+bool guarded_call(void (*fn)(void *), void *arg, struct fault_record *what)
+{
+	return run_isolated(fn, arg, what, true);
 }

@@ -99,6 +99,14 @@ static inline bool probe_write64(uintptr_t va, uint64_t value, struct fault_reco
  */
 bool isolated_call(void (*fn)(void *), void *arg, struct fault_record *what);
 
+/*
+ * Run fn(arg) where the hardware it touches may be absent (a UART, an exit
+ * conduit): a synchronous exception inside it is recorded in *what (if not
+ * NULL) and ends fn silently, with no report. Works inside the exception
+ * handler too, so the panic path can use it. Returns true if fn returned.
+ */
+bool guarded_call(void (*fn)(void *), void *arg, struct fault_record *what);
+
 /* Unexpected exceptions seen since boot (reported ones, including isolated). */
 unsigned exception_unexpected_count(void);
 
@@ -117,6 +125,11 @@ void exception_report(const struct exception_frame *f, unsigned vector, const ch
 struct exception_hooks {
 	void (*write_raw)(const char *s);
 	void (*panic)(void); /* must not return; if it does, the CPU waits in WFE */
+	/*
+	 * An IRQ: acknowledge it; return true to resume, or false after printing
+	 * why the running test must end (watchdog, unexpected interrupt).
+	 */
+	bool (*irq)(const struct exception_frame *f, unsigned vector);
 };
 void exception_set_hooks(const struct exception_hooks *h);
 

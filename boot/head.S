@@ -45,6 +45,9 @@ primary_entry:
 from_el3:
 	mov	x0, #(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_HCE | SCR_EL3_RW)
 	msr	scr_el3, x0
+	/* An SMC from EL1 must land somewhere: there is no firmware behind this EL3. */
+	adr	x0, el3_stub_vectors
+	msr	vbar_el3, x0
 	msr	cptr_el3, xzr			/* no FP/SIMD traps */
 	/* If EL2 exists, make it transparent too (ID_AA64PFR0_EL1.EL2, bits 11:8). */
 	mrs	x0, id_aa64pfr0_el1
@@ -73,6 +76,9 @@ from_el2:
 el2_setup:
 	mov	x0, #HCR_EL2_RW
 	msr	hcr_el2, x0
+	/* An HVC from EL1 must land somewhere: the loader's VBAR_EL2 is unknown (Linux's hyp-stub idea). */
+	adr	x0, el2_stub_vectors
+	msr	vbar_el2, x0
 	mrs	x0, cnthctl_el2
 	orr	x0, x0, #(CNTHCTL_EL2_EL1PCTEN | CNTHCTL_EL2_EL1PCEN)
 	msr	cnthctl_el2, x0
@@ -135,7 +141,7 @@ at_el1:
 4:
 	adr	x0, boot_stack_top
 	mov	sp, x0
-	mov	x29, xzr
+	mov	x29, xzr			/* no caller: see the bl boot_main below */
 	mov	x30, xzr
 	adr	x0, exception_vectors
 	msr	vbar_el1, x0
@@ -144,13 +150,78 @@ at_el1:
 	mov	x0, x19
 	mov	x1, x20
 	mov	x2, x21
+	/*
+	 * The outermost frame: x29 = x30 = 0 ends the firmware's own frame-chain walk, and the return
+	 * address marked undefined in .debug_frame (not loaded; .eh_frame is discarded) ends gdb's `bt`.
+	 */
+	.cfi_sections .debug_frame
+	.cfi_startproc
+	.cfi_undefined x30
 	bl	boot_main
 	/* boot_main does not return; if it ever does, stop here. */
 	b	park_cpu
+	.cfi_endproc
 
 park_cpu:
 	wfe
 	b	park_cpu
+
+	.ltorg
+
+/*
+ * EL2 stub vectors: only "synchronous from lower EL, AArch64" (offset 0x400)
+ * is served: an HVC gets HVC_STUB_PEND_VSERROR's effect or -1 in x0. There is
+ * no EL2 stack; x9 is saved in TPIDR_EL2. Anything else parks the CPU.
+ */
+	.balign 2048
+el2_stub_vectors:
+	.rept	8
+	.balign	128
+	b	el2_stub_park
+	.endr
+	.balign	128
+	b	el2_stub_sync
+	.rept	7
+	.balign	128
+	b	el2_stub_park
+	.endr
+
+el2_stub_sync:
+	msr	tpidr_el2, x9
+	mrs	x9, esr_el2
+	lsr	x9, x9, #26
+	cmp	x9, #0x16			/* EC: HVC from AArch64 */
+	b.ne	el2_stub_park
+	ldr	x9, =HVC_STUB_PEND_VSERROR
+	cmp	x0, x9
+	mov	x0, #-1
+	b.ne	1f
+	mrs	x9, hcr_el2
+	orr	x9, x9, #HCR_EL2_AMO
+	orr	x9, x9, #HCR_EL2_VSE
+	msr	hcr_el2, x9
+	mov	x0, xzr
+1:	mrs	x9, tpidr_el2
+	eret
+
+el2_stub_park:
+	wfe
+	b	el2_stub_park
+
+/* EL3 stub vectors: an SMC from EL1 returns -1 (PSCI NOT_SUPPORTED); anything else parks the CPU. */
+	.balign 2048
+el3_stub_vectors:
+	.rept	8
+	.balign	128
+	b	el2_stub_park
+	.endr
+	.balign	128
+	mov	x0, #-1
+	eret
+	.rept	7
+	.balign	128
+	b	el2_stub_park
+	.endr
 
 	.ltorg
 

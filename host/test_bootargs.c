@@ -120,6 +120,65 @@ static void numbers(void **state)
 	assert_false(bootargs_parse_u64("0x1g", 4, &v));
 }
 
+static void earlycon_console_forms(void **state)
+{
+	const struct bootargs_console *c = &args.console_port;
+
+	(void)state;
+	assert_true(bootargs_parse("console=uart8250,mmio32,0xfe660000,1500000", &args, err, sizeof(err)));
+	assert_true(args.console_explicit);
+	assert_string_equal(args.console, "uart8250,mmio32,0xfe660000,1500000");
+	assert_string_equal(c->driver, "uart8250");
+	assert_true(c->addr == 0xfe660000 && c->reg_shift == 2 && c->reg_io_width == 4);
+	assert_true(c->baud == 1500000 && c->clock_hz == 0);
+	/* Linux: a bare 8250 address is mmio, byte registers one apart; mmio16 spaces them two apart. */
+	assert_true(bootargs_parse("console=uart,0x3f8", &args, err, sizeof(err)));
+	assert_true(c->reg_shift == 0 && c->reg_io_width == 1 && c->baud == 0);
+	assert_true(bootargs_parse("console=ns16550a,mmio16,0x1000,9600n8", &args, err, sizeof(err)));
+	assert_true(c->reg_shift == 1 && c->reg_io_width == 2 && c->baud == 9600);
+	assert_true(bootargs_parse("console=pl011,0x9000000", &args, err, sizeof(err)));
+	assert_true(!strcmp(c->driver, "pl011") && c->addr == 0x9000000 && c->reg_io_width == 4);
+	assert_true(bootargs_parse("console=pl011,mmio32,0x9000000", &args, err, sizeof(err)));
+	assert_true(c->addr == 0x9000000 && c->reg_shift == 0);
+	assert_true(bootargs_parse("console=cdns,0xff000000", &args, err, sizeof(err)));
+	assert_string_equal(c->driver, "cdns");
+	assert_true(bootargs_parse("console=ec_imx6q,0x30890000,115200n8,80000000", &args, err, sizeof(err)));
+	assert_true(!strcmp(c->driver, "imx") && c->baud == 115200 && c->clock_hz == 80000000);
+	assert_true(bootargs_parse("console=bcm2835aux,0xfe215040,115200", &args, err, sizeof(err)));
+	assert_string_equal(c->driver, "mini-uart");
+	/* The short forms stay choices. */
+	assert_true(bootargs_parse("console=pl011", &args, err, sizeof(err)));
+	assert_false(args.console_explicit);
+	assert_string_equal(args.console, "pl011");
+}
+
+static void malformed_console_is_rejected_with_a_reason(void **state)
+{
+	(void)state;
+	expect_error("console=foo,0x1000", "unknown console 'foo'; NAME is one of pl011, uart8250");
+	expect_error("console=pl011,", "'' is not a UART address");
+	expect_error("console=pl011,0x", "is not a UART address");
+	expect_error("console=pl011,0", "not 0");
+	expect_error("console=pl011,banana", "'banana' is not a UART address");
+	expect_error("console=pl011,mmio32", "pl011 needs the UART's address");
+	expect_error("console=pl011,0x9000002", "not aligned to its 4-byte registers");
+	expect_error("console=uart8250,mmio32,0xfe660001", "not aligned to its 4-byte registers");
+	expect_error("console=pl011,mmio,0x9000000", "pl011 registers are 32-bit");
+	expect_error("console=uart8250,io,0x3f8", "no port I/O on arm64");
+	expect_error("console=uart8250,mmio32be,0x1000", "big-endian");
+	expect_error("console=pl011,0x9000000,fast", "baud rate 'fast' is not a number");
+	expect_error("console=pl011,0x9000000,20000000", "baud rate '20000000' is not a number from 50 to 16000000");
+	expect_error("console=pl011,0x9000000,115200e7", "only 8 data bits, no parity");
+	expect_error("console=pl011,0x9000000,115200,0", "clock '0' is not a frequency");
+	expect_error("console=pl011,0x9000000,115200,24000000,x", "too many fields after the clock");
+	expect_error("console=a,b,c,d,e,f", "too many fields");
+	expect_error("console=,0x1000", "unknown console ''");
+	expect_error("console=serial0", "'console=serial0' is not a valid choice; valid: auto, pl011, mini, or NAME,");
+	expect_error("console=uart8250,mmio32,0xfe660000,1500000n8,24000000000", "is not a frequency");
+	expect_error("console=uart8250,mmio32,0x00000000fe660000,1500000n8,2400000000000000000000000000000000000",
+		     "at most 63");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +189,8 @@ int main(void)
 		cmocka_unit_test(words_before_double_dash_belong_to_others),
 		cmocka_unit_test(semihosting_is_found_even_in_bad_lines),
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(earlycon_console_forms),
+		cmocka_unit_test(malformed_console_is_rejected_with_a_reason),
 	};
 	return cmocka_run_group_tests_name("bootargs", tests, NULL, NULL);
 }

@@ -3,8 +3,7 @@
  * slot in use, and a table allocated while the monitor is on has its valid
  * entries counted, so freeing it needs no 512-entry scan. Same verdicts as a
  * full scan (host builds also assert the count against a scan on every free),
- * including after writes the monitor did not see, and per-kind event counts
- * that match the event log.
+ * including after writes the monitor did not see.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +14,6 @@
 
 #include "host/support/arch_log.h"
 #include "host/support/mmu_host.h"
-#include "host/support/ref_model.h"
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
 #include "mmu/pt.h"
@@ -121,29 +119,6 @@ static void test_slots_shrink_and_grow(void **state)
 	assert_int_equal(bbm_monitor_total(), 2);
 }
 
-/* by_kind counts every event the monitor sees, as the host event log does. */
-static void test_counts_by_kind_match_event_log(void **state)
-{
-	(void)state;
-	struct ref_rng r = {.state = 7};
-	struct ref_run_stats rs = {0};
-	char msg[256];
-	ref_reset();
-	for (unsigned i = 0; i < 300; i++) {
-		struct bbm_monitor_stats st;
-		arch_log_clear();
-		bbm_monitor_reset();
-		if (!ref_random_op(&sp, &r, PT_POLICY_LINUX_FIXED, false, &rs, msg, sizeof(msg)))
-			fail_msg("step %u: %s", i, msg);
-		bbm_monitor_get_stats(&st);
-		assert_true(arch_log_total() == arch_log_count()); /* nothing dropped */
-		for (unsigned k = 1; k < ARCH_EV_KIND_COUNT; k++)
-			assert_int_equal(st.by_kind[k], arch_log_count_kind((enum arch_event_kind)k));
-		assert_int_equal(st.events, arch_log_total());
-	}
-	assert_true(rs.maps_ok > 50);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,7 +126,6 @@ int main(void)
 		cmocka_unit_test_setup(test_count_follows_every_write, setup),
 		cmocka_unit_test_setup(test_write_while_off_is_not_trusted, setup),
 		cmocka_unit_test_setup(test_slots_shrink_and_grow, setup),
-		cmocka_unit_test_setup(test_counts_by_kind_match_event_log, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,18 @@ static void results_are_numbered_and_counted(void **state)
 	assert_int_equal(c.skipped, 1);
 	tap_format_summary(&c, line, sizeof(line));
 	assert_string_equal(line, "SUMMARY: 1 passed, 1 failed, 1 skipped");
+	c.passed = 4294967295u;
+	assert_int_equal(tap_format_summary(&c, line, sizeof(line)), 47);
+	/* The closing-line prefixes are spelled out once per file: a before-stop check counts them. */
+	assert_string_equal(strchr(line, ' ') + 1, "4294967295 passed, 1 failed, 1 skipped");
+	/* Cut short, still terminated; the return value is the full length. */
+	assert_int_equal(tap_format_summary(&c, line, 12), 47);
+	assert_int_equal(strlen(line), 11);
+	assert_string_equal(strchr(line, ' ') + 1, "42");
+	tap_format_exit(4, line, sizeof(line));
+	assert_string_equal(line, "EXIT: STATUS=4");
+	tap_format_exit(-1, line, sizeof(line));
+	assert_string_equal(strchr(line, '=') + 1, "-1");
 	tap_format_plan(line, sizeof(line), 3);
 	assert_string_equal(line, "1..3");
 }

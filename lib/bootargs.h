@@ -16,6 +16,24 @@
 #define BOOTARGS_LINE_MAX 1024
 #define BOOTARGS_VALUE_MAX 256
 
+/*
+ * console=NAME,[IOTYPE,]ADDR[,OPTIONS[,CLOCK]]: a UART given by hand, in Linux's
+ * earlycon syntax (e.g. uart8250,mmio32,0xfe660000,1500000n8). NAME is a Linux
+ * earlycon name, IOTYPE mmio (8-bit registers), mmio16 or mmio32 (8250; the
+ * others are 32-bit), OPTIONS a baud rate with an optional "n8", CLOCK the
+ * UART's reference clock in Hz.
+ */
+struct bootargs_console {
+	char driver[16]; /* bbmprobe's console driver: pl011, mini-uart, uart8250, cdns, imx */
+	uint64_t addr;
+	uint8_t reg_shift;    /* 8250: 0 for mmio, 1 for mmio16, 2 for mmio32 */
+	uint8_t reg_io_width; /* bytes per access */
+	uint32_t baud;        /* 0: keep the boot loader's rate */
+	uint32_t clock_hz;    /* 0: unknown (then the rate cannot be programmed) */
+};
+
+#define BOOTARGS_CONSOLE_MAX 64
+
 struct bootargs {
 	char tests[BOOTARGS_VALUE_MAX]; /* comma-separated names/globs; "" = default suite */
 	uint64_t iters;
@@ -23,8 +41,13 @@ struct bootargs {
 	uint64_t verbose;
 	bool list;
 	bool semihosting;
-	char exit[8];    /* auto | halt | reset */
-	char console[8]; /* auto | pl011 | mini */
+	char exit[8]; /* auto | halt | reset */
+	/* auto | pl011 | mini, or the earlycon text when console_explicit */
+	char console[BOOTARGS_CONSOLE_MAX];
+	bool console_explicit;
+	struct bootargs_console console_port; /* when console_explicit */
+	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
+	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
 };
 
 enum bootarg_type {
@@ -32,6 +55,7 @@ enum bootarg_type {
 	BOOTARG_U64,    /* decimal or 0x hex within [min, max] */
 	BOOTARG_STRING, /* free text up to the field size */
 	BOOTARG_CHOICE, /* one of `choices` */
+	BOOTARG_CONSOLE, /* one of `choices`, or an earlycon NAME,[IOTYPE,]ADDR[,OPTIONS[,CLOCK]] */
 };
 
 struct bootarg_spec {
@@ -54,6 +78,11 @@ void bootargs_defaults(struct bootargs *out);
 bool bootargs_parse(const char *line, struct bootargs *out, char *err, size_t err_len);
 /* Lenient check for the "semihosting" flag, used only to deliver the exit status of a bad command line. */
 bool bootargs_mentions_semihosting(const char *line);
+/*
+ * The earlycon form of console= (the text after "console=", `len` bytes). On
+ * error returns false with a message in err.
+ */
+bool bootargs_parse_console(const char *val, size_t len, struct bootargs_console *out, char *err, size_t err_len);
 /* Strict number parser shared with tests: decimal or 0x-hex, no sign, no trailing text. */
 bool bootargs_parse_u64(const char *s, size_t len, uint64_t *out);
 

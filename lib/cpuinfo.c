@@ -1,6 +1,8 @@
 /* MIDR and ID register decoding (Arm ARM D19.2.66 MIDR_EL1, D19.2.64-65 ID_AA64MMFRn_EL1). */
 #include "cpuinfo.h"
 
+#include "boot/sysregs.h"
+
 #include <stdio.h>
 
 struct part {
@@ -82,23 +84,16 @@ void cpuinfo_decode_mmu(const struct cpu_ids *ids, struct mmu_features *out)
 }
 
 #ifndef BBMPROBE_HOST
-#define READ_SYSREG(name)                                                                                              \
-	({                                                                                                             \
-		uint64_t v_;                                                                                           \
-		__asm__ volatile("mrs %0, " #name : "=r"(v_));                                                         \
-		v_;                                                                                                    \
-	})
-
 void cpuinfo_read(struct cpu_ids *ids)
 {
-	ids->midr = READ_SYSREG(midr_el1);
-	ids->mpidr = READ_SYSREG(mpidr_el1);
-	ids->revidr = READ_SYSREG(revidr_el1);
-	ids->mmfr0 = READ_SYSREG(id_aa64mmfr0_el1);
-	ids->mmfr1 = READ_SYSREG(id_aa64mmfr1_el1);
+	ids->midr = read_sysreg(midr_el1);
+	ids->mpidr = read_sysreg(mpidr_el1);
+	ids->revidr = read_sysreg(revidr_el1);
+	ids->mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	ids->mmfr1 = read_sysreg(id_aa64mmfr1_el1);
 	/* ID_AA64MMFR2_EL1 by encoding: older assemblers lack the name. */
-	ids->mmfr2 = READ_SYSREG(s3_0_c0_c7_2);
-	ids->isar0 = READ_SYSREG(id_aa64isar0_el1);
-	ids->pfr0 = READ_SYSREG(id_aa64pfr0_el1);
+	ids->mmfr2 = read_sysreg(s3_0_c0_c7_2);
+	ids->isar0 = read_sysreg(id_aa64isar0_el1);
+	ids->pfr0 = read_sysreg(id_aa64pfr0_el1);
 }
 #endif

@@ -54,7 +54,61 @@ int tap_format_plan(char *buf, size_t len, unsigned count)
 	return snprintf(buf, len, "1..%u", count);
 }
 
+/*
+ * The closing lines are built without stdio: they are printed from the panic
+ * path and before the MMU is on, where picolibc may not run.
+ */
+static size_t put_char(char *buf, size_t len, size_t at, char ch)
+{
+	if (at + 1 < len)
+		buf[at] = ch;
+	return at + 1;
+}
+
+static size_t put_text(char *buf, size_t len, size_t at, const char *s)
+{
+	while (*s)
+		at = put_char(buf, len, at, *s++);
+	return at;
+}
+
+static size_t put_int(char *buf, size_t len, size_t at, long long v)
+{
+	char digits[24];
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	int n = 0;
+
+	do
+		digits[n++] = (char)('0' + u % 10);
+	while ((u /= 10) && n < (int)sizeof(digits));
+	if (v < 0)
+		at = put_char(buf, len, at, '-');
+	while (n--)
+		at = put_char(buf, len, at, digits[n]);
+	return at;
+}
+
+static int finish(char *buf, size_t len, size_t at)
+{
+	if (len)
+		buf[at < len ? at : len - 1] = '\0';
+	return (int)at;
+}
+
 int tap_format_summary(const struct tap_counts *c, char *buf, size_t len)
 {
-	return snprintf(buf, len, "SUMMARY: %u passed, %u failed, %u skipped", c->passed, c->failed, c->skipped);
+	size_t at = put_text(buf, len, 0, "SUMMARY: ");
+
+	at = put_int(buf, len, at, c->passed);
+	at = put_text(buf, len, at, " passed, ");
+	at = put_int(buf, len, at, c->failed);
+	at = put_text(buf, len, at, " failed, ");
+	at = put_int(buf, len, at, c->skipped);
+	at = put_text(buf, len, at, " skipped");
+	return finish(buf, len, at);
+}
+
+int tap_format_exit(int status, char *buf, size_t len)
+{
+	return finish(buf, len, put_int(buf, len, put_text(buf, len, 0, "EXIT: STATUS="), status));
 }

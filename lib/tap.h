@@ -26,6 +26,8 @@ void tap_counts_init(struct tap_counts *c);
 int tap_format_result(struct tap_counts *c, char *buf, size_t len, enum tap_result r, const char *name,
 		      const char *reason);
 int tap_format_plan(char *buf, size_t len, unsigned count);
+/* The closing lines; no stdio (usable from the panic path and with the MMU off). Return the full length. */
 int tap_format_summary(const struct tap_counts *c, char *buf, size_t len);
+int tap_format_exit(int status, char *buf, size_t len);
 
 #endif

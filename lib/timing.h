@@ -8,21 +8,17 @@
 
 #include <stdint.h>
 
+#include "boot/sysregs.h"
+
 #ifndef BBMPROBE_HOST
 static inline uint64_t timer_counter(void)
 {
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
-	return v;
+	return read_cntvct_ordered();
 }
 
 static inline uint64_t timer_frequency(void)
 {
-	uint64_t f;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
-	return f;
+	return read_sysreg(cntfrq_el0);
 }
 #endif
 

@@ -28,14 +28,12 @@
 #define CNTL_TX_EN (1u << 1)
 #define CNTL_RX_EN (1u << 0)
 
-#define BAUD 115200u
-
 static bool mini_uart_flush(const struct console_port *port)
 {
 	return mmio_wait32(port->base + MU_LSR, LSR_TX_IDLE, LSR_TX_IDLE, CONSOLE_WAIT_POLLS);
 }
 
-/* Enable in AUX, 8-bit mode, transmitter on, 115200 baud from the core clock (0: keep the divisor). */
+/* Enable in AUX, 8-bit mode, transmitter on, port->baud from the core clock (unknown: keep the divisor). */
 static void mini_uart_init(const struct console_port *port)
 {
 	uintptr_t base = port->base;
@@ -46,7 +44,7 @@ static void mini_uart_init(const struct console_port *port)
 		mmio_write32(enables, mmio_read32(enables) | AUX_ENABLES_MINI_UART);
 	else
 		mini_uart_flush(port);
-	if (!core_clock_hz) {
+	if (!console_port_sets_baud(port)) {
 		mmio_write32(base + MU_CNTL, CNTL_TX_EN | CNTL_RX_EN);
 		return;
 	}
@@ -56,7 +54,7 @@ static void mini_uart_init(const struct console_port *port)
 	mmio_write32(base + MU_MCR, 0);
 	mmio_write32(base + MU_IIR, IIR_CLEAR_FIFOS);
 	/* baud = core_clock / (8 * (divisor + 1)), rounded to the nearest divisor (§2.2.1). */
-	mmio_write32(base + MU_BAUD, (core_clock_hz + 4 * BAUD) / (8 * BAUD) - 1);
+	mmio_write32(base + MU_BAUD, (core_clock_hz + 4 * port->baud) / (8 * port->baud) - 1);
 	mmio_write32(base + MU_CNTL, CNTL_TX_EN | CNTL_RX_EN);
 }
 

@@ -1,4 +1,4 @@
-/* Arm PrimeCell PL011 UART (DDI 0183): QEMU virt and raspi, Pi UART0. Polled transmit only. */
+/* Arm PrimeCell UART (PL011) Technical Reference Manual, DDI 0183: QEMU virt, raspi and Versal, Pi UART0. Polled transmit only. */
 #include "lib/console.h"
 #include "lib/mmio.h"
 
@@ -19,25 +19,26 @@
 #define CR_TXE (1u << 8)
 #define CR_RXE (1u << 9)
 
-#define BAUD 115200u
-
 static bool pl011_flush(const struct console_port *port)
 {
 	return mmio_wait32(port->base + UARTFR, FR_BUSY, 0, CONSOLE_WAIT_POLLS);
 }
 
-/* Program 115200 8N1 from the reference clock; clock_hz 0 keeps the firmware's setup. */
+/* Program port->baud 8N1 from the reference clock; without both, keep the boot loader's rate. */
 static void pl011_init(const struct console_port *port)
 {
 	uintptr_t base = port->base;
-	uint32_t clock_hz = port->clock_hz;
 
-	if (!clock_hz)
+	if (!console_port_sets_baud(port)) {
+		uint32_t cr = mmio_read32(base + UARTCR);
+		if ((cr & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
+			mmio_write32(base + UARTCR, cr | CR_UARTEN | CR_TXE);
 		return;
+	}
 	pl011_flush(port);
 	mmio_write32(base + UARTCR, 0);
 	/* Divisor = clock / (16 * baud), fraction in 1/64ths, rounded (PL011 TRM 3.3.6). */
-	uint32_t div64 = (uint32_t)(((uint64_t)clock_hz * 4 + BAUD / 2) / BAUD);
+	uint32_t div64 = (uint32_t)(((uint64_t)port->clock_hz * 4 + port->baud / 2) / port->baud);
 	mmio_write32(base + UARTIBRD, div64 >> 6);
 	mmio_write32(base + UARTFBRD, div64 & 0x3f);
 	mmio_write32(base + UARTLCR_H, LCRH_WLEN8 | LCRH_FEN);

@@ -1,12 +1,18 @@
 /*
- * The architectural events the library performs: descriptor writes, barriers,
- * TLB maintenance, table-page frees. The BBM monitor consumes them on both
- * target and host; on the host (-DBBMPROBE_HOST) every one is also appended to an
- * event log (host/support/arch_log.c) that tests read and clear.
+ * The one event stream: every descriptor write, barrier, TLB maintenance
+ * instruction, table-page allocation and free the library performs, and every
+ * classified access a scenario makes, goes through arch_event_emit(). Consumers
+ * (the BBM monitor, the architectural model, the host event log, trace
+ * exporters) subscribe a sink; none is special-cased at the call sites, and
+ * the host build differs only in which sinks subscribe.
+ *
+ * With no sink subscribed an emit costs one load and a not-taken branch, so
+ * timed loops run at hand-written speed.
  */
 #ifndef BBMPROBE_MMU_ARCH_EVENT_H
 #define BBMPROBE_MMU_ARCH_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum arch_event_kind {
@@ -16,21 +22,61 @@ enum arch_event_kind {
 	ARCH_EV_DSB_SY,
 	ARCH_EV_DSB_NSH,
 	ARCH_EV_ISB,
-	ARCH_EV_TLBI_VALE1IS,   /* a = va; last level only, broadcast */
+	ARCH_EV_TLBI_VALE1IS,   /* a = va, b = asid; last level only, broadcast */
 	ARCH_EV_TLBI_VAE1IS,    /* a = va, b = asid; all levels, one ASID (and global entries) */
 	ARCH_EV_TLBI_VAAE1IS,   /* a = va; all levels, all ASIDs */
 	ARCH_EV_TLBI_VMALLE1IS, /* everything at EL1&0, broadcast */
 	ARCH_EV_TLBI_VMALLE1,   /* everything at EL1&0, this CPU only */
 	ARCH_EV_TABLE_ALLOC,    /* a = table page, b = level, c = VA base */
 	ARCH_EV_TABLE_FREE,     /* a = table page, b = level, c = VA base */
+	ARCH_EV_ACCESS,         /* a = va, b = enum arch_access_kind, c = enum outcome observed */
+	/* Local (this CPU only) forms and the all-ASID last-level forms; the TLB model consumes them. */
+	ARCH_EV_TLBI_VALE1,     /* a = va, b = asid; last level only, this CPU */
+	ARCH_EV_TLBI_VAE1,      /* a = va, b = asid; all levels, one ASID (and global leaves), this CPU */
+	ARCH_EV_TLBI_VAAE1,     /* a = va; all levels, all ASIDs, this CPU */
+	ARCH_EV_TLBI_VAALE1,    /* a = va; last level only, all ASIDs, this CPU */
+	ARCH_EV_TLBI_VAALE1IS,  /* a = va; last level only, all ASIDs, broadcast */
 	ARCH_EV_KIND_COUNT
 };
 
-#ifdef BBMPROBE_HOST
-/* Defined in host/support/arch_log.c. */
-void arch_event_record(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c);
-#endif
+/* What a scenario's classified access was (ARCH_EV_ACCESS b). */
+enum arch_access_kind {
+	ARCH_ACCESS_READ,
+	ARCH_ACCESS_WRITE,
+	ARCH_ACCESS_PRFM, /* prefetch: never faults, may walk */
+	ARCH_ACCESS_AT,   /* AT S1E1R: walks, reports in PAR_EL1, never faults */
+};
+
+struct arch_event {
+	enum arch_event_kind kind;
+	unsigned cpu; /* the CPU that performed it (index, 0 = boot CPU; one CPU today) */
+	uint64_t a, b, c; /* see enum arch_event_kind */
+};
+
+typedef void (*arch_event_sink)(void *ctx, const struct arch_event *ev);
+
+#define ARCH_EVENT_MAX_SINKS 4
+
+/* Number of subscribed sinks: the emit fast path tests only this. */
+extern unsigned arch_event_sink_count;
+
+/* Add a sink; false if ARCH_EVENT_MAX_SINKS are already subscribed or it already is. */
+bool arch_event_subscribe(arch_event_sink fn, void *ctx);
+/* Remove a sink (no effect if it is not subscribed). */
+void arch_event_unsubscribe(arch_event_sink fn, void *ctx);
+/* Deliver to every sink, in subscription order. */
+void arch_event_dispatch(const struct arch_event *ev);
+
+/* The emit point. */
+static inline void arch_event_emit(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c)
+{
+	if (__builtin_expect(arch_event_sink_count != 0, 0)) {
+		struct arch_event ev = {.kind = kind, .cpu = 0, .a = a, .b = b, .c = c};
+		arch_event_dispatch(&ev);
+	}
+}
 
 const char *arch_event_name(enum arch_event_kind kind);
+const char *arch_access_name(enum arch_access_kind kind);
 
 #endif

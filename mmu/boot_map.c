@@ -1,8 +1,9 @@
 /*
  * Boot identity map on mmu/: map_range() with the refuse-live policy, so the
  * boot path can never silently overwrite a live entry. Early ranges are widened
- * to 2 MiB so the image and DTB get block mappings; the board's regions are then
- * mapped minus whatever the early step already covers.
+ * to 2 MiB so the image and DTB get block mappings; the board's regions (RAM
+ * less no-map regions, device windows with the console's) are then mapped minus
+ * whatever the early step already covers.
  */
 #include "mmu/boot_map.h"
 
@@ -42,14 +43,14 @@ static void add_early(uint64_t lo, uint64_t hi)
 	early_count++;
 }
 
-void boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi)
+enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi)
 {
 	add_early(image_lo, image_hi);
 	if (dtb_hi > dtb_lo)
 		add_early(dtb_lo, dtb_hi);
-	if (pt_build_identity_map(&boot_space, early, early_count, NULL, 0) != PT_OK)
-		for (;;) /* no console yet, and no map to run libc on: nothing better to do than stop */
-			__asm__ volatile("wfe");
+	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+	if (st != PT_OK)
+		return st; /* the caller says why, with the MMU still off */
 
 	/*
 	 * Relocation, BSS and tables were written with the MMU off, straight to
@@ -61,6 +62,7 @@ void boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, ui
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
 	__asm__ volatile("dsb sy" ::: "memory");
 	mmu_enable(&boot_space);
+	return PT_OK;
 }
 
 static void note_failure(struct boot_map_report *r, uint64_t base, enum pt_status st)
@@ -108,8 +110,30 @@ void boot_map_board(const struct board_config *cfg, struct boot_map_report *repo
 				 report);
 	for (unsigned i = 0; i < cfg->mem_count; i++)
 		map_around_early(cfg->mem[i].base, cfg->mem[i].base + cfg->mem[i].size, PT_PROT_NORMAL, report);
+	/* The early 2 MiB windows were mapped before the DTB could say what is no-map: report any overlap. */
+	report->no_map_in_early = 0;
+	for (unsigned i = 0; i < cfg->reserved_count; i++) {
+		const struct dtb_reserved *r = &cfg->reserved[i];
+		for (unsigned j = 0; j < early_count && r->no_map; j++)
+			if (r->base < early[j].base + early[j].size && early[j].base < r->base + r->size &&
+			    !report->no_map_in_early++)
+				report->first_no_map_in_early = r->base;
+	}
 	/* The console may sit outside every listed device window (a DTB-chosen UART). */
+	boot_map_device(cfg->console.port.base, 0x1000, report);
+}
+
+void boot_map_device(uint64_t base, uint64_t size, struct boot_map_report *report)
+{
 	struct pt_translation tr;
-	if (pt_translate(&boot_space, cfg->console.port.base, &tr) == PT_OK && !tr.ok)
-		map_around_early(cfg->console.port.base, cfg->console.port.base + 0x1000, PT_PROT_DEVICE, report);
+
+	if (pt_translate(&boot_space, base, &tr) == PT_OK && !tr.ok)
+		map_around_early(base, base + size, PT_PROT_DEVICE, report);
+}
+
+bool boot_map_covers(uint64_t va)
+{
+	struct pt_translation tr;
+
+	return pt_translate(&boot_space, va, &tr) == PT_OK && tr.ok;
 }

@@ -9,21 +9,31 @@
 #ifndef BBMPROBE_MMU_BOOT_MAP_H
 #define BBMPROBE_MMU_BOOT_MAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mmu/pt.h"
 #include "platform/platform.h"
 
-/* Called with the MMU off: no libc. `dtb_hi` == `dtb_lo` when there is no DTB. */
-void boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi);
+/*
+ * Called with the MMU off: no libc. `dtb_hi` == `dtb_lo` when there is no DTB.
+ * On failure (a table pool too small) the MMU stays off and the status says why.
+ */
+enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi);
 
 struct boot_map_report {
 	unsigned failed;             /* regions that could not be mapped */
 	uint64_t first_failed_base;
 	enum pt_status first_error;
+	unsigned no_map_in_early;    /* no-map regions inside the early image/DTB windows (mapped Normal) */
+	uint64_t first_no_map_in_early;
 };
 
 void boot_map_board(const struct board_config *cfg, struct boot_map_report *report);
+/* Map [base, base + size) as Device if it is not mapped yet (a device the DTB placed outside the windows). */
+void boot_map_device(uint64_t base, uint64_t size, struct boot_map_report *report);
+/* Whether va is mapped in the boot map. */
+bool boot_map_covers(uint64_t va);
 /* The live address space (what TTBR0_EL1 holds); tests map into it. */
 struct pt_space *boot_map_space(void);
 

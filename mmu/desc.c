@@ -1,6 +1,8 @@
 /* Descriptor encode/decode (Arm ARM D8.3) and the live-change rule Linux uses. */
 #include "mmu/desc.h"
 
+#include "lib/enum_names.h"
+
 /* Layout guards: the fields are disjoint and sit where the Arm ARM puts them. */
 _Static_assert((PTE_ATTR_LOWER_MASK & PTE_ATTR_UPPER_MASK) == 0, "lower/upper attrs overlap");
 _Static_assert((PTE_ATTR_MASK & PTE_ADDR_MASK) == 0, "attrs overlap the output address");
@@ -18,21 +20,17 @@ _Static_assert(((PTE_ATTR_UPPER_MASK | PTE_ATTR_LOWER_MASK | PTE_ADDR_MASK | PTE
 _Static_assert(MAIR_EL1_VALUE == 0xff4400ull, "MAIR_EL1 layout");
 _Static_assert(sizeof(pt_entry_t) == 8, "descriptors are 64-bit");
 
+static const char *const desc_type_names[DESC_RESERVED + 1] = {
+	[DESC_INVALID] = "invalid",
+	[DESC_TABLE] = "table",
+	[DESC_BLOCK] = "block",
+	[DESC_PAGE] = "page",
+	[DESC_RESERVED] = "reserved",
+};
+
 const char *desc_type_name(enum desc_type t)
 {
-	switch (t) {
-	case DESC_INVALID:
-		return "invalid";
-	case DESC_TABLE:
-		return "table";
-	case DESC_BLOCK:
-		return "block";
-	case DESC_PAGE:
-		return "page";
-	case DESC_RESERVED:
-		return "reserved";
-	}
-	return "?";
+	return ENUM_NAME(desc_type_names, t, "?");
 }
 
 const char *pt_memtype_name(unsigned attrindx)

@@ -57,30 +57,9 @@ enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region
 
 #ifndef BBMPROBE_HOST
 
-static inline uint64_t read_sctlr_el1(void)
-{
-	uint64_t v;
-	__asm__ volatile("mrs %0, sctlr_el1" : "=r"(v));
-	return v;
-}
-
-static inline uint64_t read_id_aa64mmfr0_el1(void)
-{
-	uint64_t v;
-	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(v));
-	return v;
-}
-
-static inline uint64_t read_ctr_el0(void)
-{
-	uint64_t v;
-	__asm__ volatile("mrs %0, ctr_el0" : "=r"(v));
-	return v;
-}
-
 bool mmu_is_enabled(void)
 {
-	return (read_sctlr_el1() & SCTLR_EL1_M) != 0;
+	return (read_sysreg(sctlr_el1) & SCTLR_EL1_M) != 0;
 }
 
 /* Drop any cache lines over the pool: the tables were written to memory with the MMU off. */
@@ -88,7 +67,7 @@ static void inval_pool_lines(void)
 {
 	uintptr_t base;
 	uint64_t size;
-	uint64_t line = 4ull << ((read_ctr_el0() >> 16) & 0xf); /* CTR_EL0.DminLine, words */
+	uint64_t line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xf); /* CTR_EL0.DminLine, words */
 	pt_pool_storage(&base, &size);
 	__asm__ volatile("dmb sy" ::: "memory");
 	for (uintptr_t a = base & ~(uintptr_t)(line - 1); a < base + size; a += line)
@@ -102,7 +81,7 @@ void mmu_enable(const struct pt_space *s)
 
 	if (mmu_is_enabled()) {
 		dsb_ishst(); /* tables visible to the walker before it can use them */
-		__asm__ volatile("msr ttbr0_el1, %0" ::"r"(ttbr) : "memory");
+		write_sysreg(ttbr0_el1, ttbr);
 		isb();
 		tlbi_vmalle1();
 		dsb_nsh();
@@ -110,15 +89,15 @@ void mmu_enable(const struct pt_space *s)
 		return;
 	}
 	inval_pool_lines();
-	__asm__ volatile("msr mair_el1, %0" ::"r"((uint64_t)MAIR_EL1_VALUE) : "memory");
-	__asm__ volatile("msr tcr_el1, %0" ::"r"(mmu_tcr_value(read_id_aa64mmfr0_el1())) : "memory");
-	__asm__ volatile("msr ttbr0_el1, %0" ::"r"(ttbr) : "memory");
+	write_sysreg(mair_el1, MAIR_EL1_VALUE);
+	write_sysreg(tcr_el1, mmu_tcr_value(read_sysreg(id_aa64mmfr0_el1)));
+	write_sysreg(ttbr0_el1, ttbr);
 	isb();
 	/* Nothing from before reset or from firmware may survive in this CPU's TLB. */
 	tlbi_vmalle1();
 	dsb_nsh();
 	isb();
-	__asm__ volatile("msr sctlr_el1, %0" ::"r"(mmu_sctlr_enable_value(read_sctlr_el1())) : "memory");
+	write_sysreg(sctlr_el1, mmu_sctlr_enable_value(read_sysreg(sctlr_el1)));
 	isb();
 	__asm__ volatile("ic iallu" ::: "memory");
 	dsb_nsh();

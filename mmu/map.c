@@ -8,6 +8,8 @@
  */
 #include "mmu/pt.h"
 
+#include "lib/enum_names.h"
+
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
@@ -15,65 +17,45 @@
 #include "mmu/tlb.h"
 #include "mmu/walk.h"
 
+static const char *const status_names[PT_STATUS_COUNT] = {
+	[PT_OK] = "ok",
+	[PT_ERR_NOMEM] = "out of table pages",
+	[PT_ERR_MISALIGNED] = "misaligned VA or PA",
+	[PT_ERR_BAD_SIZE] = "size is zero or not a multiple of the granule",
+	[PT_ERR_VA_RANGE] = "VA out of range",
+	[PT_ERR_OVERLAP] = "overlaps an existing mapping",
+	[PT_ERR_LIVE_CHANGE] = "live change refused (needs break-before-make)",
+	[PT_ERR_PARTIAL_BLOCK] = "range covers part of a block",
+	[PT_ERR_INVALID_ARG] = "invalid argument",
+	[PT_ERR_UNAVAILABLE] = "unavailable here",
+};
+
 const char *pt_strerror(enum pt_status st)
 {
-	switch (st) {
-	case PT_OK:
-		return "ok";
-	case PT_ERR_NOMEM:
-		return "out of table pages";
-	case PT_ERR_MISALIGNED:
-		return "misaligned VA or PA";
-	case PT_ERR_BAD_SIZE:
-		return "size is zero or not a multiple of the granule";
-	case PT_ERR_VA_RANGE:
-		return "VA out of range";
-	case PT_ERR_OVERLAP:
-		return "overlaps an existing mapping";
-	case PT_ERR_LIVE_CHANGE:
-		return "live change refused (needs break-before-make)";
-	case PT_ERR_PARTIAL_BLOCK:
-		return "range covers part of a block";
-	case PT_ERR_INVALID_ARG:
-		return "invalid argument";
-	case PT_ERR_UNAVAILABLE:
-		return "unavailable here";
-	case PT_STATUS_COUNT:
-		break;
-	}
-	return "unknown status";
+	return ENUM_NAME(status_names, st, "unknown status");
 }
+
+static const char *const policy_names[PT_POLICY_COUNT] = {
+	[PT_POLICY_LINUX_4_14] = "linux-4.14",
+	[PT_POLICY_LINUX_FIXED] = "linux-fixed",
+	[PT_POLICY_REFUSE_LIVE] = "refuse-live",
+};
 
 const char *pt_policy_name(enum pt_policy p)
 {
-	switch (p) {
-	case PT_POLICY_LINUX_4_14:
-		return "linux-4.14";
-	case PT_POLICY_LINUX_FIXED:
-		return "linux-fixed";
-	case PT_POLICY_REFUSE_LIVE:
-		return "refuse-live";
-	case PT_POLICY_COUNT:
-		break;
-	}
-	return "?";
+	return ENUM_NAME(policy_names, p, "?");
 }
+
+static const char *const tlbi_scope_names[PT_TLBI_SCOPE_COUNT] = {
+	[PT_TLBI_NONE] = "none",
+	[PT_TLBI_LEAF] = "leaf",
+	[PT_TLBI_ALL_LEVELS] = "all-levels",
+	[PT_TLBI_ALL] = "all",
+};
 
 const char *pt_tlbi_scope_name(enum pt_tlbi_scope s)
 {
-	switch (s) {
-	case PT_TLBI_NONE:
-		return "none";
-	case PT_TLBI_LEAF:
-		return "leaf";
-	case PT_TLBI_ALL_LEVELS:
-		return "all-levels";
-	case PT_TLBI_ALL:
-		return "all";
-	case PT_TLBI_SCOPE_COUNT:
-		break;
-	}
-	return "?";
+	return ENUM_NAME(tlbi_scope_names, s, "?");
 }
 
 static pt_entry_t *table_ptr(pt_entry_t d, int level)

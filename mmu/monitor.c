@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "lib/enum_names.h"
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 
@@ -127,7 +128,7 @@ static const char *const rule_names[BBM_RULE_COUNT] = {
 
 const char *bbm_rule_name(enum bbm_rule rule)
 {
-	return (unsigned)rule < BBM_RULE_COUNT ? rule_names[rule] : "?";
+	return ENUM_NAME(rule_names, rule, "?");
 }
 
 static void clear_tracking(void)
@@ -140,6 +141,8 @@ static void clear_tracking(void)
 	stats.tracked = 0;
 }
 
+static void monitor_sink(void *ctx, const struct arch_event *ev);
+
 void bbm_monitor_enable(bool on)
 {
 	if (on) {
@@ -147,6 +150,10 @@ void bbm_monitor_enable(bool on)
 		clear_tracking();
 		epoch++; /* writes made while off were not seen: no page's count is known */
 	}
+	if (on && !bbm_monitor_active)
+		arch_event_subscribe(monitor_sink, NULL);
+	else if (!on && bbm_monitor_active)
+		arch_event_unsubscribe(monitor_sink, NULL);
 	bbm_monitor_active = on;
 }
 
@@ -160,8 +167,6 @@ void bbm_monitor_reset(void)
 		stats.by_rule[i] = 0;
 	stats.track_overflows = 0;
 	stats.ring_dropped = 0;
-	for (unsigned i = 0; i < ARCH_EV_KIND_COUNT; i++)
-		stats.by_kind[i] = 0;
 }
 
 void bbm_monitor_set_print(bool on)
@@ -365,27 +370,40 @@ static inline void on_dsb(bool completes_tlbi)
 		on_dsb_scan(completes_tlbi);
 }
 
-void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
+/*
+ * Event classes as bit masks, not a switch or a table: a switch becomes an
+ * indirect branch and a table another page to touch, both dear on QEMU TCG
+ * right after a TLBI has emptied its TLB. dsb ishst orders stores but does not
+ * wait for TLBIs (Linux uses dsb ish for that); dsb nsh and local TLBIs do not
+ * reach other CPUs; an isb only matters for accesses, which are not modelled.
+ */
+_Static_assert(ARCH_EV_KIND_COUNT <= 32, "event kinds fit the masks");
+#define EV_BIT(k) (1u << (k))
+#define EV_DSB (EV_BIT(ARCH_EV_DSB_ISHST) | EV_BIT(ARCH_EV_DSB_ISH) | EV_BIT(ARCH_EV_DSB_SY))
+#define EV_TLBI                                                                                                  \
+	(EV_BIT(ARCH_EV_TLBI_VALE1IS) | EV_BIT(ARCH_EV_TLBI_VAE1IS) | EV_BIT(ARCH_EV_TLBI_VAAE1IS) |                 \
+	 EV_BIT(ARCH_EV_TLBI_VMALLE1IS))
+#define EV_NOT_BARRIER (EV_BIT(ARCH_EV_WRITE) | EV_BIT(ARCH_EV_TABLE_ALLOC) | EV_BIT(ARCH_EV_TABLE_FREE))
+
+/* The kind's bit for the masks above (none for a kind out of range). */
+static inline unsigned kind_bit(enum arch_event_kind kind)
 {
 	unsigned k = (unsigned)kind;
-	k &= 0u - (unsigned)(k < ARCH_EV_KIND_COUNT); /* out of range: slot 0, which is no kind */
+	return EV_BIT(k & 31) & (0u - (unsigned)(k < 32));
+}
+
+static inline __attribute__((always_inline)) void on_barrier(unsigned bit, enum arch_event_kind kind, uint64_t va)
+{
 	stats.events++;
-	stats.by_kind[k]++;
-	/*
-	 * Bit masks, not a switch or a table: a switch becomes an indirect branch
-	 * and a table another page to touch, both dear on QEMU TCG right after a
-	 * TLBI has emptied its TLB. dsb ishst orders stores but does not wait for
-	 * TLBIs (Linux uses dsb ish for that); dsb nsh and local TLBIs do not
-	 * reach other CPUs; an isb only matters for accesses, which are not modelled.
-	 */
-	const unsigned dsb = 1u << ARCH_EV_DSB_ISHST | 1u << ARCH_EV_DSB_ISH | 1u << ARCH_EV_DSB_SY;
-	const unsigned tlbi = 1u << ARCH_EV_TLBI_VALE1IS | 1u << ARCH_EV_TLBI_VAE1IS | 1u << ARCH_EV_TLBI_VAAE1IS |
-			      1u << ARCH_EV_TLBI_VMALLE1IS;
-	unsigned bit = 1u << k;
-	if (bit & dsb)
-		on_dsb(k != ARCH_EV_DSB_ISHST);
-	else if (bit & tlbi)
+	if (bit & EV_DSB)
+		on_dsb(kind != ARCH_EV_DSB_ISHST);
+	else if (bit & EV_TLBI)
 		on_tlbi(kind, va);
+}
+
+void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
+{
+	on_barrier(kind_bit(kind), kind, va);
 }
 
 static unsigned early_tlbi_flags(const struct tracked *t)
@@ -453,7 +471,6 @@ void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
 
 	stats.events++;
-	stats.by_kind[ARCH_EV_WRITE]++;
 	count_write(ptep, ov, nv);
 	if (ov && nv) {
 		if (!pgattr_change_is_safe(old, new_desc))
@@ -497,7 +514,6 @@ void bbm_monitor_on_table_alloc(const pt_entry_t *table)
 {
 	int i = page_index(table);
 	stats.events++;
-	stats.by_kind[ARCH_EV_TABLE_ALLOC]++;
 	forget_page(table);
 	if (i >= 0) { /* zeroed just now: counting starts here */
 		count_epoch[i] = epoch;
@@ -612,7 +628,6 @@ void bbm_monitor_on_table_free(const pt_entry_t *table)
 {
 	const struct pt_page_meta *m = meta_of(table);
 	stats.events++;
-	stats.by_kind[ARCH_EV_TABLE_FREE]++;
 	if (!m)
 		return;
 #ifdef BBMPROBE_HOST
@@ -644,4 +659,21 @@ void bbm_monitor_on_table_free(const pt_entry_t *table)
 		if (in_page || (t->state == TR_UNLINKED && t->page == table))
 			untrack(t);
 	}
+}
+
+/* The monitor's subscription to the event stream (mmu/arch_event.h). */
+static void monitor_sink(void *ctx, const struct arch_event *ev)
+{
+	enum arch_event_kind kind = ev->kind;
+	unsigned bit = kind_bit(kind);
+	(void)ctx;
+	/* Barriers and TLBIs, most of the stream, are handled here without another call. */
+	if (!(bit & EV_NOT_BARRIER))
+		on_barrier(bit, kind, ev->a);
+	else if (kind == ARCH_EV_WRITE)
+		bbm_monitor_on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
+	else if (kind == ARCH_EV_TABLE_ALLOC)
+		bbm_monitor_on_table_alloc((const pt_entry_t *)(uintptr_t)ev->a);
+	else
+		bbm_monitor_on_table_free((const pt_entry_t *)(uintptr_t)ev->a);
 }

@@ -52,10 +52,9 @@ struct bbm_monitor_stats {
 	uint64_t track_overflows;            /* cleared entries that could not be tracked */
 	uint64_t ring_dropped;               /* violations not kept in the ring (still counted) */
 	unsigned tracked;                    /* entries tracked right now */
-	uint64_t by_kind[ARCH_EV_KIND_COUNT]; /* events seen, by kind (descriptor writes: ARCH_EV_WRITE) */
 };
 
-/* The one flag every hook tests. Write it only through bbm_monitor_enable(). */
+/* Whether the monitor is subscribed to the event stream. Write it only through bbm_monitor_enable(). */
 extern bool bbm_monitor_active;
 
 /* Enable clears the tracked-entry state (not the counters): writes made while disabled are unknown. */
@@ -72,7 +71,7 @@ uint64_t bbm_monitor_total(void);
 bool bbm_monitor_get(unsigned i, struct bbm_violation *out);
 const char *bbm_rule_name(enum bbm_rule rule);
 
-/* Hooks (called by the inline wrappers only when bbm_monitor_active). */
+/* What the monitor's event-stream sink calls per event kind (also for direct tests). */
 void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc);
 void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va);
 void bbm_monitor_on_table_alloc(const pt_entry_t *table);

@@ -5,9 +5,9 @@
  */
 #include "mmu/pool.h"
 
+#include "boot/assert.h"
 #include "mmu/arch_event.h"
 #include "mmu/geometry.h"
-#include "mmu/monitor.h"
 
 #ifdef BBMPROBE_HOST
 #include <assert.h>
@@ -110,7 +110,8 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 	while (i < PT_POOL_PAGES && pool_meta[i].state != PT_PAGE_FREE)
 		i++;
 	if ((pool_stats.live >= pool_limit()) | (i >= PT_POOL_PAGES)) {
-		pool_stats.failed++; /* limit reached (no free page while live < capacity cannot happen) */
+		ASSERT(pool_stats.live >= pool_limit() && "a free page exists whenever live < capacity");
+		pool_stats.failed++;
 		return 0;
 	}
 	first_free = i + 1;
@@ -125,11 +126,7 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 	pool_stats.allocated++;
 	pool_stats.live++;
 	pool_stats.high_water = pool_stats.live > pool_stats.high_water ? pool_stats.live : pool_stats.high_water;
-#ifdef BBMPROBE_HOST
-	arch_event_record(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
-#endif
-	if (__builtin_expect(bbm_monitor_active, 0))
-		bbm_monitor_on_table_alloc(pool_pages[i]);
+	arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
 	return pool_pages[i];
 }
 
@@ -142,13 +139,9 @@ bool pt_pool_free(pt_entry_t *table)
 		pool_stats.bad_frees++; /* not a pool page, or not live */
 		return false;
 	}
-#ifdef BBMPROBE_HOST
-	arch_event_record(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
-			  pool_meta[i].va_base);
-#endif
-	/* The monitor judges the free while the metadata still describes the page. */
-	if (__builtin_expect(bbm_monitor_active, 0))
-		bbm_monitor_on_table_free(table);
+	/* Sinks (the monitor) judge the free while the metadata still describes the page. */
+	arch_event_emit(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
+			pool_meta[i].va_base);
 	pool_meta[i].state = PT_PAGE_FREE;
 	first_free = i < first_free ? i : first_free;
 	pool_stats.freed++;

@@ -1,8 +1,8 @@
 /*
  * The single descriptor writer. Every descriptor store in mmu/ and in the
  * tests goes through pt_write_desc(): one single-copy-atomic 64-bit store
- * (an aligned volatile STR; Arm ARM B2.2.1), then the monitor is told (old,
- * new, ptep). No barrier or TLB maintenance inside: callers own the sequence,
+ * (an aligned volatile STR; Arm ARM B2.2.1), then the event stream is told
+ * (ptep, old, new). No barrier or TLB maintenance inside: callers own the sequence,
  * which is what the tests probe.
  */
 #ifndef BBMPROBE_MMU_PT_WRITE_H
@@ -12,7 +12,6 @@
 
 #include "mmu/arch_event.h"
 #include "mmu/desc.h"
-#include "mmu/monitor.h"
 
 #ifdef BBMPROBE_HOST
 #include <assert.h>
@@ -24,20 +23,14 @@ static inline void pt_write_desc(pt_entry_t *ptep, pt_entry_t desc)
 #ifdef BBMPROBE_HOST
 	/* Single-copy atomicity needs natural alignment (Arm ARM B2.2.1). */
 	assert(((uintptr_t)ptep & 7) == 0);
-	pt_entry_t old = *p;
-	*p = desc;
-	arch_event_record(ARCH_EV_WRITE, (uint64_t)(uintptr_t)ptep, old, desc);
-	if (__builtin_expect(bbm_monitor_active, 0))
-		bbm_monitor_on_write(ptep, old, desc);
-#else
-	if (__builtin_expect(bbm_monitor_active, 0)) {
+#endif
+	if (__builtin_expect(arch_event_sink_count != 0, 0)) {
 		pt_entry_t old = *p;
 		*p = desc;
-		bbm_monitor_on_write(ptep, old, desc);
+		arch_event_emit(ARCH_EV_WRITE, (uint64_t)(uintptr_t)ptep, old, desc);
 	} else {
 		*p = desc;
 	}
-#endif
 }
 
 /* Single-copy-atomic read, the counterpart (Linux READ_ONCE). */

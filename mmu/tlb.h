@@ -4,9 +4,9 @@
  * `dsb ishst; tlbi; dsb ish; isb` (arch/arm64/include/asm/tlbflush.h,
  * __flush_tlb_kernel_pgtable / flush_tlb_kernel_range / flush_tlb_all).
  *
- * Target: the instruction itself (asm volatile, "memory" clobber).
- * Host (-DBBMPROBE_HOST): a recorded event (host/support/arch_log.c).
- * Both: the BBM monitor hears about it, behind one branch on bbm_monitor_active.
+ * Target: the instruction itself (asm volatile, "memory" clobber); the host
+ * build (-DBBMPROBE_HOST) has no instruction. Both emit the event on the one
+ * stream (mmu/arch_event.h) that the monitor, the model and logs subscribe to.
  */
 #ifndef BBMPROBE_MMU_TLB_H
 #define BBMPROBE_MMU_TLB_H
@@ -14,23 +14,11 @@
 #include <stdint.h>
 
 #include "mmu/arch_event.h"
-#include "mmu/monitor.h"
 
 /* TLBI by-VA operand: VA[55:12] in bits [43:0], ASID in [63:48] (Linux __TLBI_VADDR). */
 static inline uint64_t tlbi_vaddr(uint64_t va, uint16_t asid)
 {
 	return ((va >> 12) & ((1ull << 44) - 1)) | ((uint64_t)asid << 48);
-}
-
-static inline void arch_event(enum arch_event_kind kind, uint64_t va, uint64_t b)
-{
-#ifdef BBMPROBE_HOST
-	arch_event_record(kind, va, b, 0);
-#else
-	(void)b;
-#endif
-	if (__builtin_expect(bbm_monitor_active, 0))
-		bbm_monitor_on_event(kind, va);
 }
 
 #ifdef BBMPROBE_HOST
@@ -44,66 +32,66 @@ static inline void arch_event(enum arch_event_kind kind, uint64_t va, uint64_t b
 static inline void dsb_ishst(void)
 {
 	ARCH_INSN("dsb ishst");
-	arch_event(ARCH_EV_DSB_ISHST, 0, 0);
+	arch_event_emit(ARCH_EV_DSB_ISHST, 0, 0, 0);
 }
 
 static inline void dsb_ish(void)
 {
 	ARCH_INSN("dsb ish");
-	arch_event(ARCH_EV_DSB_ISH, 0, 0);
+	arch_event_emit(ARCH_EV_DSB_ISH, 0, 0, 0);
 }
 
 static inline void dsb_sy(void)
 {
 	ARCH_INSN("dsb sy");
-	arch_event(ARCH_EV_DSB_SY, 0, 0);
+	arch_event_emit(ARCH_EV_DSB_SY, 0, 0, 0);
 }
 
 static inline void dsb_nsh(void)
 {
 	ARCH_INSN("dsb nsh");
-	arch_event(ARCH_EV_DSB_NSH, 0, 0);
+	arch_event_emit(ARCH_EV_DSB_NSH, 0, 0, 0);
 }
 
 static inline void isb(void)
 {
 	ARCH_INSN("isb");
-	arch_event(ARCH_EV_ISB, 0, 0);
+	arch_event_emit(ARCH_EV_ISB, 0, 0, 0);
 }
 
 /* Last level only, this VA, any ASID's global entries: does NOT drop walk-cache entries. */
 static inline void tlbi_vale1is(uint64_t va)
 {
 	ARCH_INSN_X("tlbi vale1is", tlbi_vaddr(va, 0));
-	arch_event(ARCH_EV_TLBI_VALE1IS, va, 0);
+	arch_event_emit(ARCH_EV_TLBI_VALE1IS, va, 0, 0);
 }
 
 /* All levels, this VA, one ASID (global entries for any ASID). */
 static inline void tlbi_vae1is(uint64_t va, uint16_t asid)
 {
 	ARCH_INSN_X("tlbi vae1is", tlbi_vaddr(va, asid));
-	arch_event(ARCH_EV_TLBI_VAE1IS, va, asid);
+	arch_event_emit(ARCH_EV_TLBI_VAE1IS, va, asid, 0);
 }
 
 /* All levels, this VA, all ASIDs. */
 static inline void tlbi_vaae1is(uint64_t va)
 {
 	ARCH_INSN_X("tlbi vaae1is", tlbi_vaddr(va, 0));
-	arch_event(ARCH_EV_TLBI_VAAE1IS, va, 0);
+	arch_event_emit(ARCH_EV_TLBI_VAAE1IS, va, 0, 0);
 }
 
 /* Everything for EL1&0 (current VMID), broadcast. */
 static inline void tlbi_vmalle1is(void)
 {
 	ARCH_INSN("tlbi vmalle1is");
-	arch_event(ARCH_EV_TLBI_VMALLE1IS, 0, 0);
+	arch_event_emit(ARCH_EV_TLBI_VMALLE1IS, 0, 0, 0);
 }
 
 /* Everything for EL1&0, this CPU only: before turning the MMU on. */
 static inline void tlbi_vmalle1(void)
 {
 	ARCH_INSN("tlbi vmalle1");
-	arch_event(ARCH_EV_TLBI_VMALLE1, 0, 0);
+	arch_event_emit(ARCH_EV_TLBI_VMALLE1, 0, 0, 0);
 }
 
 /* Scope helpers: the only TLB maintenance the library issues outside mmu/unsafe.c. */

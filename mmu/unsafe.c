@@ -1,6 +1,7 @@
 /* Deliberately broken page-table update sequences, named so tests read as what they do. */
 #include "mmu/unsafe.h"
 
+#include "lib/enum_names.h"
 #include "mmu/pt_write.h"
 #include "mmu/tlb.h"
 
@@ -15,7 +16,7 @@ const char *bbm_seq_name(enum bbm_seq v)
 		[BBM_SEQ_NO_ISB] = "no-isb",
 		[BBM_SEQ_TLBI_BEFORE_CLEAR] = "tlbi-before-clear",
 	};
-	return (unsigned)v < BBM_SEQ_COUNT ? names[v] : "?";
+	return ENUM_NAME(names, v, "?");
 }
 
 void pt_unsafe_write_no_maintenance(pt_entry_t *ptep, pt_entry_t desc)

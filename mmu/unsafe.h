@@ -11,7 +11,12 @@
 #include "mmu/desc.h"
 #include "mmu/pt.h"
 
-/* Ways to run break-before-make for one entry; all but BBM_SEQ_CORRECT are broken. */
+/*
+ * Ways to run break-before-make for one entry. All but CORRECT and NO_ISB are
+ * broken: NO_ISB is Linux 4.18's __flush_tlb_kernel_pgtable() (no ISB until
+ * 51696d346c49), still correct BBM because the make's dsb ishst; isb comes
+ * before any access (the Arm ARM D8.16.1 recipe has no ISB after the TLBI).
+ */
 enum bbm_seq {
 	BBM_SEQ_CORRECT,            /* clear; dsb ishst; tlbi vaae1is; dsb ish; isb; write; dsb ishst; isb */
 	BBM_SEQ_NO_TLBI,            /* clear; dsb ishst; dsb ish; isb; write ... */

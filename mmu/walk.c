@@ -4,23 +4,22 @@
  */
 #include "mmu/walk.h"
 
+#include "lib/enum_names.h"
+
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
 
+static const char *const fault_names[PT_FAULT_EXTERNAL + 1] = {
+	[PT_FAULT_NONE] = "none",
+	[PT_FAULT_TRANSLATION] = "translation",
+	[PT_FAULT_ACCESS_FLAG] = "access flag",
+	[PT_FAULT_EXTERNAL] = "external abort on walk",
+};
+
 const char *pt_fault_name(enum pt_fault_kind f)
 {
-	switch (f) {
-	case PT_FAULT_NONE:
-		return "none";
-	case PT_FAULT_TRANSLATION:
-		return "translation";
-	case PT_FAULT_ACCESS_FLAG:
-		return "access flag";
-	case PT_FAULT_EXTERNAL:
-		return "external abort on walk";
-	}
-	return "?";
+	return ENUM_NAME(fault_names, f, "?");
 }
 
 /* ---- the one VA descent ---- */

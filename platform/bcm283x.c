@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot/sysregs.h"
 #include "lib/mmio.h"
 
 /* GPIO (BCM2835 ARM Peripherals §6.1; BCM2711 ARM Peripherals §5.2): same offsets on both but the pulls. */
@@ -34,17 +35,13 @@
 
 static uint64_t counter_ticks(void)
 {
-	uint64_t v;
-
-	__asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v));
-	return v;
+	return read_cntpct_ordered();
 }
 
 static uint64_t counter_freq(void)
 {
-	uint64_t freq;
+	uint64_t freq = read_sysreg(cntfrq_el0);
 
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
 	return freq ? freq : 19200000; /* unset by firmware: the Pi 3's 19.2 MHz crystal, the slowest of the boards */
 }
 

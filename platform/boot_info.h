@@ -2,6 +2,7 @@
 #ifndef BBMPROBE_PLATFORM_BOOT_INFO_H
 #define BBMPROBE_PLATFORM_BOOT_INFO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "platform/platform.h"
@@ -15,6 +16,12 @@ struct boot_info {
 };
 
 const struct boot_info *boot_info(void);
+/*
+ * True when [lo, hi) overlaps reserved memory (/memreserve/, /reserved-memory)
+ * and so must not be used as scratch; always true when the DTB had more
+ * reserved regions than could be recorded.
+ */
+bool boot_info_overlaps_reserved(uint64_t lo, uint64_t hi);
 /* Recorded once by main after the board is known. */
 void boot_info_set(const struct boot_info *info);
 

@@ -1,38 +1,37 @@
-/* Leaving the firmware: semihosting, board reset, PSCI SYSTEM_OFF or WFI (see exit.h). */
+/*
+ * Leaving the firmware (see exit.h). The closing lines are printed once, in
+ * this file only, without stdio; then each way out is tried in order, guarded:
+ * a conduit that traps (semihosting on hardware, HVC with no EL2, SMC with no
+ * EL3) is caught and the next one is tried, down to the WFI loop. Nothing is
+ * printed after the exit line.
+ */
 #include "exit.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
+#include "boot/exception.h"
 #include "lib/console.h"
+#include "lib/semihosting.h"
 
-#define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20
-#define ADP_STOPPED_APPLICATION_EXIT 0x20026
 #define PSCI_SYSTEM_OFF 0x84000008u
 
 static struct exit_config exit_cfg;
 static void (*panic_hook)(void);
+static const struct tap_counts *summary_counts;
 
 void exit_set_panic_hook(void (*hook)(void))
 {
 	panic_hook = hook;
 }
 
+void exit_set_counts(const struct tap_counts *counts)
+{
+	summary_counts = counts;
+}
+
 void exit_configure(const struct exit_config *cfg)
 {
 	exit_cfg = *cfg;
-}
-
-/* Arm semihosting spec 2.0, SYS_EXIT_EXTENDED: QEMU exits with `code`. */
-static void semihosting_exit(int code)
-{
-	static volatile uint64_t block[2];
-
-	block[0] = ADP_STOPPED_APPLICATION_EXIT;
-	block[1] = (uint64_t)(int64_t)code;
-	register uint64_t x0 __asm__("x0") = SEMIHOSTING_SYS_EXIT_EXTENDED;
-	register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)block;
-	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 }
 
 const char *exit_describe(void)
@@ -48,51 +47,68 @@ const char *exit_describe(void)
 	return exit_cfg.board_reset ? "halt in wfi (no PSCI; exit=reset resets the board instead)" : "halt in wfi (no PSCI)";
 }
 
-static void psci_system_off(enum psci_conduit conduit)
+static void psci_system_off(void *arg)
 {
 	register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
 
-	if (conduit == PSCI_HVC)
+	(void)arg;
+	if (exit_cfg.psci == PSCI_HVC)
 		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
-	else if (conduit == PSCI_SMC)
+	else if (exit_cfg.psci == PSCI_SMC)
 		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 }
 
-static void __attribute__((noreturn)) halt_forever(void)
+static void semihosting_leave(void *arg)
 {
-	console_flush();
-	for (;;)
-		__asm__ volatile("wfi");
+	semihosting_exit(*(const int *)arg);
+}
+
+static void board_reset(void *arg)
+{
+	(void)arg;
+	exit_cfg.board_reset();
 }
 
 static void __attribute__((noreturn)) leave(int status)
 {
 	static bool leaving;
 
-	/* A conduit that traps (e.g. HVC with no EL2) comes back here through the panic path: just stop. */
-	if (leaving)
-		halt_forever();
-	leaving = true;
-	console_flush();
-	if (exit_cfg.semihosting)
-		semihosting_exit(status);
-	if (exit_cfg.action == EXIT_ACTION_RESET) {
-		if (exit_cfg.board_reset) {
-			exit_cfg.board_reset();
-			console_write_raw("# exit: the board reset did not happen; halting\n");
-		} else {
-			console_write_raw("# exit: this board has no reset method; halting\n");
-		}
-	} else if (exit_cfg.action == EXIT_ACTION_AUTO && exit_cfg.psci != PSCI_NONE) {
-		psci_system_off(exit_cfg.psci);
-		console_write_raw("# exit: PSCI SYSTEM_OFF returned; halting\n");
+	/* Re-entered (a fault the guards did not catch ended in the panic path): just stop. */
+	if (!leaving) {
+		leaving = true;
+		console_flush();
+		if (exit_cfg.semihosting)
+			guarded_call(semihosting_leave, &status, NULL);
+		if (exit_cfg.action == EXIT_ACTION_RESET && exit_cfg.board_reset)
+			guarded_call(board_reset, NULL, NULL);
+		else if (exit_cfg.action == EXIT_ACTION_AUTO && exit_cfg.psci != PSCI_NONE)
+			guarded_call(psci_system_off, NULL, NULL);
 	}
-	halt_forever();
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* SUMMARY (from the runner's counts, zeros before it started) and the exit line, once per run. */
+static void closing_lines(int status)
+{
+	static bool printed;
+	static const struct tap_counts none;
+	char line[96];
+
+	if (printed)
+		return;
+	printed = true;
+	tap_format_summary(summary_counts ? summary_counts : &none, line, sizeof(line));
+	console_write_raw(line);
+	console_write_raw("\n");
+	tap_format_exit(status, line, sizeof(line));
+	console_write_raw(line);
+	console_write_raw("\n");
 }
 
 void firmware_exit(int status)
 {
-	printf("EXIT: STATUS=%d\n", status);
+	closing_lines(status);
 	leave(status);
 }
 
@@ -103,6 +119,6 @@ void firmware_panic(void)
 	panic_hook = NULL; /* once: the hook itself may fault */
 	if (hook)
 		hook();
-	console_write_raw("EXIT: STATUS=3\n");
+	closing_lines(EXIT_STATUS_PANIC);
 	leave(EXIT_STATUS_PANIC);
 }

@@ -1,25 +1,24 @@
-/* Board selection: DTB root compatible first, build-time fallback otherwise; console choice. */
+/* Board selection (DTB root compatible, generic, build-time fallback) and the DTB's view of the board. */
 #include "platform/platform.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "lib/dtb.h"
 
-extern const struct platform platform_virt;
-extern const struct platform platform_rpi4;
-extern const struct platform platform_rpi3;
+extern const struct platform platform_board_generic;
+extern const struct platform __start_boards[], __stop_boards[];
 
-const struct platform *const platform_all[] = {
-	&platform_virt,
-	&platform_rpi4,
-	&platform_rpi3,
-	NULL,
-};
+/* The registered boards (the section bounds are distinct objects to the compiler: count by address). */
+static size_t board_count(void)
+{
+	return ((uintptr_t)__stop_boards - (uintptr_t)__start_boards) / sizeof(struct platform);
+}
 
 #ifndef FALLBACK_BOARD
 #define FALLBACK_BOARD "virt"
 #endif
+
+#define PAGE_MASK 0xfffull
 
 const struct platform *platform_match(const void *fdt)
 {
@@ -27,71 +26,78 @@ const struct platform *platform_match(const void *fdt)
 		const char *compat = dtb_root_compatible(fdt, i);
 		if (!compat)
 			return NULL;
-		for (const struct platform *const *p = platform_all; *p; p++)
-			for (const char *const *c = (*p)->compatible; *c; c++)
+		for (size_t b = 0; b < board_count(); b++)
+			for (const char *const *c = __start_boards[b].compatible; *c; c++)
 				if (!strcmp(*c, compat))
-					return *p;
+					return &__start_boards[b];
 	}
 }
 
-static struct console_desc uart_console(const struct board_uart *u)
+const struct platform *platform_generic(void)
 {
-	struct console_desc d = {.driver = console_driver_by_name(u->driver), .port = u->port};
-	return d;
+	return &platform_board_generic;
 }
 
 void platform_default_config(const struct platform *plat, struct board_config *cfg)
 {
 	*cfg = plat->defaults;
-	cfg->console = uart_console(&plat->uarts[0]);
+	cfg->console.driver = NULL;
+	if (plat->uart_count) {
+		cfg->console.driver = console_driver_by_name(plat->uarts[0].driver);
+		cfg->console.port = plat->uarts[0].port;
+	}
+}
+
+static void add_ram(struct board_config *cfg, uint64_t lo, uint64_t hi)
+{
+	if (hi <= lo)
+		return;
+	if (cfg->mem_count < PLATFORM_MAX_MEM)
+		cfg->mem[cfg->mem_count++] = (struct mem_region){lo, hi - lo};
+	else
+		cfg->mem_dropped++;
+}
+
+/* [lo, hi) less every no-map region, each rounded out to whole pages. */
+static void add_ram_around_no_map(struct board_config *cfg, uint64_t lo, uint64_t hi)
+{
+	while (lo < hi) {
+		uint64_t cut_lo = hi, cut_hi = hi;
+		for (unsigned i = 0; i < cfg->reserved_count; i++) {
+			const struct dtb_reserved *r = &cfg->reserved[i];
+			uint64_t r_lo = r->base & ~PAGE_MASK, r_hi = (r->base + r->size + PAGE_MASK) & ~PAGE_MASK;
+			if (r->no_map && r_lo < hi && r_hi > lo && r_lo < cut_lo) {
+				cut_lo = r_lo > lo ? r_lo : lo;
+				cut_hi = r_hi;
+			}
+		}
+		add_ram(cfg, lo, cut_lo);
+		lo = cut_hi;
+	}
+}
+
+void platform_config_from_dtb(const void *fdt, struct board_config *cfg)
+{
+	struct mem_region mem[PLATFORM_MAX_MEM];
+	unsigned n = dtb_memory(fdt, mem, PLATFORM_MAX_MEM);
+	struct cpu_topology cpus;
+
+	cfg->reserved_count = dtb_reserved(fdt, cfg->reserved, PLATFORM_MAX_RESERVED, &cfg->reserved_dropped);
+	if (n) { /* no-map memory must not be mapped at all, not even as Normal memory nobody touches */
+		cfg->mem_count = 0;
+		for (unsigned i = 0; i < n; i++)
+			add_ram_around_no_map(cfg, mem[i].base, mem[i].base + mem[i].size);
+	}
+	cfg->psci = dtb_psci(fdt);
+	dtb_cpus(fdt, &cpus);
+	if (cpus.count)
+		cfg->cpus = cpus;
 }
 
 const struct platform *platform_fallback(void)
 {
-	for (const struct platform *const *p = platform_all; *p; p++)
-		if (!strcmp((*p)->name, FALLBACK_BOARD))
-			return *p;
-	return platform_all[0];
-}
-
-bool platform_choose_console(const struct platform *plat, const char *choice, struct board_config *cfg,
-			     const char **how, char *err, size_t err_len)
-{
-	if (choice && strcmp(choice, "auto")) {
-		const struct board_uart *pick = NULL;
-		char names[64] = "";
-		size_t used = 0;
-
-		for (unsigned i = 0; i < plat->uart_count; i++) {
-			if (!strcmp(plat->uarts[i].name, choice))
-				pick = &plat->uarts[i];
-			int n = snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
-					 plat->uarts[i].name);
-			if (n > 0 && (size_t)n < sizeof(names) - used)
-				used += (size_t)n;
-		}
-		if (!pick) {
-			snprintf(err, err_len, "'console=%s': the %s board has no such UART; it has: %s", choice,
-				 plat->name, names);
-			return false;
-		}
-		static char how_buf[32];
-
-		cfg->console = uart_console(pick);
-		snprintf(how_buf, sizeof(how_buf), "console=%s", pick->name);
-		*how = how_buf;
-		return true;
-	}
-	/*
-	 * auto: the DTB's (or default) UART. Its reference clock comes from the
-	 * board table, never from the DTB: a UART the board does not list keeps
-	 * the firmware's baud rate.
-	 */
-	cfg->console.port.clock_hz = 0;
-	for (unsigned i = 0; i < plat->uart_count; i++) {
-		struct console_desc u = uart_console(&plat->uarts[i]);
-		if (u.driver == cfg->console.driver && u.port.base == cfg->console.port.base)
-			cfg->console.port.clock_hz = u.port.clock_hz;
-	}
-	return true;
+	for (size_t b = 0; b < board_count(); b++)
+		if (!strcmp(__start_boards[b].name, FALLBACK_BOARD))
+			return &__start_boards[b];
+	return &platform_board_generic; /* the Makefile only accepts names of board files */
 }

@@ -1,9 +1,12 @@
 /*
- * Boards. One struct per board (platform/<board>.c), chosen at run time from the
- * DTB root `compatible`; with no DTB, the build-time fallback (FALLBACK_BOARD).
- * Each board says which UARTs it has, its RAM, how it exits and how its
- * secondary CPUs start. The DTB, when present, overrides the defaults given
- * here (console, memory, PSCI method); `console=pl011|mini` overrides the DTB.
+ * Boards. With a DTB everything bbmprobe needs comes from it (console, RAM,
+ * reserved memory, CPUs, PSCI conduit); a board file (platform/boards/<board>.c,
+ * registered with PLATFORM_BOARD())
+ * adds only quirks, chosen by the DTB root `compatible`: pin muxing, a watchdog
+ * reset, the reference clocks of its UARTs, where a DTB hides when x0 has
+ * none. A DTB no board file claims runs on the `generic` board. Without a DTB,
+ * the build-time fallback board (FALLBACK_BOARD) supplies defaults.
+ * `console=` overrides the console (auto, pl011, mini, or an earlycon address).
  */
 #ifndef BBMPROBE_PLATFORM_PLATFORM_H
 #define BBMPROBE_PLATFORM_PLATFORM_H
@@ -12,19 +15,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/bootargs.h"
 #include "lib/console.h"
 #include "lib/dtb.h"
 
 #define PLATFORM_MAX_MEM 8
+#define PLATFORM_MAX_RESERVED 48
+#define PLATFORM_MAX_DEVICES 6
 
-/* What the board offers; filled from defaults, then refined from the DTB. */
+/* What the board offers; filled from defaults, then from the DTB. */
 struct board_config {
 	struct console_desc console;
+	/* RAM to map as Normal memory: the DTB's /memory less its no-map reserved regions. */
 	struct mem_region mem[PLATFORM_MAX_MEM];
 	unsigned mem_count;
+	unsigned mem_dropped; /* RAM pieces left out for want of room in mem[] */
+	/* Never used by tests; the no-map ones are not mapped at all. */
+	struct dtb_reserved reserved[PLATFORM_MAX_RESERVED];
+	unsigned reserved_count;
+	unsigned reserved_dropped; /* regions not recorded (beyond the array, or unreadable): no test scratch then */
 	enum psci_conduit psci;
-	/* Device windows to map as Device memory in the boot map. */
-	struct mem_region devices[4];
+	struct cpu_topology cpus;
+	/* Device windows to map as Device-nGnRnE, execute-never, in the boot map (the console's among them). */
+	struct mem_region devices[PLATFORM_MAX_DEVICES];
 	unsigned device_count;
 };
 
@@ -32,27 +45,19 @@ struct board_config {
 struct board_uart {
 	const char *name;          /* boot-argument value: "pl011", "mini" */
 	const char *driver;        /* console driver name (lib/uart_*.c) */
-	struct console_port port;  /* clock_hz: the UART's reference clock, 0 = keep the firmware's baud */
-};
-
-/* How secondary CPUs are started (not used by the tests yet; reported in the banner). */
-enum cpu_start_method {
-	CPU_START_PSCI = 0,   /* PSCI CPU_ON through the DTB's conduit */
-	CPU_START_SPIN_TABLE, /* write the entry point to the CPU's release address, then SEV */
+	struct console_port port;  /* clock_hz and baud: what to program (0: keep the boot loader's rate) */
 };
 
 #define PLATFORM_MAX_UARTS 2
 
 struct platform {
-	const char *name;               /* "virt", "rpi3", "rpi4" */
+	const char *name;               /* "generic", "virt", "rpi3", "rpi4" */
 	const char *const *compatible;  /* DT root compatibles, NULL-terminated */
-	struct board_config defaults;
+	struct board_config defaults;   /* used without a DTB (and where the DTB is silent) */
 	uintptr_t dtb_probe_addr;       /* where a DTB may sit when x0 has none (0: nowhere) */
 	/* The board's UARTs; the first is the default console (defaults.console is filled from it). */
 	struct board_uart uarts[PLATFORM_MAX_UARTS];
 	unsigned uart_count;
-	enum cpu_start_method cpu_start;
-	uintptr_t spin_table;           /* CPU n's release address is spin_table + 8 * n */
 	/*
 	 * Board-specific setup before the console is initialised (pin muxing for
 	 * cfg->console); may be NULL. Writes what it did to `note` for the banner.
@@ -62,22 +67,39 @@ struct platform {
 	void (*reset)(void);
 };
 
+/* How the console was chosen, for the banner. */
+struct console_report {
+	const char *how;     /* e.g. the stdout-path node, "console=pl011", "board default" */
+	const char *why_none; /* no console: why */
+	const char *options; /* stdout-path options as written (shown; the boot loader's rate is kept) */
+	char how_buf[160];
+	char why_buf[160];
+};
+
+/* A board file registers itself: PLATFORM_BOARD(platform_myboard) = {...}; nothing else to edit. */
+#define PLATFORM_BOARD(id) const struct platform id __attribute__((used, section("boards"), aligned(8)))
+
 /* The board whose compatible list matches the DTB root, or NULL. */
 const struct platform *platform_match(const void *fdt);
+/* The board for a DTB no board file claims. */
+const struct platform *platform_generic(void);
 /* The board's defaults, with the console resolved from its first UART. */
 void platform_default_config(const struct platform *plat, struct board_config *cfg);
+/* Replace the defaults with what the DTB says: RAM (less no-map regions), reserved memory, PSCI, CPUs. */
+void platform_config_from_dtb(const void *fdt, struct board_config *cfg);
 /* The board chosen at build time (FALLBACK_BOARD). */
 const struct platform *platform_fallback(void);
 /*
- * Apply the boot argument console=auto|pl011|mini to cfg->console. "auto" keeps
- * what the DTB (or the board default) chose. A UART the board does not have is
- * a usage error: returns false with a message in err. In every case the chosen
- * UART gets the board's reference clock when the board knows it. `how` is
- * updated to say where the choice came from.
+ * Choose cfg->console from console= (args NULL: auto). auto: /chosen/stdout-path
+ * (or the serial0 alias), else the board's default UART, else none (driver
+ * NULL, rep->why_none says why). pl011|mini: the board's UART of that name,
+ * else the DTB's first enabled node of that type. NAME,ADDR: that UART.
+ * A UART the board lacks or an address in RAM is a usage error: false with a
+ * message in err. The console's window is added to cfg->devices.
  */
-bool platform_choose_console(const struct platform *plat, const char *choice, struct board_config *cfg,
-			     const char **how, char *err, size_t err_len);
-/* All boards, for messages. */
-extern const struct platform *const platform_all[];
+bool platform_choose_console(const struct platform *plat, const void *fdt, const struct bootargs *args,
+			     struct board_config *cfg, struct console_report *rep, char *err, size_t err_len);
+/* The banner lines for memory, reserved memory, console, PSCI and CPUs. */
+void platform_print_config(const struct board_config *cfg, const struct console_report *rep);
 
 #endif

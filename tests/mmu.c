@@ -13,6 +13,7 @@
 #include "mmu/sweep.h"
 #include "mmu/walk.h"
 #include "tests/registry.h"
+#include "tests/scenario.h"
 
 /* VA windows of this group: L0 index 2 (scenarios use index 1, selftest 0 and 511). */
 #define MMU_TEST_VA 0x0000010000000000ull
@@ -20,9 +21,14 @@
 #define MMU_TEST_VA_1G (MMU_TEST_VA + (2ull << 30))
 #define POISON 0xdeadbeefdeadbeefull
 
-#define SZ_4K 0x1000ull
-#define SZ_2M (2ull << 20)
-#define SZ_1G (1ull << 30)
+/* map_range() behind the rule every test mapping keeps (scn_mapping_unsafe): XN, Normal only over RAM. */
+static enum pt_status checked_map(struct test_ctx *t, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs)
+{
+	const char *why = scn_mapping_unsafe(pa, size, attrs);
+
+	CHECK(t, !why, "refused to map 0x%llx+0x%llx: %s", (unsigned long long)pa, (unsigned long long)size, why);
+	return why ? PT_ERR_INVALID_ARG : map_range(boot_map_space(), va, pa, size, attrs, PT_POLICY_REFUSE_LIVE);
+}
 
 /* The three views of one VA. */
 struct views {
@@ -72,9 +78,36 @@ static void check_device(struct test_ctx *t, uint64_t pa, const char *what)
 	pt_hw_translate(pa, &hw);
 	CHECK(t, sw.ok && sw.pa == pa && desc_memtype(sw.desc) == MT_DEVICE_nGnRnE,
 	      "%s 0x%llx is not identity-mapped as Device", what, (unsigned long long)pa);
+	CHECK(t, sw.ok && (sw.desc & (PTE_PXN | PTE_UXN)) == (PTE_PXN | PTE_UXN), "%s 0x%llx is executable", what,
+	      (unsigned long long)pa);
 	CHECK(t, hw.available && !hw.fault && hw.pa == pa && hw.attr == MAIR_ATTR_DEVICE_nGnRnE,
 	      "AT: %s 0x%llx fault=%d PA 0x%llx attr 0x%x", what, (unsigned long long)pa, hw.fault,
 	      (unsigned long long)hw.pa, hw.attr);
+}
+
+/*
+ * A no-map reserved region: first and last page unmapped, per walk and AT (no
+ * load: it may be secure memory). The early 2 MiB windows around the image and
+ * DTB are mapped before the DTB is read; the banner warns about those.
+ */
+static void check_not_mapped(struct test_ctx *t, const struct dtb_reserved *r)
+{
+	const struct boot_info *bi = boot_info();
+	uint64_t ends[2] = {r->base, (r->base + r->size - 1) & ~(SZ_4K - 1)};
+
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t pa = ends[i];
+		struct pt_translation sw;
+		struct pt_par hw;
+		bool early = (pa >= (bi->image_lo & ~(SZ_2M - 1)) && pa < ((bi->image_hi + SZ_2M - 1) & ~(SZ_2M - 1))) ||
+			     (pa >= (bi->dtb_lo & ~(SZ_2M - 1)) && pa < ((bi->dtb_hi + SZ_2M - 1) & ~(SZ_2M - 1)));
+		if (early)
+			continue;
+		pt_translate(boot_map_space(), pa, &sw);
+		pt_hw_translate(pa, &hw);
+		CHECK(t, !sw.ok && hw.available && hw.fault, "no-map %s at 0x%llx is mapped (walk %d, AT fault %d)",
+		      r->name, (unsigned long long)pa, sw.ok, hw.fault);
+	}
 }
 
 /* An unmapped VA: all three views report a translation fault at `level`. */
@@ -95,7 +128,7 @@ static void check_fault(struct test_ctx *t, uint64_t va, int level, const char *
 	CHECK(t, v.value == POISON, "%s: the faulting load returned data", what);
 }
 
-TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device, identity-mapped, per walk, AT (and load for RAM)")
+TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and device windows Device and execute-never, no-map memory unmapped, per walk, AT (and load for RAM)")
 {
 	const struct boot_info *bi = boot_info();
 
@@ -111,6 +144,9 @@ TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and devic
 		check_device(t, bi->config.devices[i].base, "device window start");
 		check_device(t, bi->config.devices[i].base + bi->config.devices[i].size - SZ_4K, "device window end");
 	}
+	for (unsigned i = 0; i < bi->config.reserved_count; i++)
+		if (bi->config.reserved[i].no_map)
+			check_not_mapped(t, &bi->config.reserved[i]);
 	if (t->verbose >= 2)
 		pt_dump(boot_map_space());
 }
@@ -121,7 +157,7 @@ TEST_CASE(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through t
 {
 	struct pt_space *s = boot_map_space();
 	uint64_t pa = (uint64_t)(uintptr_t)test_page;
-	enum pt_status st = map_range(s, MMU_TEST_VA, pa, SZ_4K, PT_PROT_NORMAL_XN, PT_POLICY_REFUSE_LIVE);
+	enum pt_status st = checked_map(t, MMU_TEST_VA, pa, SZ_4K, PT_PROT_NORMAL_XN);
 
 	CHECK(t, st == PT_OK, "map_range: %s", pt_strerror(st));
 	if (st != PT_OK)
@@ -142,38 +178,56 @@ TEST_CASE(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through t
 	check_fault(t, MMU_TEST_VA, 3, "unmapped test page");
 }
 
-TEST_CASE(mmu_roundtrip_blocks, "mmu", "roundtrip-blocks", "2M and 1G block aliases of RAM read the same data")
+/* The first size-aligned block that the DTB says is all RAM, or 0 (RAM at PA 0 is fine: block 0 is size). */
+static uint64_t ram_block(uint64_t size, uint64_t *pa)
 {
-	struct pt_space *s = boot_map_space();
-	const struct mem_region *ram = &boot_info()->config.mem[0];
-	struct {
-		uint64_t va, size;
-		const char *what;
-	} blocks[] = {{MMU_TEST_VA_2M, SZ_2M, "2M block"}, {MMU_TEST_VA_1G, SZ_1G, "1G block"}};
+	const struct board_config *cfg = &boot_info()->config;
 
-	for (unsigned i = 0; i < 2; i++) {
-		/* The block holding the image: RAM for sure, whatever the board. */
-		uint64_t pa = boot_info()->image_lo & ~(blocks[i].size - 1);
-		uint64_t off = boot_info()->image_lo - pa;
-		if (pa < ram->base && blocks[i].size == SZ_1G)
-			test_diag(t, "%s: the 1G block at 0x%llx also covers non-RAM below 0x%llx (mapped read-only, not touched)",
-				  blocks[i].what, (unsigned long long)pa, (unsigned long long)ram->base);
-		enum pt_status st = map_range(s, blocks[i].va, pa, blocks[i].size, PT_PROT_NORMAL_RO,
-					      PT_POLICY_REFUSE_LIVE);
-		CHECK(t, st == PT_OK, "%s: map_range: %s", blocks[i].what, pt_strerror(st));
-		if (st != PT_OK)
-			continue;
-		struct pt_translation tr;
-		pt_translate(s, blocks[i].va + off, &tr);
-		CHECK(t, tr.ok && tr.size == blocks[i].size, "%s: walk gives a %llu-byte leaf", blocks[i].what,
-		      (unsigned long long)tr.size);
-		check_mapped(t, blocks[i].va + off, boot_info()->image_lo, MT_NORMAL, blocks[i].what);
-		CHECK_EQ_U64(t, *(volatile uint64_t *)(uintptr_t)(blocks[i].va + off),
-			     *(volatile uint64_t *)boot_info()->image_lo);
-		st = unmap_range(s, blocks[i].va, blocks[i].size, PT_TLBI_LEAF);
-		CHECK(t, st == PT_OK, "%s: unmap_range: %s", blocks[i].what, pt_strerror(st));
-		check_fault(t, blocks[i].va + off, blocks[i].size == SZ_1G ? 1 : 2, blocks[i].what);
+	for (unsigned i = 0; i < cfg->mem_count; i++) {
+		uint64_t lo = (cfg->mem[i].base + size - 1) & ~(size - 1), end = cfg->mem[i].base + cfg->mem[i].size;
+		if (lo + size <= end && lo + size > lo) {
+			*pa = lo;
+			return size;
+		}
 	}
+	return 0;
+}
+
+/* A block alias of RAM: walk, AT and a load agree, and read what the identity map reads. */
+static void roundtrip_block(struct test_ctx *t, uint64_t va, uint64_t size, const char *what)
+{
+	uint64_t pa, off = 0x1000 + 0x10;
+
+	if (!ram_block(size, &pa)) {
+		test_diag(t, "%s: skipped: no %llu MiB of RAM by the DTB, and a block over non-RAM would map it as "
+			     "Normal memory", what, (unsigned long long)(size >> 20));
+		return;
+	}
+	const char *why = scn_mapping_unsafe(pa, size, PT_PROT_NORMAL_RO);
+	if (why) {
+		test_diag(t, "%s: skipped: 0x%llx would be %s", what, (unsigned long long)pa, why);
+		return;
+	}
+	/* Read-only, execute-never: the alias is only read. */
+	enum pt_status st = checked_map(t, va, pa, size, PT_PROT_NORMAL_RO);
+	CHECK(t, st == PT_OK, "%s: map_range: %s", what, pt_strerror(st));
+	if (st != PT_OK)
+		return;
+	struct pt_translation tr;
+	pt_translate(boot_map_space(), va + off, &tr);
+	CHECK(t, tr.ok && tr.size == size, "%s: walk gives a %llu-byte leaf", what, (unsigned long long)tr.size);
+	check_mapped(t, va + off, pa + off, MT_NORMAL, what);
+	CHECK_EQ_U64(t, *(volatile uint64_t *)(uintptr_t)(va + off), *(volatile uint64_t *)(uintptr_t)(pa + off));
+	st = unmap_range(boot_map_space(), va, size, PT_TLBI_LEAF);
+	CHECK(t, st == PT_OK, "%s: unmap_range: %s", what, pt_strerror(st));
+	check_fault(t, va + off, size == SZ_1G ? 1 : 2, what);
+}
+
+TEST_CASE(mmu_roundtrip_blocks, "mmu", "roundtrip-blocks",
+	  "2M and 1G block aliases of RAM read the same data (1G only where the DTB has a whole GiB of RAM)")
+{
+	roundtrip_block(t, MMU_TEST_VA_2M, SZ_2M, "2M block");
+	roundtrip_block(t, MMU_TEST_VA_1G, SZ_1G, "1G block");
 }
 
 TEST_CASE(mmu_fault_levels, "mmu", "fault-levels", "translation faults at L0-L3 agree between walk, AT and load")
@@ -182,7 +236,7 @@ TEST_CASE(mmu_fault_levels, "mmu", "fault-levels", "translation faults at L0-L3 
 	uint64_t pa = (uint64_t)(uintptr_t)test_page;
 	/* One page mapped at X builds L1, L2 and L3 tables; its neighbours then fault one level deeper each. */
 	uint64_t x = MMU_TEST_VA + 3 * SZ_1G;
-	enum pt_status st = map_range(s, x, pa, SZ_4K, PT_PROT_NORMAL_XN, PT_POLICY_REFUSE_LIVE);
+	enum pt_status st = checked_map(t, x, pa, SZ_4K, PT_PROT_NORMAL_XN);
 
 	CHECK(t, st == PT_OK, "map_range: %s", pt_strerror(st));
 	check_fault(t, 0x0000ff8000000000ull, 0, "L0 entry invalid");
@@ -207,4 +261,41 @@ TEST_CASE(mmu_sweep_clean, "mmu", "sweep-clean", "the live tree has no leaked or
 	test_verbose(t, 1, "live tree: %u table pages, all reachable", r.reachable);
 	if (r.leaked || r.dangling)
 		pt_sweep_print(&r);
+}
+
+struct leaf_check {
+	struct test_ctx *t;
+	unsigned normal, bad;
+};
+
+/* Every valid leaf under table (level, VA base): Normal memory must be RAM by the DTB. */
+static void check_leaves(struct leaf_check *c, const pt_entry_t *table, int level, uint64_t va)
+{
+	for (unsigned i = 0; i < pt_level_entries(level); i++) {
+		pt_entry_t d = table[i];
+		uint64_t eva = va + (uint64_t)i * pt_level_size(level);
+		if (desc_type(d, level) == DESC_TABLE) {
+			check_leaves(c, (const pt_entry_t *)(uintptr_t)desc_oa(d, level), level + 1, eva);
+			continue;
+		}
+		if (!desc_is_leaf(d, level) || desc_memtype(d) == MT_DEVICE_nGnRnE)
+			continue;
+		c->normal++;
+		if (!scn_is_ram(desc_oa(d, level), pt_level_size(level)) && c->bad++ < 4)
+			test_fail_at(c->t, __FILE__, __LINE__, "VA 0x%llx maps non-RAM PA 0x%llx (%llu bytes) as Normal memory",
+				     (unsigned long long)eva, (unsigned long long)desc_oa(d, level),
+				     (unsigned long long)pt_level_size(level));
+	}
+}
+
+TEST_CASE(mmu_normal_is_ram, "mmu", "normal-is-ram",
+	  "every Normal leaf of the live tables is RAM by the DTB (a Normal mapping of a device may be read speculatively)")
+{
+	const struct pt_space *s = boot_map_space();
+	struct leaf_check c = {.t = t};
+
+	check_leaves(&c, s->root, s->start_level, 0);
+	t->checks++;
+	CHECK(t, c.normal > 0, "no Normal leaf at all in the live tables");
+	test_verbose(t, 1, "%u Normal leaves, %u outside RAM", c.normal, c.bad);
 }

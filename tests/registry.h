@@ -28,12 +28,14 @@ struct test_case {
 	const char *purpose;
 	void (*fn)(struct test_ctx *t);
 	unsigned flags;
+	const void *arg; /* the test's data (a scenario row); NULL for plain tests */
 };
 
 struct test_ctx {
 	const struct test_case *test;
 	unsigned checks;
 	unsigned failures;
+	unsigned harness_failures; /* of the failures, how many were harness errors (nothing claimed about the CPU) */
 	bool skipped;
 	char skip_reason[96];
 	/* Appended to the TAP line as "name: note" (scenario tests: hazards, leaks, violations). */
@@ -42,6 +44,8 @@ struct test_ctx {
 	uint64_t iters;
 	uint64_t seed;
 	unsigned verbose;
+	const char *inject;  /* inject=: honoured only by the faults group */
+	uint64_t timeout_s;  /* the watchdog's deadline for this test */
 };
 
 #define TEST_CASE_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
@@ -52,12 +56,20 @@ struct test_ctx {
 
 #define TEST_CASE(id, grp, nm, purpose_) TEST_CASE_FLAGS(id, grp, nm, purpose_, 0)
 
+/* A test that is a data row run by a shared function (fn reads t->test->arg). */
+#define TEST_ROW(id, grp, nm, purpose_, flags_, fn_, arg_)                                                              \
+	static const struct test_case test_case_##id __attribute__((used, section("test_cases"), aligned(8))) = {          \
+		.group = grp, .name = nm, .purpose = purpose_, .fn = fn_, .flags = flags_, .arg = arg_}
+
 /* Diagnostics: printed as TAP "# " lines under the current test. */
 void test_diag(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print only when the run's verbosity is at least `level`. */
 void test_verbose(struct test_ctx *t, unsigned level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record a failed check with its location; the test goes on. */
 void test_fail_at(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A failed check that is the harness's, not a finding (pool exhausted, API error): exit status 4 if alone. */
+void test_harness_error(struct test_ctx *t, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Set the note the runner appends to this test's TAP line ("ok 3 - group/name: note"). */
 void test_note(struct test_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,409 +1,317 @@
-/* Scenario engine (see scenario.h and docs/scenarios.md). */
+/* Scenario engine: one row, N iterations, one verdict (see scenario.h and docs/scenarios.md). */
 #include "tests/scenario.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/boot_info.h"
-#include "mmu/boot_map.h"
 #include "boot/exception.h"
 #include "lib/timing.h"
-#include "mmu/geometry.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
-#include "mmu/sweep.h"
-#include "mmu/tlb.h"
 #include "mmu/walk.h"
+#include "tests/scn_internal.h"
 
-#define MARK_NEW 0x4e45570000000000ull /* "NEW" */
-#define MARK_OLD 0x4f4c440000000000ull /* "OLD" */
+#define MARK_NEW 0x4e45570000000000ull    /* "NEW" */
+#define MARK_OLD 0x4f4c440000000000ull    /* "OLD" */
+#define MARK_POISON 0x504f490000000000ull /* "POI" */
+#define MARK_STORE 0x5354520000000000ull  /* "STR": what a store probe writes */
 #define PROBE_POISON 0x9015090150901509ull
 /* Progress lines only for runs long enough to need them (the default 1000 stays quiet). */
 #define PROGRESS_MIN_ITERS 10000u
+/* many-VA rows spread their iterations over this many slots. */
+#define SCN_MANY_VAS 64u
 
-static bool overlaps(uint64_t lo, uint64_t hi, uint64_t b_lo, uint64_t b_hi)
-{
-	return lo < b_hi && b_lo < hi;
-}
+struct scn_run {
+	struct test_ctx *t;
+	const struct scn_row *row;
+	struct scn_env env;
+	int level;
+	unsigned first_slot, nslots;
+	uint64_t tag; /* seed bits in every marker */
+	struct scn_result *r;
+};
 
-static bool range_is_ram(const struct board_config *cfg, uint64_t lo, uint64_t hi)
-{
-	for (unsigned i = 0; i < cfg->mem_count; i++)
-		if (lo >= cfg->mem[i].base && hi <= cfg->mem[i].base + cfg->mem[i].size)
-			return true;
-	return false;
-}
-
-/* Highest 2 MiB-aligned 4 MiB in region r clear of the image and the DTB, or 0. */
-static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r)
-{
-	uint64_t base = r->base, end = (r->base + r->size) & ~(SZ_2M - 1);
-
-	for (uint64_t top = end; top >= base + 2 * SZ_2M && top - 2 * SZ_2M >= base; top -= SZ_2M) {
-		uint64_t lo = top - 2 * SZ_2M;
-		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi))
-			continue;
-		if (top > PTE_ADDR_MASK)
-			continue;
-		return lo;
-	}
-	return 0;
-}
-
-/* Identity-mapped as Normal memory in the live space (markers are written through it). */
-static bool identity_normal(struct pt_space *s, uint64_t pa)
-{
-	struct pt_translation tr;
-	return pt_translate(s, pa, &tr) == PT_OK && tr.ok && tr.pa == pa &&
-	       (tr.attrs & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL);
-}
-
-bool scn_env_init(struct test_ctx *t, struct scn_env *env)
-{
-	const struct boot_info *bi = boot_info();
-	const struct board_config *cfg = &bi->config;
-	uint64_t best = 0;
-	bool best_1g_ram = false;
-
-	memset(env, 0, sizeof(*env));
-	env->space = boot_map_space();
-	/* Prefer scratch whose 1 GiB window is all RAM (the PUD scenarios alias that window). */
-	for (unsigned i = 0; i < cfg->mem_count; i++) {
-		uint64_t lo = scratch_in_region(bi, &cfg->mem[i]);
-		if (!lo)
-			continue;
-		uint64_t g = lo & ~(SZ_1G - 1);
-		bool all_ram = range_is_ram(cfg, g, g + SZ_1G);
-		if (!best || (all_ram && !best_1g_ram) || (all_ram == best_1g_ram && lo > best)) {
-			best = lo;
-			best_1g_ram = all_ram;
-		}
-	}
-	if (!best) {
-		test_skip(t, "no 2 MiB-aligned 4 MiB of RAM clear of the image and the DTB");
-		return false;
-	}
-	env->pa_new = best;
-	env->pa_old = best + SZ_2M;
-	env->pa_1g = best & ~(SZ_1G - 1);
-	env->pa_1g_all_ram = best_1g_ram;
-	if (!identity_normal(env->space, env->pa_new) || !identity_normal(env->space, env->pa_old + SZ_2M - 8)) {
-		test_skip(t, "scratch RAM 0x%llx is not identity-mapped as Normal memory", (unsigned long long)best);
-		return false;
-	}
-	struct pt_translation tr;
-	if (pt_translate(env->space, SCN_WINDOW, &tr) != PT_OK || tr.ok) {
-		test_skip(t, "the test VA window 0x%llx is already mapped", (unsigned long long)SCN_WINDOW);
-		return false;
-	}
-	struct pt_sweep_report r;
-	if (pt_sweep(env->space, &r) != PT_OK || r.leaked || r.dangling) {
-		test_skip(t, "the live tables already have %u leaked / %u dangling pages", r.leaked, r.dangling);
-		return false;
-	}
-	test_verbose(t, 2, "scratch: new block A 0x%llx, old block B 0x%llx, 1 GiB window 0x%llx%s",
-		     (unsigned long long)env->pa_new, (unsigned long long)env->pa_old, (unsigned long long)env->pa_1g,
-		     env->pa_1g_all_ram ? "" : " (partly outside the DTB's RAM)");
-	return true;
-}
-
-pt_entry_t *scn_entry_at(const struct pt_space *s, uint64_t va, int level)
-{
-	if (!s || !s->root || va >= s->va_limit || !pt_level_valid(level) || level < s->start_level)
-		return 0;
-	pt_entry_t *table = s->root;
-	for (int l = s->start_level;; l++) {
-		pt_entry_t *e = &table[pt_va_index(va, l)];
-		if (l == level)
-			return e;
-		pt_entry_t d = pt_read_desc(e);
-		if (desc_type(d, l) != DESC_TABLE)
-			return 0;
-		table = (pt_entry_t *)(uintptr_t)desc_oa(d, l);
-	}
-}
-
-void scn_warm(struct scn_iter *it, uint64_t va, uint64_t expect)
-{
+/* What the one classified access saw. */
+struct scn_probe {
 	struct fault_record rec;
-	uint64_t v = probe_read64(va, PROBE_POISON, &rec);
+	uint64_t value;
+	enum outcome o;
+};
 
-	if (rec.taken || v != expect)
-		it->warm_mismatch++;
+static void iter_setup(const struct scn_run *run, uint64_t i, struct scn_iter *it)
+{
+	unsigned n = run->level == 1 ? SCN_SLOTS_1G : SCN_SLOTS_2M;
+
+	memset(it, 0, sizeof(*it));
+	it->t = run->t;
+	it->env = &run->env;
+	it->row = run->row;
+	it->index = i;
+	it->level = run->level;
+	it->slot = scn_slot_va(run->level, (unsigned)((run->first_slot + i % run->nslots) % n));
+	/* The VA that maps A's offset 0 under the slot's block (the slot itself at 2 MiB). */
+	it->probe_va = it->slot + (run->env.pa_new - scn_block_pa(&run->env, run->level));
+	/* Distinct per iteration: a value from an earlier one would classify as "other". */
+	it->m.new_marker = MARK_NEW | run->tag | (i & 0xffffffffu);
+	it->m.old_marker = MARK_OLD | run->tag | (i & 0xffffffffu);
+	it->m.poison_marker = MARK_POISON | run->tag | (i & 0xffffffffu);
+	*(volatile uint64_t *)(uintptr_t)run->env.pa_new = it->m.new_marker;
+	*(volatile uint64_t *)(uintptr_t)run->env.pa_old = it->m.old_marker;
+	*(volatile uint64_t *)(uintptr_t)run->env.pa_poison = it->m.poison_marker;
+	pt_entry_t *e = scn_entry_at(run->env.space, it->slot, run->level);
+	if (e && desc_is_valid(pt_read_desc(e)))
+		scn_error(it, "slot 0x%llx is not empty before the sequence", (unsigned long long)it->slot);
 }
 
-void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy p)
+/* A store probe: completed means the old, writable translation (the new one is read-only). */
+static enum outcome probe_store(const struct scn_iter *it, struct scn_probe *p)
 {
-	enum pt_status st = map_range(it->env->space, va, pa, size, attrs, p);
+	uint64_t value = MARK_STORE | (it->index & 0xffffffffu);
 
-	if (st != PT_OK) {
-		it->api_errors++;
-		if (it->api_errors == 1)
-			test_diag(it->t, "map_range(0x%llx, 0x%llx, 0x%llx, %s) failed: %s", (unsigned long long)va,
-				  (unsigned long long)pa, (unsigned long long)size, pt_policy_name(p), pt_strerror(st));
-	}
+	if (!probe_write64(it->probe_va, value, &p->rec))
+		return outcome_classify(true, p->rec.kind, p->rec.level, 0, 0, 1);
+	p->value = *(volatile uint64_t *)(uintptr_t)it->env->pa_old;
+	return p->value == value ? OUTCOME_OLD : OUTCOME_OTHER;
 }
 
-/* Pool pages live after the last sweep that found nothing leaked (and reclaimed what it found). */
-static unsigned live_when_clean;
-
-/*
- * Free the leaked pages the sweep lists; returns the first sweep's leaked count.
- * Fast path: when the pool holds exactly as many live pages as after the last
- * clean sweep, and the slot is empty again, nothing can have leaked unless a
- * reachable page was also freed (a dangling table, which the periodic forced
- * sweep and the host tests catch), so the walk over every table is skipped.
- */
-static unsigned reclaim_leaked(struct pt_space *s, unsigned *dangling, bool force)
+/* THE classified access. */
+static void probe(struct scn_iter *it, struct scn_probe *p)
 {
-	struct pt_sweep_report r;
-	struct pt_pool_stats ps;
-	unsigned first = 0;
+	struct outcome_markers m = it->m;
 
-	pt_pool_get_stats(&ps);
-	*dangling = 0;
-	if (!force && ps.live == live_when_clean)
-		return 0;
-	for (unsigned pass = 0; pass < PT_POOL_PAGES; pass++) {
-		if (pt_sweep(s, &r) != PT_OK)
-			return first;
-		if (pass == 0) {
-			first = r.leaked;
-			*dangling = r.dangling;
-		}
-		if (!r.leaked || !r.n_leaked_items)
-			break;
-		for (unsigned i = 0; i < r.n_leaked_items; i++)
-			(void)pt_pool_free((pt_entry_t *)r.leaked_items[i].page);
+	if (it->row->inject == INJECT_SWAP_MARKERS) { /* a deliberate harness bug (inject group) */
+		m.new_marker = it->m.old_marker;
+		m.old_marker = it->m.new_marker;
 	}
-	if (!r.leaked && !r.dangling) {
-		pt_pool_get_stats(&ps);
-		live_when_clean = ps.live;
-	}
-	return first;
-}
-
-unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling, bool force_sweep,
-			  enum pt_tlbi_scope final_tlbi)
-{
-	pt_entry_t *e = scn_entry_at(env->space, slot, slot_level);
-
-	/*
-	 * A table under the slot goes with everything in it (valid pages too):
-	 * the final TLBI removes whatever the helper's per-VA TLBI missed before
-	 * any page is reused: PT_TLBI_ALL in general, PT_TLBI_ALL_LEVELS (at the
-	 * slot's VA) for callers that only ever touch that one VA. A block is
-	 * cleared by unmap_range(). No per-entry TLBI: cleanup is not measured.
-	 */
-	if (e && desc_type(pt_read_desc(e), slot_level) == DESC_TABLE) {
-		if (slot_level == 1)
-			pt_linux_pud_free_pmd_page(e, slot);
-		else
-			pt_linux_pmd_free_pte_page(e, slot);
+	if (it->row->access == ACCESS_STORE) {
+		p->o = probe_store(it, p);
 	} else {
-		(void)unmap_range(env->space, slot, pt_level_size(slot_level), PT_TLBI_NONE);
+		p->value = probe_read64(it->probe_va, PROBE_POISON, &p->rec);
+		p->o = outcome_classify_load(p->rec.taken, p->rec.kind, p->rec.level, p->value, &m);
 	}
-	pt_tlbi_scope_va(final_tlbi, slot);
-	return reclaim_leaked(env->space, dangling, force_sweep);
+	scn_model_note_access(it->probe_va, it->row->access == ACCESS_STORE ? ARCH_ACCESS_WRITE : ARCH_ACCESS_READ,
+			      p->o);
+	/* A fault at another address than the one probed is the harness's, not the CPU's. */
+	if (p->rec.taken && (!p->rec.far_valid || p->rec.far != it->probe_va))
+		scn_error(it, "the access faulted with FAR 0x%llx%s, not the probed VA 0x%llx",
+			  (unsigned long long)p->rec.far, p->rec.far_valid ? "" : " (not valid)",
+			  (unsigned long long)it->probe_va);
 }
 
-static uint64_t slot_va(const struct scn_spec *spec, uint64_t i)
+/* What the tables in memory give for the access, with nothing cached. */
+static enum outcome coherent_outcome(const struct scn_iter *it)
 {
-	unsigned k = spec->slot + (spec->many_vas ? (unsigned)i : 0);
-	return spec->slot_level == 1 ? scn_slot_1g(k) : scn_slot_2m(k);
-}
-
-static void print_histogram(const struct histogram *h)
-{
-	char row[128];
-
-	printf("#   %-13s %10s %7s  %s\n", "outcome", "count", "share", "architecture");
-	for (unsigned o = 0; o < OUTCOME_COUNT; o++) {
-		if (!histogram_row_wanted(h, (enum outcome)o))
-			continue;
-		histogram_format_row(h, (enum outcome)o, row, sizeof(row));
-		printf("%s\n", row);
-	}
-}
-
-static void print_monitor(const struct scn_result *r)
-{
-	if (!r->monitor.violations) {
-		printf("# BBM monitor: 0 violations\n");
-		return;
-	}
-	printf("# BBM monitor: %llu violations:", (unsigned long long)r->monitor.violations);
-	for (unsigned k = 0; k < BBM_RULE_COUNT; k++)
-		if (r->monitor.by_rule[k])
-			printf(" %s=%llu", bbm_rule_name((enum bbm_rule)k), (unsigned long long)r->monitor.by_rule[k]);
-	printf("\n");
-	if (r->have_example)
-		printf("# BBM monitor example: rule=%s va=0x%llx level=%d old=0x%016llx new=0x%016llx\n",
-		       bbm_rule_name(r->example.rule), (unsigned long long)r->example.va, r->example.level,
-		       (unsigned long long)r->example.old, (unsigned long long)r->example.new_val);
-	if (r->monitor.track_overflows)
-		printf("# BBM monitor: %llu cleared entries could not be tracked\n",
-		       (unsigned long long)r->monitor.track_overflows);
-}
-
-static void check_facts(struct test_ctx *t, const struct scn_spec *spec, const struct scn_result *r)
-{
-	uint64_t n = r->h.n;
-	const char *label = spec->variant;
-
-	if (histogram_verdict(&r->h) == VERDICT_FORBIDDEN) {
-		for (unsigned o = 0; o < OUTCOME_COUNT; o++)
-			if (r->h.count[o] && !(r->h.allowed & OUTCOME_BIT(o)))
-				test_fail_at(t, __FILE__, __LINE__,
-					     "%s %s: outcome %s seen %llu times: forbidden by the architecture: CPU or "
-					     "emulator erratum, or a harness bug",
-					     spec->scenario, label, outcome_name((enum outcome)o),
-					     (unsigned long long)r->h.count[o]);
-		if (r->h.count[OUTCOME_OTHER])
-			test_diag(t, "first 'other': ESR 0x%llx, value 0x%llx", (unsigned long long)r->h.first_other_esr,
-				  (unsigned long long)r->h.first_other_value);
-		t->checks++;
-	}
-	CHECK(t, r->leaked == (uint64_t)spec->leak_per_iter * n,
-	      "%s %s (%s): %llu table pages leaked in %llu iterations, expected %d per iteration", spec->scenario,
-	      label, spec->policy, (unsigned long long)r->leaked, (unsigned long long)n, spec->leak_per_iter);
-	if (spec->expected_rule >= 0)
-		CHECK(t, r->monitor.by_rule[spec->expected_rule] == n,
-		      "%s %s: the BBM monitor counted %llu '%s' violations in %llu iterations, expected one each",
-		      spec->scenario, label, (unsigned long long)r->monitor.by_rule[spec->expected_rule],
-		      bbm_rule_name((enum bbm_rule)spec->expected_rule), (unsigned long long)n);
-	else if (!spec->monitor_blind)
-		CHECK(t, r->monitor.violations == 0, "%s %s: the BBM monitor flagged a correct sequence %llu times",
-		      spec->scenario, label, (unsigned long long)r->monitor.violations);
-	CHECK(t, r->refused == (spec->expect_refused ? n : 0), "%s %s (%s): %llu of %llu changes refused, expected %s",
-	      spec->scenario, label, spec->policy, (unsigned long long)r->refused, (unsigned long long)n,
-	      spec->expect_refused ? "all" : "none");
-	CHECK(t, r->warm_mismatch == 0, "%s %s: %llu warm-up accesses did not read the old marker (harness bug)",
-	      spec->scenario, label, (unsigned long long)r->warm_mismatch);
-	CHECK(t, r->api_errors == 0, "%s %s: %llu library calls failed", spec->scenario, label,
-	      (unsigned long long)r->api_errors);
-	CHECK(t, r->dangling == 0, "%s %s: the sweep found %llu dangling table pages", spec->scenario, label,
-	      (unsigned long long)r->dangling);
-}
-
-void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spec *spec, struct scn_result *out)
-{
-	uint64_t n = t->iters;
-	uint64_t tag = (t->seed & 0xffff) << 32;
-	bool progress = n >= PROGRESS_MIN_ITERS || t->verbose >= 3;
-	uint64_t next_progress = n / 10;
 	struct pt_translation tr;
 
-	memset(out, 0, sizeof(*out));
-	outcome_set_t expected = spec->expected ? spec->expected : OUTCOME_BIT(OUTCOME_NEW);
-	histogram_init(&out->h, spec->allowed, OUTCOMES_WITHOUT_BBM & ~expected);
-	if (pt_translate(env->space, slot_va(spec, 0), &tr) != PT_OK || tr.ok) {
-		test_fail_at(t, __FILE__, __LINE__, "%s %s: slot 0x%llx is already mapped (an earlier scenario leaked it)",
-			     spec->scenario, spec->variant, (unsigned long long)slot_va(spec, 0));
+	if (pt_translate(it->env->space, it->probe_va, &tr) != PT_OK)
+		return OUTCOME_OTHER;
+	if (!tr.ok && tr.fault == PT_FAULT_TRANSLATION && tr.level >= 0 && tr.level <= 3)
+		return (enum outcome)(OUTCOME_FAULT_T0 + tr.level);
+	if (!tr.ok)
+		return tr.fault == PT_FAULT_ACCESS_FLAG ? OUTCOME_FAULT_AF : OUTCOME_OTHER;
+	if (it->row->access == ACCESS_STORE && (tr.desc & PTE_RDONLY))
+		return OUTCOME_FAULT_PERM;
+	if (tr.pa == it->env->pa_new)
+		return OUTCOME_NEW;
+	if (tr.pa == it->env->pa_old)
+		return OUTCOME_OLD;
+	return tr.pa == it->env->pa_poison ? OUTCOME_POISON : OUTCOME_OTHER;
+}
+
+/* Keep the first witness of every outcome the model allowed in any iteration. */
+static void keep_witnesses(struct scn_result *r, const struct model_answer *ans)
+{
+	for (unsigned o = 0; o < OUTCOME_COUNT; o++) {
+		if (!(ans->allowed & OUTCOME_BIT(o)) || (r->witnesses.allowed & OUTCOME_BIT(o)))
+			continue;
+		r->witnesses.allowed |= OUTCOME_BIT(o);
+		r->witnesses.witness[o] = ans->witness[o];
+	}
+	if (!r->witnesses.va)
+		r->witnesses.va = ans->va;
+}
+
+/* Untimed: the model's allowed set for this access, then the iteration's verdict. */
+static void iter_judge(struct scn_run *run, struct scn_iter *it, const struct scn_probe *p, bool traced)
+{
+	struct scn_result *r = run->r;
+	struct model_answer ans;
+	bool overflow;
+	enum outcome coherent = coherent_outcome(it);
+
+	(void)scn_model_events(&overflow);
+	enum model_status st = traced ? scn_model_answer(it, &ans) : MODEL_ERR_NOT_ATTACHED;
+	if (overflow)
+		scn_error(it, "more events than the trace buffer holds");
+	else if (st != MODEL_OK)
+		scn_error(it, "the model could not answer: %s", model_status_name(st));
+	else if (!outcome_permitted(ans.allowed, coherent))
+		scn_error(it, "the model does not allow %s, what the tables give", outcome_name(coherent));
+	if (p->o == OUTCOME_OTHER && !r->h.count[OUTCOME_OTHER]) {
+		r->h.first_other_esr = p->rec.taken ? p->rec.esr : 0;
+		r->h.first_other_value = p->value;
+	}
+	if (it->errors) {
+		if (!r->h.harness_errors) {
+			memcpy(r->error, it->error, sizeof(r->error));
+			r->error_iter = it->index;
+		}
+		histogram_harness_error(&r->h, p->o);
+		r->model_status = st;
 		return;
 	}
+	if (!r->h.n)
+		r->coherent = coherent;
+	keep_witnesses(r, &ans);
+	histogram_judge(&r->h, it->index, p->o, ans.allowed, coherent);
+}
+
+static void iter_cleanup(struct scn_run *run, const struct scn_iter *it, uint64_t n)
+{
+	struct scn_result *r = run->r;
+	unsigned dangling = 0;
+
+	r->refused += it->refused;
+	if (it->policy && !r->policy)
+		r->policy = it->policy;
+	/* A full sweep every 16th and on the last iteration, and whenever the live count moved. */
+	r->leaked += scn_cleanup_slot(&run->env, it->slot, it->level, &dangling, it->index % 16 == 0 || it->index + 1 == n,
+				      PT_TLBI_ALL);
+	r->dangling += dangling;
+}
+
+/* INJECT_EXHAUST_POOL: allow no new table page while the sequence runs (inject group only). */
+static void exhaust_pool(const struct scn_row *row, bool on)
+{
+	struct pt_pool_stats ps;
+
+	if (row->inject != INJECT_EXHAUST_POOL)
+		return;
+	pt_pool_get_stats(&ps);
+	pt_pool_set_limit(on ? ps.live : ps.capacity);
+}
+
+static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
+{
+	struct scn_iter it;
+	struct scn_probe p;
+
+	iter_setup(run, i, &it);
+	bool traced = scn_model_begin(run->env.space);
+	if (i == 0 && run->t->verbose >= 2)
+		scn_model_print_next();
+	bbm_monitor_enable(true);
+	exhaust_pool(run->row, true);
+	uint64_t t0 = timer_counter();
+	scn_steps_run(&it);
+	probe(&it, &p);
+	run->r->sequence_ticks += timer_counter() - t0;
+	exhaust_pool(run->row, false);
+	bbm_monitor_enable(false);
+	scn_model_end();
+	iter_judge(run, &it, &p, traced);
+	iter_cleanup(run, &it, n);
+}
+
+static void progress(const struct scn_run *run, uint64_t done, uint64_t n, uint64_t *next)
+{
+	if (done < *next || done >= n)
+		return;
+	printf("# progress %s-%s: %llu/%llu (%llu%%)\n", run->row->scenario, run->row->variant,
+	       (unsigned long long)done, (unsigned long long)n, (unsigned long long)(done * 100 / n));
+	*next += n / 10 ? n / 10 : 1;
+}
+
+/* Skip (with the reason) what this machine cannot run safely; claim the slots. */
+static bool prepare(struct scn_run *run)
+{
+	struct test_ctx *t = run->t;
+	char why[96];
+
+	if (!scn_env_init(t, &run->env))
+		return false;
+	run->level = run->row->slot_level == 1 ? 1 : 2;
+	if (run->level == 1 && !run->env.pa_1g_all_ram) {
+		test_skip(t, "no 1 GiB of RAM by the DTB: a 1G block over non-RAM would map it as Normal");
+		return false;
+	}
+	run->nslots = run->row->many_vas ? (unsigned)(t->iters < SCN_MANY_VAS ? t->iters : SCN_MANY_VAS) : 1;
+	if (!scn_slot_claim(&run->env, run->level, run->nslots, &run->first_slot)) {
+		test_harness_error(t, __FILE__, __LINE__, "no %u empty slots in the test window", run->nslots);
+		return false;
+	}
+	if (!scn_model_open(run->env.space, why, sizeof(why))) {
+		test_harness_error(t, __FILE__, __LINE__, "%s", why);
+		return false;
+	}
+	run->tag = (t->seed & 0xffff) << 32;
 	bbm_monitor_enable(false);
 	bbm_monitor_reset();
 	bbm_monitor_set_print(false);
+	return true;
+}
 
+/* The software facts of the row, asserted exactly. */
+static void check_facts(struct test_ctx *t, const struct scn_row *row, const struct scn_result *r)
+{
+	uint64_t n = r->h.n;
+
+	CHECK(t, r->leaked == (uint64_t)row->leak * n, "%s %s: %llu table pages leaked in %llu iterations, expected %d each",
+	      row->scenario, row->variant, (unsigned long long)r->leaked, (unsigned long long)n, row->leak);
+	for (unsigned k = 0; k < BBM_RULE_COUNT; k++) {
+		uint64_t want = (row->rules & RULE(k)) ? n : 0;
+		CHECK(t, r->monitor.by_rule[k] == want, "%s %s: the BBM monitor counted %llu '%s' violations, expected %llu",
+		      row->scenario, row->variant, (unsigned long long)r->monitor.by_rule[k],
+		      bbm_rule_name((enum bbm_rule)k), (unsigned long long)want);
+	}
+	CHECK(t, r->refused == (row->refused ? n : 0), "%s %s: %llu of %llu changes refused, expected %s", row->scenario,
+	      row->variant, (unsigned long long)r->refused, (unsigned long long)n, row->refused ? "all" : "none");
+	CHECK(t, r->dangling == 0, "%s %s: the sweep found %llu dangling table pages", row->scenario, row->variant,
+	      (unsigned long long)r->dangling);
+}
+
+/* The verdict: a harness error, or an outcome the model forbids, fails the test. */
+static void check_verdict(struct test_ctx *t, const struct scn_row *row, const struct scn_result *r)
+{
+	const struct histogram *h = &r->h;
+
+	t->checks++;
+	if (h->harness_errors)
+		test_harness_error(t, __FILE__, __LINE__, "%s %s: %llu of %llu iterations (first at iteration %llu: %s)",
+				   row->scenario, row->variant, (unsigned long long)h->harness_errors,
+				   (unsigned long long)h->n, (unsigned long long)r->error_iter, r->error);
+	CHECK(t, !h->forbidden,
+	      "%s %s: outcome %s forbidden by the architecture: CPU/emulator erratum or harness bug; %llu of %llu "
+	      "iterations, first at iteration %llu",
+	      row->scenario, row->variant, outcome_name(h->first_forbidden), (unsigned long long)h->forbidden,
+	      (unsigned long long)h->n, (unsigned long long)h->first_forbidden_iter);
+}
+
+void scn_test(struct test_ctx *t)
+{
+	static struct scn_result result; /* large (witnesses): not on the stack */
+	struct scn_run run = {.t = t, .row = t->test->arg, .r = &result};
+	uint64_t n = t->iters, next = n / 10;
+
+	memset(&result, 0, sizeof(result));
+	if (!run.row || !prepare(&run))
+		return;
+	result.va = scn_slot_va(run.level, run.first_slot) +
+		    (run.env.pa_new - scn_block_pa(&run.env, run.level));
 	uint64_t t0 = timer_counter();
 	for (uint64_t i = 0; i < n; i++) {
-		struct scn_iter it;
-		memset(&it, 0, sizeof(it));
-		it.t = t;
-		it.env = env;
-		it.arg = spec->arg;
-		it.index = i;
-		it.slot = slot_va(spec, i);
-		it.slot_level = spec->slot_level;
-		it.probe_va = it.slot;
-		/* Distinct per iteration: a value from an earlier one would classify as "other". */
-		it.new_marker = MARK_NEW | tag | (i & 0xffffffffu);
-		it.old_marker = MARK_OLD | tag | (i & 0xffffffffu);
-		*(volatile uint64_t *)(uintptr_t)env->pa_new = it.new_marker;
-		*(volatile uint64_t *)(uintptr_t)env->pa_old = it.old_marker;
-
-		bbm_monitor_enable(true);
-		spec->body(&it);
-		struct fault_record rec;
-		uint64_t v = probe_read64(it.probe_va, PROBE_POISON, &rec);
-		bbm_monitor_enable(false);
-
-		enum outcome o = outcome_classify(rec.taken, rec.kind, rec.level, v, it.new_marker, it.old_marker);
-		if (o == OUTCOME_OTHER && !out->h.count[OUTCOME_OTHER]) {
-			out->h.first_other_esr = rec.taken ? rec.esr : 0;
-			out->h.first_other_value = v;
-		}
-		histogram_add(&out->h, o);
-		out->warm_mismatch += it.warm_mismatch;
-		out->api_errors += it.api_errors;
-		out->refused += it.refused;
-
-		unsigned dangling = 0;
-		/* A full sweep every 16th and on the last iteration, and whenever the live count moved. */
-		out->leaked += scn_cleanup_slot(env, it.slot, it.slot_level, &dangling, i % 16 == 0 || i + 1 == n,
-					    PT_TLBI_ALL);
-		out->dangling += dangling;
-		if (progress && i + 1 >= next_progress && i + 1 < n) {
-			printf("# progress %s-%s: %llu/%llu (%llu%%)\n", spec->scenario, spec->variant,
-			       (unsigned long long)(i + 1), (unsigned long long)n,
-			       (unsigned long long)((i + 1) * 100 / n));
-			next_progress += n / 10 ? n / 10 : 1;
-		}
+		iteration(&run, i, n);
+		if (n >= PROGRESS_MIN_ITERS || t->verbose >= 3)
+			progress(&run, i + 1, n, &next);
 	}
-	out->elapsed_ns = timer_ticks_to_ns(timer_counter() - t0, timer_frequency());
-
-	bbm_monitor_get_stats(&out->monitor);
-	out->have_example = bbm_monitor_get(0, &out->example);
+	result.elapsed_ns = timer_ticks_to_ns(timer_counter() - t0, timer_frequency());
+	scn_model_close();
+	bbm_monitor_get_stats(&result.monitor);
+	result.have_example = bbm_monitor_get(0, &result.example);
 	bbm_monitor_set_print(true);
-
-	printf("# %s %s (policy %s): %llu iterations in %llu ms\n", spec->scenario, spec->variant, spec->policy,
-	       (unsigned long long)n, (unsigned long long)(out->elapsed_ns / 1000000));
-	print_histogram(&out->h);
-	printf("# leaked table pages: %llu (expected %d per iteration)%s\n", (unsigned long long)out->leaked,
-	       spec->leak_per_iter, spec->expect_refused ? "; every change refused by the policy" : "");
-	print_monitor(out);
-	uint64_t hazards = histogram_count_in(&out->h, out->h.hazards & out->h.allowed);
-	if (hazards)
-		printf("# hazard observed: %llu of %llu\n", (unsigned long long)hazards, (unsigned long long)n);
-	else if (out->h.allowed & out->h.hazards)
-		printf("# hazard not observed in %llu iterations; the BBM monitor counted %llu violations\n",
-		       (unsigned long long)n, (unsigned long long)out->monitor.violations);
-	else
-		printf("# only %s is allowed after this sequence: %llu of %llu\n", expected == OUTCOME_BIT(OUTCOME_NEW) ? "new" : "the expected outcome",
-		       (unsigned long long)histogram_count_in(&out->h, expected), (unsigned long long)n);
-	char line[320];
-	struct scenario_result sr = {spec->scenario, spec->variant, spec->policy, out->leaked,
-				     out->monitor.violations};
-	histogram_format_keyline(&out->h, &sr, line, sizeof(line));
-	printf("%s\n", line);
-	check_facts(t, spec, out);
-}
-
-void scn_totals_add(struct scn_totals *tot, const struct scn_result *r)
-{
-	tot->n += r->h.n;
-	tot->hazards += histogram_count_in(&r->h, r->h.hazards & r->h.allowed);
-	tot->forbidden += histogram_count_in(&r->h, ~r->h.allowed);
-	tot->leaked += r->leaked;
-	tot->violations += r->monitor.violations;
-}
-
-void scn_set_note(struct test_ctx *t, const struct scn_totals *tot)
-{
-	char forbidden[48] = "";
-
-	if (tot->forbidden)
-		snprintf(forbidden, sizeof(forbidden), "forbidden %llu of %llu; ", (unsigned long long)tot->forbidden,
-			 (unsigned long long)tot->n);
-	if (tot->hazards)
-		test_note(t, "%shazard observed: %llu of %llu; leaked %llu; violations %llu", forbidden,
-			  (unsigned long long)tot->hazards, (unsigned long long)tot->n, (unsigned long long)tot->leaked,
-			  (unsigned long long)tot->violations);
-	else
-		test_note(t, "%shazard not observed in %llu; leaked %llu; violations %llu", forbidden,
-			  (unsigned long long)tot->n, (unsigned long long)tot->leaked,
-			  (unsigned long long)tot->violations);
-	/* The same facts as a diagnostic, for logs that keep only "# " lines. */
-	test_diag(t, "%s", t->note);
+	scn_report(t, run.row, &result);
+	check_facts(t, run.row, &result);
+	check_verdict(t, run.row, &result);
+	scn_answers_add(run.row, &result);
+	scn_note(t, &result);
 }

@@ -1,14 +1,16 @@
 /*
- * Scenario engine: runs one remap sequence N times in the live address space,
- * classifies the one access after each sequence (lib/outcome.h), and reports a
- * histogram, the table pages leaked (pt_sweep), the BBM monitor's violations
- * and an architecture-only verdict. docs/scenarios.md describes each scenario.
+ * Scenario engine. A scenario is one table row (SCENARIO() below): its name,
+ * the sequence as a list of steps, and the software facts that do not depend
+ * on the CPU (table pages leaked per iteration, the BBM monitor's rules, a
+ * refusal). The engine runs the row N times in the live address space at a VA
+ * it assigns, classifies the one access after each sequence (lib/outcome.h),
+ * asks the architectural model which outcomes that access may have
+ * (tests/scn_model.c), and reports. docs/scenarios.md describes each row.
  *
- * Per iteration: write fresh markers; monitor on; spec->body() runs the
- * sequence under test; ONE classified probe_read64(); monitor off; cleanup
- * outside the measured part (unmap the slot, free tables under it, tlbi_all,
- * count and reclaim leaked table pages) so the next iteration starts from the
- * same state and long runs never exhaust the pool.
+ * Per iteration: fresh markers; monitor and trace on; the steps; ONE
+ * classified access; monitor and trace off; the model's allowed set for that
+ * access; cleanup outside the measured part (free the slot's tables, tlbi_all,
+ * reclaim leaked pages) so every iteration starts from the same state.
  */
 #ifndef BBMPROBE_TESTS_SCENARIO_H
 #define BBMPROBE_TESTS_SCENARIO_H
@@ -19,11 +21,16 @@
 #include "lib/outcome.h"
 #include "mmu/monitor.h"
 #include "mmu/pt.h"
+#include "mmu/unsafe.h"
 #include "tests/registry.h"
 
 #define SZ_4K 0x1000ull
 #define SZ_2M 0x200000ull
 #define SZ_1G 0x40000000ull
+
+/* Every mapping a test makes: Normal write-back, execute-never at EL1 and EL0 (data only). */
+#define SCN_PROT PT_PROT_NORMAL_XN
+#define SCN_PROT_RO PT_PROT_NORMAL_RO
 
 /* Test VAs: L0 index 1 (512 GiB up), which no boot mapping uses on any supported board. */
 #define SCN_WINDOW 0x0000008000000000ull
@@ -44,80 +51,117 @@ struct scn_env {
 	struct pt_space *space; /* boot_map_space(): what TTBR0_EL1 holds */
 	uint64_t pa_new;        /* block A (2 MiB): the new mapping's marker at offset 0 */
 	uint64_t pa_old;        /* block B (2 MiB): the old page/block's marker at offset 0 */
+	uint64_t pa_poison;     /* block C (2 MiB): what poisoned descriptors in a freed table point at */
 	uint64_t pa_1g;         /* 1 GiB-aligned base containing A, for the PUD-level scenarios */
 	bool pa_1g_all_ram;     /* whether [pa_1g, pa_1g + 1 GiB) is RAM by the DTB */
 };
 
 /* Find scratch RAM (and check the window is free); false after test_skip() with the reason. */
 bool scn_env_init(struct test_ctx *t, struct scn_env *env);
+/* Whether [pa, pa + size) lies in one RAM region of the DTB (only RAM may be mapped as Normal). */
+bool scn_is_ram(uint64_t pa, uint64_t size);
+/*
+ * Why a test mapping of [pa, pa + size) with attrs would be unsafe on real
+ * hardware, or NULL: every test mapping is execute-never, and Normal memory
+ * only over the DTB's RAM. Every test maps through a check of this.
+ */
+const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs);
 
-/* One iteration, as the body sees it. */
-struct scn_iter {
-	struct test_ctx *t;
-	const struct scn_env *env;
-	const void *arg;       /* spec->arg */
-	uint64_t index;
-	uint64_t slot;         /* VA of the slot (2 MiB or 1 GiB) cleanup empties */
-	int slot_level;        /* 2: 2 MiB slot, PMD entry; 1: 1 GiB slot, PUD entry */
-	uint64_t probe_va;     /* the classified access (default: slot) */
-	uint64_t new_marker;   /* value at pa_new (what the new translation reads) */
-	uint64_t old_marker;   /* value at pa_old (what a stale translation reads) */
-	/* Set by the body; the engine sums them and asserts they stay zero / as expected. */
-	unsigned warm_mismatch; /* a warm-up access before the change did not read the old marker */
-	unsigned api_errors;    /* a library call that must succeed did not */
-	unsigned refused;       /* the policy refused the change (refuse-live) */
+/* ---- the sequence: a list of steps ---- */
+
+enum scn_op {
+	OP_END = 0,
+	OP_MAP_PAGE,     /* map_range 4K at the probe VA -> B (refuse-live) */
+	OP_MAP_BLOCK,    /* map_range of the slot's size at the slot -> B (refuse-live) */
+	OP_WARM,         /* load at the probe VA, must read B's marker (fills TLB and walk caches) */
+	OP_TOUCH,        /* load at probe VA + arg, unchecked: caches a second translation size */
+	OP_UNMAP_PAGE,   /* unmap_range 4K at the probe VA with scope arg (iounmap) */
+	OP_REWALK,       /* a walk of the now-invalid page: arg = enum scn_rewalk */
+	OP_BLOCK,        /* map_range of the slot's size at the slot -> A with policy arg */
+	OP_BBM_SEQ,      /* pmd_free_pte_page() with enum bbm_seq arg, then free the table, block -> A */
+	OP_REPLACE_BBM,  /* pt_replace_bbm() of the slot entry by a block -> A (or the new table) */
+	OP_NEW_TABLE,    /* a table of 512 pages -> A, filled while unreachable, then dsb ishst */
+	OP_LINK_LIVE,    /* the new table written over the live block, no break, then dsb ishst; isb */
+	OP_REFUSED_LIVE, /* linux-fixed and refuse-live must both refuse the live OA change */
+	OP_ATTR_RO,      /* map_range(refuse-live) of the same OA read-only: permitted live */
+	OP_TLBI,         /* TLB maintenance of scope arg at the probe VA (no break before it) */
+	OP_POISON,       /* fill the freed old table page with pages -> C (the poison marker) */
+	OP_COUNT
 };
 
-struct scn_spec {
-	const char *scenario; /* "seed/remap" */
-	const char *variant;  /* "nobbm", "bbm", "no-tlbi", ... */
-	const char *policy;   /* the code path that made the change: "linux-4.14", "replace-bbm", ... */
-	outcome_set_t allowed; /* what the Arm architecture allows after this sequence */
-	outcome_set_t expected; /* the outcome(s) that show no hazard; 0 means "new" */
-	void (*body)(struct scn_iter *it);
-	const void *arg;
-	int slot_level;   /* 2 or 1 */
-	unsigned slot;    /* slot index (scn_slot_2m / scn_slot_1g) */
-	bool many_vas;    /* iteration i uses slot + i (K different VAs) instead of one VA */
-	/* Software facts that do not depend on the CPU, asserted by the engine. */
-	int expected_rule;     /* each iteration must add exactly one violation of this rule; -1: none at all */
-	bool monitor_blind;    /* the monitor cannot see this breakage (docs/scenarios.md): report only */
-	int leak_per_iter;     /* table pages each iteration must leak (exactly) */
-	bool expect_refused;   /* every iteration's change must be refused */
+enum scn_rewalk {
+	REWALK_LOAD, /* ldr with a fault armed: must fault at level 3, FAR = the VA */
+	REWALK_PRFM, /* prfm pldl1keep: a hint the CPU may drop; nothing to check */
+	REWALK_AT,   /* at s1e1r: PAR_EL1 must report a level 3 translation fault */
+	REWALK_COUNT
 };
 
-struct scn_result {
-	struct histogram h;
-	uint64_t leaked, dangling, warm_mismatch, api_errors, refused;
-	struct bbm_monitor_stats monitor;
-	bool have_example;
-	struct bbm_violation example; /* first violation kept by the monitor */
-	uint64_t elapsed_ns;
+struct scn_step {
+	enum scn_op op;
+	int arg;
 };
 
-/* Run spec->n iterations (t->iters), print the report and CHECK the verdict and the software facts. */
-void scn_run(struct test_ctx *t, const struct scn_env *env, const struct scn_spec *spec, struct scn_result *out);
+#define STEP(op_, arg_) {.op = (op_), .arg = (int)(arg_)}
+/* A step list as a static array (compound literal at file scope), ended by OP_END. */
+#define STEPS(...) ((const struct scn_step[]){__VA_ARGS__, {.op = OP_END}})
 
-/* Sum of several runs, for the TAP line note ("hazard observed: X of N; leaked L; violations V"). */
-struct scn_totals {
-	uint64_t n, hazards, forbidden, leaked, violations;
+/* What the classified access does. */
+enum scn_access {
+	ACCESS_LOAD,  /* ldr: classified by the marker read or the fault */
+	ACCESS_STORE, /* str: completed = the old (writable) translation, permission fault = the new */
 };
-void scn_totals_add(struct scn_totals *tot, const struct scn_result *r);
-void scn_set_note(struct test_ctx *t, const struct scn_totals *tot);
 
-/* ---- helpers for bodies ---- */
+/* Which end-of-run answer a row feeds (tests/answers.c). */
+#define SCN_Q1 (1u << 0) /* leak per policy */
+#define SCN_Q2 (1u << 1) /* table->block without BBM: stale table pointer */
 
-/* A load before the change, to fill the TLB and walk caches; counts a mismatch against `expect`. */
-void scn_warm(struct scn_iter *it, uint64_t va, uint64_t expect);
+/* Deliberate harness bugs, for the inject group only (proves a forbidden outcome fails a test). */
+enum scn_inject {
+	INJECT_NONE,
+	INJECT_SWAP_MARKERS, /* classify against swapped markers: a correct BBM then "reads old" */
+	INJECT_EXHAUST_POOL, /* no table page left during the sequence: a harness error, not a finding */
+};
+
+#define RULE(r) (1u << (r))
+
+struct scn_row {
+	const char *scenario; /* "seed/remap": group/family, the result line's scenario= */
+	const char *variant;  /* "linux-4.14": the kernel or breakage it mirrors */
+	const struct scn_step *steps;
+	int slot_level;       /* 2 (2 MiB slot, PMD) unless 1 (1 GiB slot, PUD) */
+	bool many_vas;        /* iteration i uses the i-th of K slots instead of one VA */
+	enum scn_access access;
+	/* Software facts the engine asserts exactly. */
+	int leak;             /* table pages each iteration leaks */
+	unsigned rules;       /* RULE(r): each rule flagged exactly once per iteration; no other rule */
+	bool refused;         /* every iteration's change is refused */
+	unsigned answers;     /* SCN_Q1 / SCN_Q2 */
+	enum scn_inject inject;
+};
+
+void scn_test(struct test_ctx *t);
+/* The end-of-run answers (Q1 leak, Q2 stale table pointer) from the rows that ran; nothing if none did. */
+void scn_answers_print(void);
+
+/*
+ * One row = one test "group/family-variant":
+ *   SCENARIO(seed_remap_414, "seed", "remap", "linux-4.14", "purpose", .steps = STEPS(...), .leak = 1)
+ */
+#define SCENARIO_FLAGS(id, grp, fam, var, purpose_, flags_, ...)                                                    \
+	static const struct scn_row scn_row_##id = {.scenario = grp "/" fam, .variant = var, __VA_ARGS__};          \
+	TEST_ROW(id, grp, fam "-" var, purpose_, flags_, scn_test, &scn_row_##id)
+#define SCENARIO(id, grp, fam, var, purpose_, ...) SCENARIO_FLAGS(id, grp, fam, var, purpose_, 0, __VA_ARGS__)
+
+/* ---- helpers shared with tests/bench.c ---- */
+
 /* The entry at `level` on va's walk (a table or leaf there), or NULL if the walk ends above it. */
 pt_entry_t *scn_entry_at(const struct pt_space *s, uint64_t va, int level);
-/* map_range() that must succeed (counts an API error otherwise). */
-void scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy p);
 
 /*
  * Untimed cleanup of one slot: free the table under its entry with everything
  * in it (pt_linux_pmd_free_pte_page / pud_free_pmd_page) or clear its block,
- * the final TLBI (final_tlbi at the slot: PT_TLBI_ALL unless only the slot VA was used), then sweep the space and reclaim the leaked pages. Returns the
+ * the final TLBI (final_tlbi at the slot: PT_TLBI_ALL unless only the slot VA
+ * was used), then sweep the space and reclaim the leaked pages. Returns the
  * pages leaked (before reclaim); *dangling gets the sweep's dangling count.
  * The sweep is skipped when the pool's live count shows nothing can have
  * leaked, unless force_sweep. Call with the monitor off.

@@ -1,215 +1,123 @@
 /*
- * The 2017 ioremap report (linux-mm, "does ioremap() cause memory leak?"):
- * ioremap 4K, access, iounmap (leaf TLBI), then ioremap 2M (or 1G) at the same
- * VA while the PMD (PUD) still points to the old table. Linux 4.14
- * ioremap_page_range() -> pmd_set_huge() overwrote the table entry without
- * break-before-make and leaked the table; the 2018 fix calls
- * pmd_free_pte_page() / pud_free_pmd_page() first. docs/scenarios.md.
+ * The 2017 ioremap report (linux-mm, "does ioremap() cause memory leak?") and
+ * the Linux code around it, one row per kernel or breakage. The report's
+ * sequence: ioremap 4K, access, iounmap (Linux 4.14: W(pte)=0; dsb ishst;
+ * tlbi vaae1is; dsb ish; isb), an access that walks to the now-invalid PTE
+ * (what caches the PMD's table pointer), then ioremap 2M at the same VA.
+ * Names and Linux commits: docs/scenarios.md. Allowed outcomes: the model.
  */
-#include "mmu/pool.h"
-#include "mmu/pt_write.h"
-#include "mmu/unsafe.h"
 #include "tests/scenario.h"
 
-/* What replaces the old table entry. */
-struct seed_variant {
-	const char *name;
-	bool by_policy;       /* map_range() with `policy`; else pt_unsafe_bbm_replace() with `seq` */
-	enum pt_policy policy;
-	enum bbm_seq seq;
-	int expected_rule;
-	bool monitor_blind;
-};
+/* map 4K -> B; load; iounmap with all-levels TLBI (4.14 flush_tlb_kernel_range); re-walk. */
+#define REPORT(rewalk)                                                                                           \
+	STEP(OP_MAP_PAGE, 0), STEP(OP_WARM, 0), STEP(OP_UNMAP_PAGE, PT_TLBI_ALL_LEVELS), STEP(OP_REWALK, rewalk)
+/* The stress form: a leaf-only TLBI (4.20+ flush_tlb_kernel_range) and no re-walk. */
+#define LEAFUNMAP STEP(OP_MAP_PAGE, 0), STEP(OP_WARM, 0), STEP(OP_UNMAP_PAGE, PT_TLBI_LEAF)
 
-/* ioremap(4K) of the old page, a load (fills TLB and walk caches), iounmap() with the leaf TLBI. */
-static void ioremap_access_iounmap_4k(struct scn_iter *it, uint64_t va)
-{
-	scn_map(it, va, it->env->pa_old, SZ_4K, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE);
-	scn_warm(it, va, it->old_marker);
-	if (unmap_range(it->env->space, va, SZ_4K, PT_TLBI_LEAF) != PT_OK)
-		it->api_errors++;
-}
+#define BY(policy) STEP(OP_BLOCK, policy)
+#define BBM_SEQ(seq) STEP(OP_BBM_SEQ, seq)
 
-/* The big mapping by policy: 4.14 overwrites, fixed frees the table with BBM first, refuse-live refuses. */
-static void ioremap_big(struct scn_iter *it, uint64_t pa, uint64_t size, enum pt_policy policy)
-{
-	enum pt_status st = map_range(it->env->space, it->slot, pa, size, PT_PROT_NORMAL, policy);
+#define L414 PT_POLICY_LINUX_4_14
+#define L5X PT_POLICY_LINUX_FIXED
+#define REFUSE PT_POLICY_REFUSE_LIVE
+#define LIVE_CHANGE RULE(BBM_RULE_LIVE_CHANGE)
+/* The broken sequences free the PTE table after a break that did not clean the PMD. */
+#define BROKEN(rule) (RULE(rule) | RULE(BBM_RULE_FREE_PARENT_NOT_CLEAN))
 
-	if (policy == PT_POLICY_REFUSE_LIVE && st == PT_ERR_LIVE_CHANGE)
-		it->refused++;
-	else if (st != PT_OK)
-		it->api_errors++;
-}
+/* ---- seed/leak: one row per policy and regime (one VA K times, or K VAs) ---- */
 
-static void seed_2m_body(struct scn_iter *it)
-{
-	const struct seed_variant *v = it->arg;
+SCENARIO(seed_leak_414_same, "seed", "leak", "linux-4.14-same-va",
+	 "the report's sequence K times at one VA under 4.14: one PTE page leaked per remap",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q1);
+SCENARIO(seed_leak_414_many, "seed", "leak", "linux-4.14-many-va",
+	 "the report's sequence at K different VAs under 4.14: one PTE page leaked per remap",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .many_vas = true, .leak = 1, .rules = LIVE_CHANGE,
+	 .answers = SCN_Q1);
+SCENARIO(seed_leak_416_same, "seed", "leak", "linux-4.16-same-va",
+	 "pmd_set_huge() refuses the live table (15122ee2c515): nothing remapped, nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .refused = true, .answers = SCN_Q1);
+SCENARIO(seed_leak_416_many, "seed", "leak", "linux-4.16-many-va", "refused at K different VAs: nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .many_vas = true, .refused = true, .answers = SCN_Q1);
+SCENARIO(seed_leak_5x_same, "seed", "leak", "linux-5.x-same-va",
+	 "pmd_free_pte_page() frees the PTE table with BBM first: nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .answers = SCN_Q1);
+SCENARIO(seed_leak_5x_many, "seed", "leak", "linux-5.x-many-va",
+	 "pmd_free_pte_page() first at K different VAs: nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .many_vas = true, .answers = SCN_Q1);
 
-	ioremap_access_iounmap_4k(it, it->slot);
-	if (v->by_policy) {
-		ioremap_big(it, it->env->pa_new, SZ_2M, v->policy);
-		return;
-	}
-	/* pmd_free_pte_page() + pmd_set_huge() with one step of the BBM sequence broken. */
-	pt_entry_t *pmdp = scn_entry_at(it->env->space, it->slot, 2);
-	pt_entry_t old = pmdp ? pt_read_desc(pmdp) : 0;
-	if (desc_type(old, 2) != DESC_TABLE) {
-		it->api_errors++;
-		return;
-	}
-	pt_unsafe_bbm_replace(pmdp, it->slot, desc_block(2, it->env->pa_new, PT_PROT_NORMAL), v->seq);
-	/* pte_free_kernel(): Linux frees between break and make; the unsafe primitive leaves it to us. */
-	if (!pt_pool_free((pt_entry_t *)(uintptr_t)desc_oa(old, 2)))
-		it->api_errors++;
-}
+/* ---- seed/remap: the report's hazard, per kernel ---- */
 
-/* PUD level: the old 4K page sits where the 1G block will map A, so one VA reads either marker. */
-static void seed_1g_body(struct scn_iter *it)
-{
-	const struct seed_variant *v = it->arg;
+SCENARIO(seed_remap_414, "seed", "remap", "linux-4.14",
+	 "the report's sequence: iounmap (vaae1is), re-walk by a load, PMD table->block with no BBM",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
+SCENARIO(seed_remap_414_prfm, "seed", "remap", "linux-4.14-prfm", "the report's sequence, re-walk by PRFM",
+	 .steps = STEPS(REPORT(REWALK_PRFM), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
+SCENARIO(seed_remap_414_at, "seed", "remap", "linux-4.14-at", "the report's sequence, re-walk by AT S1E1R",
+	 .steps = STEPS(REPORT(REWALK_AT), BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
+SCENARIO(seed_remap_418, "seed", "remap", "linux-4.18",
+	 "the first fix: pmd_free_pte_page() with dsb ishst; tlbi vaae1is; dsb ish and no ISB (correct BBM)",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_NO_ISB)));
+SCENARIO(seed_remap_5x, "seed", "remap", "linux-5.x",
+	 "the fix with the ISB 51696d346c49 added: clear, TLBI all levels, free, then the block",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)));
+SCENARIO(seed_remap_5x_poison, "seed", "remap", "linux-5.x-poison",
+	 "the fix, then the freed PTE page reused with poison entries: no walk may reach them",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X), STEP(OP_POISON, 0)));
 
-	it->probe_va = it->slot + (it->env->pa_new - it->env->pa_1g);
-	ioremap_access_iounmap_4k(it, it->probe_va);
-	ioremap_big(it, it->env->pa_1g, SZ_1G, v->policy);
-}
+/* ---- the stress form: a leaf-only unmap keeps the table pointer cached without a re-walk ---- */
 
-static outcome_set_t allowed_after(enum pt_policy p, bool correct)
-{
-	if (p == PT_POLICY_REFUSE_LIVE)
-		return OUTCOME_BIT(OUTCOME_FAULT_T3); /* nothing new mapped: the cleared PTE faults */
-	return correct ? OUTCOMES_AFTER_BBM : OUTCOMES_WITHOUT_BBM;
-}
+SCENARIO(seed_remap_leaf_414, "seed", "remap-leafunmap", "linux-4.14",
+	 "stress form (never shipped): leaf-only iounmap, then table->block with no BBM",
+	 .steps = STEPS(LEAFUNMAP, BY(L414)), .leak = 1, .rules = LIVE_CHANGE, .answers = SCN_Q2);
+SCENARIO(seed_remap_leaf_5x, "seed", "remap-leafunmap", "linux-5.x",
+	 "leaf-only iounmap (4.20+) with the fixed pmd_free_pte_page(): what kernels run today",
+	 .steps = STEPS(LEAFUNMAP, BY(L5X)));
 
-static int leak_of(enum pt_policy p, int slot_level)
-{
-	/* 4.14 leaks the table under the overwritten entry: PTE (PMD case) or PMD + PTE (PUD case). */
-	return p == PT_POLICY_LINUX_4_14 ? (slot_level == 1 ? 2 : 1) : 0;
-}
+/* ---- broken BBM on the fixed path (mmu/unsafe.h), each with the monitor rule it trips ---- */
 
-static void run_leak(struct test_ctx *t, int slot_level)
-{
-	static const enum pt_policy policies[] = {PT_POLICY_LINUX_4_14, PT_POLICY_LINUX_FIXED, PT_POLICY_REFUSE_LIVE};
-	struct scn_env env;
-	struct scn_totals tot = {0};
+SCENARIO(seed_remap_no_tlbi, "seed", "remap", "bbm-no-tlbi", "the fixed path with no TLBI after clearing the PMD",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_NO_TLBI)), .rules = BROKEN(BBM_RULE_NO_TLBI));
+SCENARIO(seed_remap_leaf_tlbi, "seed", "remap", "bbm-leaf-tlbi", "the fixed path with a leaf-only TLBI (vale1is)",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_LEAF_TLBI)), .rules = BROKEN(BBM_RULE_LEAF_TLBI_TABLE));
+SCENARIO(seed_remap_leaf_tlbi_poison, "seed", "remap", "bbm-leaf-tlbi-poison",
+	 "leaf-only TLBI, then the freed PTE page reused with poison entries: a stale walk reads poison",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_LEAF_TLBI), STEP(OP_POISON, 0)),
+	 .rules = BROKEN(BBM_RULE_LEAF_TLBI_TABLE));
+SCENARIO(seed_remap_no_dsb_before, "seed", "remap", "bbm-no-dsb-before-tlbi",
+	 "the fixed path without dsb ishst before the TLBI",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_NO_DSB_BEFORE_TLBI)),
+	 .rules = BROKEN(BBM_RULE_TLBI_BEFORE_DSB));
+SCENARIO(seed_remap_no_dsb_after, "seed", "remap", "bbm-no-dsb-after-tlbi",
+	 "the fixed path without dsb ish after the TLBI",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_NO_DSB_AFTER_TLBI)),
+	 .rules = BROKEN(BBM_RULE_TLBI_NOT_COMPLETE));
+SCENARIO(seed_remap_tlbi_first, "seed", "remap", "bbm-tlbi-before-clear",
+	 "the fixed path issuing the TLBI before the clear",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BBM_SEQ(BBM_SEQ_TLBI_BEFORE_CLEAR)),
+	 .rules = BROKEN(BBM_RULE_TLBI_BEFORE_BREAK));
 
-	if (!scn_env_init(t, &env))
-		return;
-	if (slot_level == 1 && !env.pa_1g_all_ram)
-		test_diag(t, "note: the 1 GiB block at 0x%llx also covers PAs outside the DTB's RAM; only A is read",
-			  (unsigned long long)env.pa_1g);
-	for (unsigned p = 0; p < sizeof(policies) / sizeof(policies[0]); p++) {
-		for (int many = 0; many <= 1; many++) {
-			struct seed_variant v = {.name = "", .by_policy = true, .policy = policies[p]};
-			struct scn_spec spec = {
-				.scenario = slot_level == 1 ? "seed1g/leak" : "seed/leak",
-				.variant = many ? "many-va" : "same-va",
-				.policy = pt_policy_name(policies[p]),
-				.allowed = allowed_after(policies[p], policies[p] != PT_POLICY_LINUX_4_14),
-				.expected = policies[p] == PT_POLICY_REFUSE_LIVE ? OUTCOME_BIT(OUTCOME_FAULT_T3) : 0,
-				.body = slot_level == 1 ? seed_1g_body : seed_2m_body,
-				.arg = &v,
-				.slot_level = slot_level,
-				.slot = 0,
-				.many_vas = many,
-				.expected_rule = policies[p] == PT_POLICY_LINUX_4_14 ? BBM_RULE_LIVE_CHANGE : -1,
-				.leak_per_iter = leak_of(policies[p], slot_level),
-				.expect_refused = policies[p] == PT_POLICY_REFUSE_LIVE,
-			};
-			struct scn_result r;
-			scn_run(t, &env, &spec, &r);
-			scn_totals_add(&tot, &r);
-		}
-	}
-	scn_set_note(t, &tot);
-}
+/* ---- seed1g: the PUD analogue (1 GiB blocks, pud_free_pmd_page), only where the GiB is all RAM ---- */
 
-TEST_CASE(seed_leak, "seed", "leak",
-	 "4K map/access/iounmap then 2M at the same VA, K times at one VA and at K VAs: table pages leaked per policy")
-{
-	run_leak(t, 2);
-}
-
-TEST_CASE(seed1g_leak, "seed1g", "leak",
-	 "the PUD analogue: 4K then a 1G block over the PUD's table: 2 pages leaked per remap under linux-4.14")
-{
-	run_leak(t, 1);
-}
-
-static void run_remap(struct test_ctx *t, const struct seed_variant *v, int slot_level, bool correct)
-{
-	struct scn_env env;
-	struct scn_totals tot = {0};
-	struct scn_result r;
-
-	if (!scn_env_init(t, &env))
-		return;
-	struct scn_spec spec = {
-		.scenario = slot_level == 1 ? "seed1g/remap" : "seed/remap",
-		.variant = v->name,
-		.policy = v->by_policy ? pt_policy_name(v->policy) : "unsafe-bbm-seq",
-		.allowed = allowed_after(v->policy, correct),
-		.body = slot_level == 1 ? seed_1g_body : seed_2m_body,
-		.arg = v,
-		.slot_level = slot_level,
-		.slot = 8,
-		.expected_rule = v->expected_rule,
-		.monitor_blind = v->monitor_blind,
-		.leak_per_iter = v->by_policy ? leak_of(v->policy, slot_level) : 0,
-	};
-	scn_run(t, &env, &spec, &r);
-	scn_totals_add(&tot, &r);
-	scn_set_note(t, &tot);
-}
-
-#define POLICY_VARIANT(name_, pol_, rule_) {.name = name_, .by_policy = true, .policy = pol_, .expected_rule = rule_}
-#define SEQ_VARIANT(name_, seq_, rule_)                                                                          \
-	{.name = name_, .by_policy = false, .policy = PT_POLICY_LINUX_FIXED, .seq = seq_, .expected_rule = rule_}
-
-static const struct seed_variant remap_nobbm = POLICY_VARIANT("nobbm", PT_POLICY_LINUX_4_14, BBM_RULE_LIVE_CHANGE);
-static const struct seed_variant remap_bbm = POLICY_VARIANT("bbm", PT_POLICY_LINUX_FIXED, -1);
-
-TEST_CASE(seed_remap_nobbm, "seed", "remap-nobbm",
-	 "the report's sequence: PMD table->block after iounmap's leaf TLBI, no BBM (linux-4.14)")
-{
-	run_remap(t, &remap_nobbm, 2, false);
-}
-
-TEST_CASE(seed_remap_bbm, "seed", "remap-bbm", "the same on the Linux-fixed path (pmd_free_pte_page first)")
-{
-	run_remap(t, &remap_bbm, 2, true);
-}
-
-TEST_CASE(seed1g_remap_nobbm, "seed1g", "remap-nobbm", "PUD table->1G block after iounmap, no BBM (linux-4.14)")
-{
-	run_remap(t, &remap_nobbm, 1, false);
-}
-
-TEST_CASE(seed1g_remap_bbm, "seed1g", "remap-bbm", "the same on the Linux-fixed path (pud_free_pmd_page first)")
-{
-	run_remap(t, &remap_bbm, 1, true);
-}
-
-/* Broken variants of pmd_free_pte_page(): which monitor rule each one must trip (host/test_mmu_monitor.c). */
-static const struct seed_variant broken[] = {
-	SEQ_VARIANT("bbm-no-tlbi", BBM_SEQ_NO_TLBI, BBM_RULE_NO_TLBI),
-	SEQ_VARIANT("bbm-leaf-tlbi", BBM_SEQ_LEAF_TLBI, BBM_RULE_LEAF_TLBI_TABLE),
-	SEQ_VARIANT("bbm-no-dsb-before-tlbi", BBM_SEQ_NO_DSB_BEFORE_TLBI, BBM_RULE_TLBI_BEFORE_DSB),
-	SEQ_VARIANT("bbm-no-dsb-after-tlbi", BBM_SEQ_NO_DSB_AFTER_TLBI, BBM_RULE_TLBI_NOT_COMPLETE),
-	/* The monitor does not model accesses, so a missing ISB is invisible to it (docs/scenarios.md). */
-	{.name = "bbm-no-isb", .policy = PT_POLICY_LINUX_FIXED, .seq = BBM_SEQ_NO_ISB, .expected_rule = -1,
-	 .monitor_blind = true},
-	SEQ_VARIANT("bbm-tlbi-before-clear", BBM_SEQ_TLBI_BEFORE_CLEAR, BBM_RULE_TLBI_BEFORE_BREAK),
-};
-
-#define BROKEN_TEST(id, idx, nm, what)                                                                             \
-	TEST_CASE(id, "seed", nm, what)                                                                           \
-	{                                                                                                        \
-		run_remap(t, &broken[idx], 2, false);                                                            \
-	}
-
-BROKEN_TEST(seed_remap_no_tlbi, 0, "remap-bbm-no-tlbi", "the fixed path with no TLBI after clearing the PMD")
-BROKEN_TEST(seed_remap_leaf_tlbi, 1, "remap-bbm-leaf-tlbi", "the fixed path with a leaf-only TLBI (vale1is)")
-BROKEN_TEST(seed_remap_no_dsb_before, 2, "remap-bbm-no-dsb-before-tlbi", "the fixed path without dsb ishst before the TLBI")
-BROKEN_TEST(seed_remap_no_dsb_after, 3, "remap-bbm-no-dsb-after-tlbi", "the fixed path without dsb ish after the TLBI")
-BROKEN_TEST(seed_remap_no_isb, 4, "remap-bbm-no-isb", "the fixed path without the isb after the TLBI")
-BROKEN_TEST(seed_remap_tlbi_first, 5, "remap-bbm-tlbi-before-clear", "the fixed path issuing the TLBI before the clear")
+SCENARIO(seed1g_leak_414_same, "seed1g", "leak", "linux-4.14-same-va",
+	 "4K then a 1G block over the PUD's table: PMD and PTE page leaked per remap",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .leak = 2, .rules = LIVE_CHANGE,
+	 .answers = SCN_Q1);
+SCENARIO(seed1g_leak_414_many, "seed1g", "leak", "linux-4.14-many-va",
+	 "the 1G remap at K different VAs under 4.14: PMD and PTE page leaked per remap",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .many_vas = true, .leak = 2,
+	 .rules = LIVE_CHANGE, .answers = SCN_Q1);
+SCENARIO(seed1g_leak_416_same, "seed1g", "leak", "linux-4.16-same-va", "pud_set_huge() refuses the live table",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .slot_level = 1, .refused = true, .answers = SCN_Q1);
+SCENARIO(seed1g_leak_416_many, "seed1g", "leak", "linux-4.16-many-va", "refused at K different VAs: nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(REFUSE)), .slot_level = 1, .many_vas = true, .refused = true,
+	 .answers = SCN_Q1);
+SCENARIO(seed1g_leak_5x_same, "seed1g", "leak", "linux-5.x-same-va", "pud_free_pmd_page() first: nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1, .answers = SCN_Q1);
+SCENARIO(seed1g_leak_5x_many, "seed1g", "leak", "linux-5.x-many-va",
+	 "pud_free_pmd_page() first at K different VAs: nothing leaked",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1, .many_vas = true, .answers = SCN_Q1);
+SCENARIO(seed1g_remap_414, "seed1g", "remap", "linux-4.14", "PUD table->1G block after iounmap, no BBM",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L414)), .slot_level = 1, .leak = 2, .rules = LIVE_CHANGE);
+SCENARIO(seed1g_remap_5x, "seed1g", "remap", "linux-5.x",
+	 "PUD table->1G block on the fixed path (pud_free_pmd_page first)",
+	 .steps = STEPS(REPORT(REWALK_LOAD), BY(L5X)), .slot_level = 1);

@@ -2,14 +2,15 @@
 # The image built by clang/lld runs the default suite too.
 . "$(dirname "$0")/lib.sh"
 build="$top/build/clang"
-plan 6
+plan 8
 name_prefix="clang build"
 if [ ! -f "$build/kernel8.img" ]; then
-	for i in 1 2 3 4 5 6; do echo "ok $i - # SKIP build/clang/kernel8.img not built (make CC=clang image)"; done
+	for i in 1 2 3 4 5 6 7 8; do echo "ok $i - # SKIP build/clang/kernel8.img not built (make CC=clang image)"; done
 	exit 0
 fi
-boot clang
+boot clang -- iters=100
 expect_status 0
 expect_consistent_tap
+expect_result_lines 31
 expect_closing_lines 0
 finish

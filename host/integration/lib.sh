@@ -84,7 +84,8 @@ expect_pi_bad_console_is_usage_error() { # BOARD LABEL
 }
 
 # exit=reset without semihosting: the exit line, then the PM watchdog resets the board, which QEMU
-# (-no-reboot) turns into a clean exit; QEMU's own status is 0 whatever the result (6 test points).
+# (-no-reboot) turns into a clean exit with status 0 whatever the result; the runner's status is
+# the EXIT line's (6 test points).
 expect_pi_watchdog_reset() { # BOARD LABEL
 	name_prefix="$2 exit=reset"
 	boot "$1-reset" --board "$1" --uart mini --no-semihosting -- exit=reset tests=selftest/counter
@@ -94,3 +95,54 @@ expect_pi_watchdog_reset() { # BOARD LABEL
 	expect_closing_lines 0
 }
 
+
+# Every "# result" line of a run (docs/output.md), 2 test points: there are exactly N of them, all in
+# the documented format; and each verdict is what the line's own counts and the model's allowed set
+# (printed by the run) make it, with "what the tables give" from the scenario's "# allowed" line.
+# Nothing here depends on what QEMU did.
+RESULT_RE='^# result scenario=[a-z0-9]+/[a-z0-9.-]+ variant=[a-z0-9.-]+ policy=[a-z0-9.-]+ board=[a-z0-9]+ cpu=0x[0-9a-f]{8} version=[^ ]+ seed=[0-9]+ n=[0-9]+ new=[0-9]+ old=[0-9]+ fault-t0=[0-9]+ fault-t1=[0-9]+ fault-t2=[0-9]+ fault-t3=[0-9]+ fault-af=[0-9]+ fault-perm=[0-9]+ tlb-conflict=[0-9]+ poison=[0-9]+ other=[0-9]+ leaked=[0-9]+ violations=[0-9]+ harness-errors=[0-9]+ allowed=[a-z0-9,-]+ verdict=(safe|hazard-possible|hazard-seen|forbidden-seen|harness-error)$'
+OUTCOMES='new old fault-t0 fault-t1 fault-t2 fault-t3 fault-af fault-perm tlb-conflict poison other'
+expect_result_lines() { # expect_result_lines COUNT
+	local got bad
+	got=$(echo "$out" | grep -c '^# result ')
+	bad=$(echo "$out" | grep '^# result ' | grep -cvE "$RESULT_RE")
+	[ "$got" = "$1" ] && [ "$bad" = 0 ]
+	ok $? "$name_prefix: $1 result lines, all in the documented format (got $got, $bad malformed)"
+	bad=$(echo "$out" | awk -v outcomes="$OUTCOMES" '
+		/^# allowed by the architecture \(model\): / { tables = $NF }
+		/^# result / {
+			delete kv; delete allowed
+			for (i = 3; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
+			split(kv["allowed"], a, ","); for (i in a) allowed[a[i]] = 1
+			n = split(outcomes, o, " "); sum = 0; forb = 0; seen = 0; possible = 0
+			for (i = 1; i <= n; i++) {
+				c = kv[o[i]] + 0; sum += c
+				permitted = (o[i] in allowed) || ("poison" in allowed)
+				if (c > 0 && !permitted) forb = 1
+				if (c > 0 && permitted && o[i] != tables) seen = 1
+				if ((o[i] in allowed) && o[i] != tables) possible = 1
+			}
+			want = kv["harness-errors"] > 0 ? "harness-error" : forb ? "forbidden-seen" : seen ? "hazard-seen" : possible ? "hazard-possible" : "safe"
+			if (sum != kv["n"] || want != kv["verdict"]) { print "# inconsistent (want " want "): " $0 > "/dev/stderr"; bad++ }
+		}
+		END { print bad + 0 }' | tail -1)
+	[ "$bad" = 0 ]
+	ok $? "$name_prefix: every verdict follows from its counts and the model's allowed set ($bad do not)"
+}
+
+# A default-suite run that must be clean: status 0, no banner warning, no failing test, consistent TAP
+# and the closing lines (8 test points).
+expect_clean_run() {
+	expect_status 0
+	expect_no_line '^# warning' "no warnings in the banner"
+	expect_no_line '^not ok ' "every test passes"
+	expect_consistent_tap
+	expect_closing_lines 0
+}
+
+# QEMU virt's own device tree (-machine dumpdtb), for tests that edit it with fdtput: prints its path.
+virt_dtb() { # NAME
+	local f="$top/build/logs/it-$1.dtb"
+	qemu-system-aarch64 -M virt,dumpdtb="$f" -cpu cortex-a72 -m 512M -display none -nic none >/dev/null 2>&1
+	echo "$f"
+}

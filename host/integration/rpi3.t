@@ -3,12 +3,12 @@
 # B+ compatibles), the Cortex-A53, both consoles on the UART that carries them, GPIO14/15 muxing read
 # back, and the PM watchdog exit at the BCM2837's peripheral base.
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 47
 
 # Default console: /chosen/stdout-path = serial0 = the mini UART. Only the mini UART reaches stdout.
-# The full default suite (2 s under single-threaded TCG, scripts/run-qemu).
+# The default suite with 200 iterations per scenario (single-threaded TCG, scripts/run-qemu).
 name_prefix="raspi3b default console"
-boot rpi3-default --board rpi3 --uart mini
+boot rpi3-default --board rpi3 --uart mini -- iters=200
 expect_status 0
 expect_line '^# board: rpi3 \(from DTB compatible\), model: Raspberry Pi 3 Model B$' "board rpi3 from the DTB compatible"
 expect_line '^# cpu: Arm Cortex-A53 r[0-9]+p[0-9]+ \(MIDR 0x410fd03[0-9a-f],' "CPU decoded as Cortex-A53"
@@ -16,11 +16,17 @@ expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 a
 expect_line '^# console: mini-uart at 0x3f215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
 expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff, below the peripherals)"
 expect_line '^# psci: none$' "no PSCI on the Pi"
-expect_line '^# cpus: secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
+expect_line '^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
 expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, pulls set with GPPUD/GPPUDCLK0$' \
 	"GPIO14/15 read back as ALT5, pulls through GPPUD/GPPUDCLK0 (BCM2837, not BCM2711's PUP_PDN)"
 expect_no_line '^# warning' "no warnings (RAM and peripherals mapped in their shared 1 GiB region)"
 expect_no_line '^not ok ' "every test passes"
+expect_result_lines 31
+expect_line '^# result scenario=seed/remap variant=linux-4\.14 policy=linux-4\.14 board=rpi3 cpu=0x410fd03[0-9a-f] .* allowed=new,fault-t3,tlb-conflict verdict=hazard-(possible|seen)$' \
+	"the report's sequence ran; the model allows new, fault-t3, tlb-conflict"
+expect_line '^# emulator: probably QEMU \(CNTFRQ_EL0 is 62\.5 MHz, QEMU.s default; ' "says it is probably QEMU, and why"
+expect_line '^# Q1 \(' "answers Q1"
+expect_line '^# Q2 \(' "answers Q2"
 expect_consistent_tap
 expect_closing_lines 0
 
@@ -58,5 +64,5 @@ expect_pi_watchdog_reset rpi3 raspi3b
 name_prefix="raspi3b --cpu cortex-a72"
 boot rpi3-bad-cpu --board rpi3 --cpu cortex-a72
 expect_status 2
-expect_line '^run-qemu: raspi3b has a fixed cortex-a53; --cpu cortex-a72 is not supported there$' "says why"
+expect_line '^run-qemu: raspi3b has a fixed cortex-a53; --cpu cortex-a72 \(CPU\) is not supported there$' "says why"
 finish

@@ -1,4 +1,4 @@
-/* Host event log behind mmu/tlb.h and mmu/pt_write.h (-DBBMPROBE_HOST). */
+/* Host event log: a sink on the event stream, subscribed before main(). */
 #include "host/support/arch_log.h"
 
 #include <stdio.h>
@@ -7,16 +7,18 @@ static struct arch_event log_events[ARCH_LOG_MAX];
 static size_t log_kept;
 static uint64_t log_total;
 
-void arch_event_record(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c)
+static void log_sink(void *ctx, const struct arch_event *ev)
 {
+	(void)ctx;
 	log_total++;
 	if (log_kept == ARCH_LOG_MAX)
 		return;
-	log_events[log_kept].kind = kind;
-	log_events[log_kept].a = a;
-	log_events[log_kept].b = b;
-	log_events[log_kept].c = c;
-	log_kept++;
+	log_events[log_kept++] = *ev;
+}
+
+static void __attribute__((constructor)) log_subscribe(void)
+{
+	arch_event_subscribe(log_sink, NULL);
 }
 
 void arch_log_clear(void)

@@ -1,7 +1,8 @@
 /*
- * Host-only log of the architectural events mmu/ performs (-DBBMPROBE_HOST turns
- * each barrier, TLBI, descriptor write and table alloc/free into a record).
- * Tests clear it, run a sequence, then read it back.
+ * Host-only log of the event stream (mmu/arch_event.h): a sink subscribed
+ * before main() in every host test program, keeping each barrier, TLBI,
+ * descriptor write and table alloc/free. Tests clear it, run a sequence, then
+ * read it back.
  */
 #ifndef BBMPROBE_HOST_SUPPORT_ARCH_LOG_H
 #define BBMPROBE_HOST_SUPPORT_ARCH_LOG_H
@@ -13,11 +14,6 @@
 #include "mmu/arch_event.h"
 
 #define ARCH_LOG_MAX 8192
-
-struct arch_event {
-	enum arch_event_kind kind;
-	uint64_t a, b, c; /* see enum arch_event_kind */
-};
 
 void arch_log_clear(void);
 /* Events kept (the first ARCH_LOG_MAX since the last clear). */

@@ -42,7 +42,7 @@ static void rpi3_reset(void)
 	bcm283x_watchdog_reset(&bcm2837);
 }
 
-const struct platform platform_rpi3 = {
+PLATFORM_BOARD(platform_rpi3) = {
 	.name = "rpi3",
 	.compatible = rpi3_compatible,
 	.defaults = {
@@ -56,15 +56,14 @@ const struct platform platform_rpi3 = {
 		/* Peripherals 0x3F000000-0x3FFFFFFF; ARM local peripherals (BCM2836 ARM-local doc) from 0x40000000. */
 		.devices = {{.base = 0x3f000000, .size = 0x01000000}, {.base = 0x40000000, .size = 0x01000000}},
 		.device_count = 2,
+		.cpus = {.count = 4, .method = CPU_ENABLE_SPIN_TABLE, .release = {0xd8, 0xe0, 0xe8, 0xf0}, .release_count = 4},
 	},
 	.dtb_probe_addr = 0,
 	.uarts = {
-		{.name = "mini", .driver = "mini-uart", .port = {.base = RPI3_MINI_UART_BASE, .clock_hz = RPI3_CORE_CLOCK_HZ}},
-		{.name = "pl011", .driver = "pl011", .port = {.base = RPI3_PL011_BASE, .clock_hz = 48000000}},
+		{.name = "mini", .driver = "mini-uart", .port = {.base = RPI3_MINI_UART_BASE, .clock_hz = RPI3_CORE_CLOCK_HZ, .baud = 115200}},
+		{.name = "pl011", .driver = "pl011", .port = {.base = RPI3_PL011_BASE, .clock_hz = 48000000, .baud = 115200}},
 	},
 	.uart_count = 2,
-	.cpu_start = CPU_START_SPIN_TABLE,
-	.spin_table = 0xd8,
 	.init = rpi3_init,
 	.reset = rpi3_reset,
 };

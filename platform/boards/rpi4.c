@@ -42,7 +42,7 @@ static void rpi4_reset(void)
 	bcm283x_watchdog_reset(&bcm2711);
 }
 
-const struct platform platform_rpi4 = {
+PLATFORM_BOARD(platform_rpi4) = {
 	.name = "rpi4",
 	.compatible = rpi4_compatible,
 	.defaults = {
@@ -53,15 +53,14 @@ const struct platform platform_rpi4 = {
 		/* Main peripherals 0xFC000000-0xFF7FFFFF, then ARM local peripherals and the GIC up to 4 GiB. */
 		.devices = {{.base = 0xfc000000, .size = 0x04000000}},
 		.device_count = 1,
+		.cpus = {.count = 4, .method = CPU_ENABLE_SPIN_TABLE, .release = {0xd8, 0xe0, 0xe8, 0xf0}, .release_count = 4},
 	},
 	.dtb_probe_addr = 0,
 	.uarts = {
-		{.name = "mini", .driver = "mini-uart", .port = {.base = RPI4_MINI_UART_BASE, .clock_hz = 500000000}},
-		{.name = "pl011", .driver = "pl011", .port = {.base = RPI4_PL011_BASE, .clock_hz = 48000000}},
+		{.name = "mini", .driver = "mini-uart", .port = {.base = RPI4_MINI_UART_BASE, .clock_hz = 500000000, .baud = 115200}},
+		{.name = "pl011", .driver = "pl011", .port = {.base = RPI4_PL011_BASE, .clock_hz = 48000000, .baud = 115200}},
 	},
 	.uart_count = 2,
-	.cpu_start = CPU_START_SPIN_TABLE,
-	.spin_table = 0xd8,
 	.init = rpi4_init,
 	.reset = rpi4_reset,
 };

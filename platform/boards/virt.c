@@ -9,7 +9,7 @@
 
 static const char *const virt_compatible[] = {"linux,dummy-virt", NULL};
 
-const struct platform platform_virt = {
+PLATFORM_BOARD(platform_virt) = {
 	.name = "virt",
 	.compatible = virt_compatible,
 	.defaults = {
@@ -18,12 +18,12 @@ const struct platform platform_virt = {
 		.psci = PSCI_HVC,
 		.devices = {{.base = 0x08000000, .size = 0x08000000}},
 		.device_count = 1,
+		.cpus = {.method = CPU_ENABLE_PSCI},
 	},
 	.dtb_probe_addr = 0x40000000,
 	/* QEMU's PL011 ignores the baud divisors: clock 0 leaves them alone. */
 	.uarts = {{.name = "pl011", .driver = "pl011", .port = {.base = 0x09000000, .clock_hz = 0}}},
 	.uart_count = 1,
-	.cpu_start = CPU_START_PSCI,
 	.init = NULL,
 	.reset = NULL,
 };

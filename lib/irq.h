@@ -1,0 +1,44 @@
+/*
+ * The interrupt controller, just enough for the watchdog: take one private
+ * interrupt (the generic timer's), and silence any other that fires. Found in
+ * the DTB (lib/dtb.c). Driven: GICv2 (GIC-400; QEMU virt's default, the
+ * Raspberry Pi 4) and the BCM2836 local controller (Raspberry Pi 3), whose
+ * per-core timer lines are named by their GIC INTIDs here (29, 30, 26, 27) so
+ * the watchdog reads the same on both. Anything else (GICv3, no DTB) is
+ * reported by name and the watchdog stays off.
+ */
+#ifndef BBMPROBE_LIB_IRQ_H
+#define BBMPROBE_LIB_IRQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum irqc_kind {
+	IRQC_NONE = 0,
+	IRQC_GICV2,
+	IRQC_BCM2836,     /* ARM local block: core 0's timer interrupt routing */
+	IRQC_UNSUPPORTED, /* an interrupt controller bbmprobe does not drive */
+};
+
+struct irqc_desc {
+	enum irqc_kind kind;
+	uintptr_t dist;         /* GICv2: distributor; BCM2836: the local block */
+	uintptr_t cpu;          /* GICv2: CPU interface */
+	const char *compatible; /* what the DTB called it */
+};
+
+#define IRQ_SPURIOUS 1023u
+
+/* Start the controller with every interrupt disabled. False (with why) if it cannot be used. */
+bool irq_init(const struct irqc_desc *desc, const char **why);
+bool irq_ready(void);
+/* Enable one interrupt for this CPU; false if the controller ignored it (e.g. Secure-only). */
+bool irq_enable(unsigned intid);
+void irq_disable(unsigned intid);
+/* Acknowledge the highest pending interrupt: its INTID, or IRQ_SPURIOUS. */
+unsigned irq_ack(void);
+void irq_eoi(unsigned intid);
+/* "GICv2 at 0x8000000", for the banner. */
+const char *irq_describe(void);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * TLB model, accesses: enumerate every walk an access may take and collect
+ * the outcomes, one witness each (mmu/model.h). Arm ARM citations are to
+ * DDI 0487 M.a.a by section title and rule identifier.
+ *
+ * Rule 5: at each level the descriptor comes from memory (the table the
+ * previous level named, or the root; the current value, or the value a
+ * pending write replaced) or from any stale entry of that level covering the
+ * VA. A cached entry is usable without the levels above it, so the stale
+ * entries of every level are tried whether or not a memory walk gets there.
+ */
+#include "mmu/model.h"
+
+#include "mmu/model_internal.h"
+#include "mmu/pt_write.h"
+
+struct explore {
+	const struct model *m;
+	unsigned cpu;
+	uint64_t va;
+	enum model_access_kind kind;
+	const struct model_markers *markers;
+	struct model_answer *ans; /* NULL when probing reachability */
+	int probe_level;
+	uint64_t probe_page;
+	bool found;
+	enum model_status status;
+	unsigned depth; /* the walk so far: path[0..depth) */
+	struct model_step path[PT_LEVELS];
+	bool cache_done[PT_LAST_LEVEL + 1];
+	/* Rule 6: the first possibly-cached table and leaf entry seen at each level. */
+	bool have_table[PT_LAST_LEVEL + 1], have_leaf[PT_LAST_LEVEL + 1];
+	struct model_step table_seen[PT_LAST_LEVEL + 1], leaf_seen[PT_LAST_LEVEL + 1];
+};
+
+static void walk_level(struct explore *x, int level, uint64_t table);
+
+static void allow(struct explore *x, enum outcome o)
+{
+	struct model_answer *a = x->ans;
+	if (!a || (a->allowed & OUTCOME_BIT(o)))
+		return; /* probing, or a witness already kept: the first walk found is the witness */
+	a->allowed |= OUTCOME_BIT(o);
+	struct model_witness *w = &a->witness[o];
+	w->kind = MODEL_WITNESS_WALK;
+	w->nsteps = (uint8_t)x->depth;
+	for (unsigned i = 0; i < x->depth; i++)
+		w->step[i] = x->path[i];
+}
+
+static bool push(struct explore *x, int level, uint64_t entry, pt_entry_t d, enum model_source src, uint32_t write_no)
+{
+	if (x->depth == PT_LEVELS)
+		return false; /* cannot happen: one step per level */
+	struct model_step *s = &x->path[x->depth++];
+	s->entry = entry;
+	s->desc = d;
+	s->write_no = write_no;
+	s->level = (int8_t)level;
+	s->source = (uint8_t)src;
+	return true;
+}
+
+/* Rule 6: remember the entry on top of the path as possibly cached (R_SQBCS). */
+static void note_cacheable(struct explore *x, int level, bool leaf)
+{
+	const struct model_step *top = &x->path[x->depth - 1];
+	if (leaf && !x->have_leaf[level]) {
+		x->have_leaf[level] = true;
+		x->leaf_seen[level] = *top;
+	} else if (!leaf && !x->have_table[level]) {
+		x->have_table[level] = true;
+		x->table_seen[level] = *top;
+	}
+}
+
+static bool is_write(enum model_access_kind k)
+{
+	return k == MODEL_ACCESS_WRITE || k == MODEL_ACCESS_AT_S1E1W;
+}
+
+/*
+ * A block or page ends the walk. D8.15.5 "MMU fault prioritization from a
+ * single address translation stage" (R_XCHFJ): Access flag fault before
+ * Permission fault. AF=0 entries are never cached (R_XCLRD).
+ */
+static void reach_leaf(struct explore *x, int level, pt_entry_t d)
+{
+	if (!x->ans)
+		return; /* probing reachability: leaves end walks, nothing to classify */
+	if (!(d & PTE_AF)) {
+		allow(x, OUTCOME_FAULT_AF);
+		return;
+	}
+	note_cacheable(x, level, true);
+	if (is_write(x->kind) && (d & PTE_RDONLY)) {
+		allow(x, OUTCOME_FAULT_PERM);
+		return;
+	}
+	uint64_t pa = desc_oa(d, level) | (x->va & (pt_level_size(level) - 1));
+	if (pa == x->markers->new_pa)
+		allow(x, OUTCOME_NEW);
+	else if (pa == x->markers->old_pa)
+		allow(x, OUTCOME_OLD);
+	else
+		allow(x, OUTCOME_OTHER);
+}
+
+/* Use descriptor d at level: fault, translate, or go one level down. */
+static void use_desc(struct explore *x, int level, uint64_t entry, pt_entry_t d, enum model_source src,
+		     uint32_t write_no)
+{
+	if (x->found || x->status != MODEL_OK || !push(x, level, entry, d, src, write_no))
+		return;
+	switch (desc_type(d, level)) {
+	case DESC_INVALID:
+	case DESC_RESERVED:
+		allow(x, (enum outcome)(OUTCOME_FAULT_T0 + level));
+		break;
+	case DESC_TABLE:
+		note_cacheable(x, level, false);
+		walk_level(x, level + 1, desc_oa(d, level));
+		break;
+	case DESC_BLOCK:
+	case DESC_PAGE:
+		reach_leaf(x, level, d);
+		break;
+	}
+	x->depth--;
+}
+
+/* Rule 4: the walk reads a page it cannot rely on; any outcome may follow. */
+static void poison(struct explore *x, int level, uint64_t page, enum model_source why)
+{
+	if (push(x, level, page, 0, why, 0)) {
+		allow(x, OUTCOME_POISON);
+		x->depth--;
+	}
+}
+
+/*
+ * Rule 2: the current value, and the values of writes this CPU's walks may
+ * not see complete yet. Newest first; a write complete for this CPU hides
+ * every older value (coherence order).
+ */
+static void read_memory(struct explore *x, int level, uint64_t table)
+{
+	const struct model *m = x->m;
+	int i = model_page_index(m, table);
+
+	if (i < 0) {
+		x->status = MODEL_ERR_UNKNOWN_TABLE;
+		return;
+	}
+	if (!x->ans && level == x->probe_level && m->pages[i].pa == x->probe_page) {
+		x->found = true;
+		return;
+	}
+	if (m->pages[i].freed) {
+		poison(x, level, m->pages[i].pa, MODEL_SRC_FREED);
+		return;
+	}
+	if (m->pages[i].zero_pending & model_cpu_bit(x->cpu))
+		poison(x, level, m->pages[i].pa, MODEL_SRC_ZEROING);
+	uint64_t entry = table + (uint64_t)pt_va_index(x->va, level) * sizeof(pt_entry_t);
+	use_desc(x, level, entry, pt_read_desc((const pt_entry_t *)(uintptr_t)entry), MODEL_SRC_MEMORY, 0);
+	for (unsigned k = m->npending; k-- > 0;) {
+		const struct model_pending_write *w = &m->pending[k];
+		if (w->entry != entry)
+			continue;
+		if (w->done & model_cpu_bit(x->cpu))
+			break;
+		use_desc(x, level, entry, w->old, MODEL_SRC_PENDING_OLD, w->write_no);
+	}
+}
+
+/*
+ * Rule 1/5: stale entries of this CPU's TLB at this level that translate the
+ * VA. D8.16.3.1 R_XXNPZ: a non-global entry is used only with its own ASID.
+ */
+static void read_cache(struct explore *x, int level)
+{
+	const struct model *m = x->m;
+
+	for (unsigned i = 0; i < m->nstale && !x->found; i++) {
+		const struct model_stale *s = &m->stale[i];
+		if (s->cpu != x->cpu || s->level != level || x->va < s->va_base ||
+		    x->va - s->va_base >= pt_level_size(level))
+			continue;
+		if (!s->global && s->asid != m->cfg.asid)
+			continue;
+		use_desc(x, level, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no);
+	}
+}
+
+static void walk_level(struct explore *x, int level, uint64_t table)
+{
+	if (x->found || x->status != MODEL_OK)
+		return;
+	read_memory(x, level, table);
+	if (!x->cache_done[level]) {
+		x->cache_done[level] = true; /* the cached entries do not depend on the path: try them once */
+		read_cache(x, level);
+	}
+}
+
+/* Walks from the root, then cached entries of levels no memory walk reached. */
+static void explore_all(struct explore *x)
+{
+	const struct model *m = x->m;
+
+	walk_level(x, m->start_level, m->root);
+	for (int l = m->start_level; l <= PT_LAST_LEVEL; l++) {
+		if (x->cache_done[l])
+			continue;
+		x->cache_done[l] = true;
+		x->depth = 0;
+		read_cache(x, l);
+	}
+}
+
+static void explore_init(struct explore *x, const struct model *m, unsigned cpu, uint64_t va)
+{
+	x->m = m;
+	x->cpu = cpu;
+	x->va = va;
+	x->kind = MODEL_ACCESS_READ;
+	x->markers = 0;
+	x->ans = 0;
+	x->probe_level = -1;
+	x->probe_page = 0;
+	x->found = false;
+	x->status = MODEL_OK;
+	x->depth = 0;
+	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
+		x->cache_done[l] = false;
+		x->have_table[l] = false;
+		x->have_leaf[l] = false;
+	}
+}
+
+bool model_page_reachable(const struct model *m, unsigned cpu, uint64_t va, int level, uint64_t page,
+			  enum model_status *st)
+{
+	struct explore x;
+
+	explore_init(&x, m, cpu, va);
+	x.probe_level = level;
+	x.probe_page = page & ~(PT_GRANULE_SIZE - 1);
+	explore_all(&x);
+	*st = x.status;
+	return x.found;
+}
+
+static void set_conflict(struct model_answer *a, const struct model_step *s0, const struct model_step *s1)
+{
+	struct model_witness *w = &a->witness[OUTCOME_TLB_CONFLICT];
+	a->allowed |= OUTCOME_BIT(OUTCOME_TLB_CONFLICT);
+	w->kind = MODEL_WITNESS_CONFLICT;
+	w->nsteps = 2;
+	w->step[0] = *s0;
+	w->step[1] = *s1;
+}
+
+/*
+ * Rule 6: a TLB conflict abort is possible iff two possibly-cached entries
+ * for the VA disagree in size or kind: a table and a block at one level, or
+ * leaves at two levels. D8.17.1 (multiple TLB entries for one address: a TLB
+ * conflict abort may be detected) and D8.17.2 I_HYQMB (for Table descriptors
+ * this also applies to intermediate caching structures). A same-size change
+ * of output address is old/new, not a conflict.
+ */
+static void find_conflict(const struct explore *x, struct model_answer *a)
+{
+	int first_leaf = -1;
+
+	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
+		if (x->have_table[l] && x->have_leaf[l]) {
+			set_conflict(a, &x->table_seen[l], &x->leaf_seen[l]);
+			return;
+		}
+	}
+	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
+		if (!x->have_leaf[l])
+			continue;
+		if (first_leaf >= 0) {
+			set_conflict(a, &x->leaf_seen[first_leaf], &x->leaf_seen[l]);
+			return;
+		}
+		first_leaf = l;
+	}
+}
+
+static enum model_status check_access(const struct model *m, unsigned cpu, enum model_access_kind kind,
+				      const struct model_markers *markers)
+{
+	if (!m || !markers || (unsigned)kind >= MODEL_ACCESS_KIND_COUNT)
+		return MODEL_ERR_BAD_ARG;
+	if (m->status != MODEL_OK)
+		return m->status;
+	if (!m->attached)
+		return MODEL_ERR_NOT_ATTACHED;
+	return cpu < m->cfg.ncpus ? MODEL_OK : MODEL_ERR_BAD_ARG;
+}
+
+/*
+ * Rule 5. AT and PRFM never fault the program and may fill caches, which
+ * changes nothing here (current entries are always cacheable): they get the
+ * set a read (AT S1E1W: a write) would, as what PAR_EL1 may report or which
+ * translation a prefetch may use.
+ */
+enum model_status model_access(const struct model *m, unsigned cpu, uint64_t va, enum model_access_kind kind,
+			       const struct model_markers *markers, struct model_answer *ans)
+{
+	struct explore x;
+
+	if (!ans)
+		return MODEL_ERR_BAD_ARG;
+	ans->allowed = 0;
+	ans->va = va;
+	ans->cpu = cpu;
+	ans->status = check_access(m, cpu, kind, markers);
+	if (ans->status != MODEL_OK)
+		return ans->status;
+	if (va >= PT_VA_LIMIT) { /* R_XCHFJ item 2: IA out of the translated range */
+		ans->allowed = OUTCOME_BIT(OUTCOME_FAULT_T0);
+		ans->witness[OUTCOME_FAULT_T0].kind = MODEL_WITNESS_VA_RANGE;
+		ans->witness[OUTCOME_FAULT_T0].nsteps = 0;
+		return MODEL_OK;
+	}
+	explore_init(&x, m, cpu, va);
+	x.kind = kind;
+	x.markers = markers;
+	x.ans = ans;
+	explore_all(&x);
+	if (x.status != MODEL_OK) {
+		ans->allowed = 0;
+		ans->status = x.status;
+		return x.status;
+	}
+	find_conflict(&x, ans);
+	return MODEL_OK;
+}

@@ -1,0 +1,348 @@
+/*
+ * The steps a scenario row lists, each one function, and their description in
+ * words. Notation of the descriptions: docs/scenarios.md.
+ */
+#include <stdio.h>
+
+#include "boot/exception.h"
+#include "mmu/pool.h"
+#include "mmu/pt_write.h"
+#include "mmu/tlb.h"
+#include "mmu/walk.h"
+#include "tests/scn_internal.h"
+
+#define PROBE_POISON 0x9015090150901509ull /* what a faulting load leaves in the register */
+
+static void op_map_page(struct scn_iter *it, int arg)
+{
+	enum pt_status st = scn_map(it, it->probe_va, it->env->pa_old, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+
+	(void)arg;
+	if (st != PT_OK)
+		scn_error(it, "map 4K at 0x%llx failed: %s", (unsigned long long)it->probe_va, pt_strerror(st));
+}
+
+static void op_map_block(struct scn_iter *it, int arg)
+{
+	(void)arg;
+	if (it->level != 2) {
+		scn_error(it, "OP_MAP_BLOCK needs a 2 MiB slot");
+		return;
+	}
+	enum pt_status st = scn_map(it, it->slot, it->env->pa_old, SZ_2M, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+	if (st != PT_OK)
+		scn_error(it, "map 2M at 0x%llx failed: %s", (unsigned long long)it->slot, pt_strerror(st));
+}
+
+static void op_warm(struct scn_iter *it, int arg)
+{
+	struct fault_record rec;
+	uint64_t v = probe_read64(it->probe_va, PROBE_POISON, &rec);
+	enum outcome o = outcome_classify_load(rec.taken, rec.kind, rec.level, v, &it->m);
+
+	(void)arg;
+	scn_model_note_access(it->probe_va, ARCH_ACCESS_READ, o);
+	if (o != OUTCOME_OLD)
+		scn_error(it, "the warm-up load before the change saw %s, not the old page", outcome_name(o));
+}
+
+static void op_touch(struct scn_iter *it, int arg)
+{
+	struct fault_record rec;
+	uint64_t va = it->probe_va + (uint64_t)arg;
+
+	/* Unchecked: it only has to make the CPU walk (and maybe cache) the other translation size. */
+	(void)probe_read64(va, PROBE_POISON, &rec);
+	scn_model_note_access(va, ARCH_ACCESS_READ, rec.taken ? OUTCOME_OTHER : OUTCOME_NEW);
+}
+
+static void op_unmap_page(struct scn_iter *it, int arg)
+{
+	if (unmap_range(it->env->space, it->probe_va, SZ_4K, (enum pt_tlbi_scope)arg) != PT_OK)
+		scn_error(it, "unmap 4K at 0x%llx failed", (unsigned long long)it->probe_va);
+}
+
+static void rewalk_load(struct scn_iter *it)
+{
+	struct fault_record rec;
+
+	(void)probe_read64(it->probe_va, PROBE_POISON, &rec);
+	scn_model_note_access(it->probe_va, ARCH_ACCESS_READ, rec.taken ? OUTCOME_FAULT_T3 : OUTCOME_OTHER);
+	if (!rec.taken || rec.kind != FAULT_TRANSLATION || rec.level != 3 || !rec.far_valid || rec.far != it->probe_va)
+		scn_error(it, "the re-walk load did not fault at level 3 at 0x%llx (taken %d, FSC 0x%x, FAR 0x%llx)",
+			  (unsigned long long)it->probe_va, rec.taken, rec.fsc, (unsigned long long)rec.far);
+}
+
+static void rewalk_at(struct scn_iter *it)
+{
+	struct pt_par par;
+
+	(void)pt_hw_translate(it->probe_va, &par);
+	scn_model_note_access(it->probe_va, ARCH_ACCESS_AT, par.fault ? OUTCOME_FAULT_T3 : OUTCOME_OTHER);
+	if (par.available && (!par.fault || par.fst != 0x07))
+		scn_error(it, "AT S1E1R of the unmapped page did not report a level 3 translation fault (PAR 0x%llx)",
+			  (unsigned long long)par.raw);
+}
+
+static void op_rewalk(struct scn_iter *it, int arg)
+{
+	switch ((enum scn_rewalk)arg) {
+	case REWALK_LOAD:
+		rewalk_load(it);
+		break;
+	case REWALK_PRFM:
+#ifndef BBMPROBE_HOST
+		__asm__ volatile("prfm pldl1keep, [%0]" ::"r"(it->probe_va) : "memory");
+#endif
+		scn_model_note_access(it->probe_va, ARCH_ACCESS_PRFM, OUTCOME_COUNT);
+		break;
+	case REWALK_AT:
+		rewalk_at(it);
+		break;
+	case REWALK_COUNT:
+		scn_error(it, "bad re-walk kind");
+		break;
+	}
+}
+
+/* The slot's entry and, if it holds a table, that table (what a change step unlinks). */
+static pt_entry_t *slot_entry(struct scn_iter *it)
+{
+	pt_entry_t *e = scn_entry_at(it->env->space, it->slot, it->level);
+	pt_entry_t d = e ? pt_read_desc(e) : 0;
+
+	it->old_table = desc_type(d, it->level) == DESC_TABLE ? (pt_entry_t *)(uintptr_t)desc_oa(d, it->level) : 0;
+	return e;
+}
+
+static void op_block(struct scn_iter *it, int arg)
+{
+	enum pt_policy p = (enum pt_policy)arg;
+	uint64_t size = scn_slot_size(it->level);
+
+	(void)slot_entry(it);
+	it->policy = pt_policy_name(p);
+	enum pt_status st = scn_map(it, it->slot, scn_block_pa(it->env, it->level), size, SCN_PROT, p);
+	if (p == PT_POLICY_REFUSE_LIVE && st == PT_ERR_LIVE_CHANGE)
+		it->refused++;
+	else if (st != PT_OK)
+		scn_error(it, "map_range(%s) of the block failed: %s", pt_policy_name(p), pt_strerror(st));
+}
+
+/* pmd_free_pte_page() + pmd_set_huge() with the BBM sequence `arg`; the caller frees (Linux: between). */
+static void op_bbm_seq(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = slot_entry(it);
+	pt_entry_t block = scn_leaf_desc(it, it->level, scn_block_pa(it->env, it->level), SCN_PROT);
+
+	it->policy = "bbm-seq";
+	if (!e || !it->old_table || !block) {
+		scn_error(it, "no table under the slot to replace");
+		return;
+	}
+	pt_unsafe_bbm_replace(e, it->slot, block, (enum bbm_seq)arg);
+	if (!pt_pool_free(it->old_table))
+		scn_error(it, "freeing the old table 0x%llx failed", (unsigned long long)(uintptr_t)it->old_table);
+}
+
+static void op_replace_bbm(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = slot_entry(it);
+	pt_entry_t d = arg ? (it->new_table ? desc_table((uint64_t)(uintptr_t)it->new_table) : 0)
+			   : scn_leaf_desc(it, it->level, scn_block_pa(it->env, it->level), SCN_PROT);
+
+	it->policy = "replace-bbm";
+	if (!e || !d || pt_replace_bbm(it->env->space, e, d) != PT_OK)
+		scn_error(it, "pt_replace_bbm of the slot entry failed");
+}
+
+static void op_new_table(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = scn_entry_at(it->env->space, it->slot, 2);
+	pt_entry_t page0 = scn_leaf_desc(it, 3, it->env->pa_new, SCN_PROT);
+
+	(void)arg;
+	it->new_table = e && page0 ? pt_pool_alloc(it->env->space, 3, it->slot, e) : 0;
+	if (!it->new_table) {
+		scn_error(it, "no table page for the split (pool exhausted?)");
+		return;
+	}
+	/* Unreachable until linked, so no BBM applies; the monitor skips the 512 scans meanwhile. */
+	bool monitor = bbm_monitor_active;
+	bbm_monitor_enable(false);
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		pt_write_desc(&it->new_table[i], page0 + i * SZ_4K);
+	bbm_monitor_enable(monitor);
+	dsb_ishst(); /* the table is complete before it is linked */
+}
+
+static void op_link_live(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = scn_entry_at(it->env->space, it->slot, 2);
+
+	(void)arg;
+	it->policy = "unsafe-write";
+	if (!e || !it->new_table) {
+		scn_error(it, "nothing to link");
+		return;
+	}
+	pt_unsafe_write_no_maintenance(e, desc_table((uint64_t)(uintptr_t)it->new_table)); /* block -> table live */
+	dsb_ishst();
+	isb();
+}
+
+static void op_refused_live(struct scn_iter *it, int arg)
+{
+	uint64_t pa = scn_block_pa(it->env, it->level), size = scn_slot_size(it->level);
+
+	(void)arg;
+	/* Since 2018 pmd_set_huge() refuses a live OA change (15122ee2c515); the fixed path too. */
+	if (map_range(it->env->space, it->slot, pa, size, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_ERR_LIVE_CHANGE ||
+	    map_range(it->env->space, it->slot, pa, size, SCN_PROT, PT_POLICY_LINUX_FIXED) != PT_ERR_LIVE_CHANGE)
+		scn_error(it, "a live OA change was not refused by refuse-live and linux-fixed");
+}
+
+static void op_attr_ro(struct scn_iter *it, int arg)
+{
+	(void)arg;
+	it->policy = pt_policy_name(PT_POLICY_REFUSE_LIVE);
+	/* Only AP[2] changes: permitted on a live entry (Linux pgattr_change_is_safe()). */
+	if (scn_map(it, it->slot, it->env->pa_old, scn_slot_size(it->level), SCN_PROT_RO, PT_POLICY_REFUSE_LIVE) !=
+	    PT_OK)
+		scn_error(it, "the read-only remap was refused");
+}
+
+static void op_tlbi(struct scn_iter *it, int arg)
+{
+	pt_tlbi_scope_va((enum pt_tlbi_scope)arg, it->probe_va);
+}
+
+/*
+ * A freed table reused by someone else: every entry now points at C, so a
+ * stale walk through it reads the poison marker. The page is no longer ours,
+ * so these are plain stores of someone's data, not descriptor writes (no
+ * events); the model first reads the page as it was (scn_model_flush).
+ */
+static void op_poison(struct scn_iter *it, int arg)
+{
+	const struct pt_page_meta *meta = it->old_table ? pt_pool_meta(it->old_table) : 0;
+	int level = meta ? meta->level : 0;
+	pt_entry_t d = level ? scn_leaf_desc(it, level, it->env->pa_poison, SCN_PROT) : 0;
+	volatile pt_entry_t *page = it->old_table;
+
+	(void)arg;
+	if (!meta || meta->state != PT_PAGE_FREE || !d) {
+		scn_error(it, "no freed table to poison");
+		return;
+	}
+	scn_model_flush();
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		page[i] = d;
+	dsb_ishst();
+}
+
+struct op_info {
+	void (*run)(struct scn_iter *it, int arg);
+	const char *words; /* %s gets the argument's name */
+};
+
+static const struct op_info ops[OP_COUNT] = {
+	[OP_MAP_PAGE] = {op_map_page, "map 4K -> B"},
+	[OP_MAP_BLOCK] = {op_map_block, "map 2M -> B"},
+	[OP_WARM] = {op_warm, "load (B)"},
+	[OP_TOUCH] = {op_touch, "load VA+%s (unchecked)"},
+	[OP_UNMAP_PAGE] = {op_unmap_page, "unmap 4K: W(pte)=0; dsb ishst; %s; dsb ish; isb"},
+	[OP_REWALK] = {op_rewalk, "re-walk: %s"},
+	[OP_BLOCK] = {op_block, "table->block by %s"},
+	[OP_BBM_SEQ] = {op_bbm_seq, "table->block: %s; free the table"},
+	[OP_REPLACE_BBM] = {op_replace_bbm, "pt_replace_bbm: W=0; dsb ishst; tlbi; dsb ish; isb; free; W=%s"},
+	[OP_NEW_TABLE] = {op_new_table, "new table of 512 pages -> A; dsb ishst"},
+	[OP_LINK_LIVE] = {op_link_live, "W(pmd)=table over the live block; dsb ishst; isb"},
+	[OP_REFUSED_LIVE] = {op_refused_live, "check linux-fixed and refuse-live refuse"},
+	[OP_ATTR_RO] = {op_attr_ro, "W(pmd)=block read-only, same OA; dsb ishst; isb"},
+	[OP_TLBI] = {op_tlbi, "dsb ishst; %s; dsb ish; isb"},
+	[OP_POISON] = {op_poison, "fill the freed table with pages -> C (poison); dsb ishst"},
+};
+
+void scn_steps_run(struct scn_iter *it)
+{
+	for (const struct scn_step *s = it->row->steps; s && s->op != OP_END; s++) {
+		if ((unsigned)s->op >= OP_COUNT || !ops[s->op].run) {
+			scn_error(it, "bad step %d", (int)s->op);
+			return;
+		}
+		ops[s->op].run(it, s->arg);
+	}
+}
+
+static const char *tlbi_words(int scope)
+{
+	static const char *const w[PT_TLBI_SCOPE_COUNT] = {
+		[PT_TLBI_NONE] = "no tlbi",
+		[PT_TLBI_LEAF] = "tlbi vale1is",
+		[PT_TLBI_ALL_LEVELS] = "tlbi vaae1is",
+		[PT_TLBI_ALL] = "tlbi vmalle1is",
+	};
+	return (unsigned)scope < PT_TLBI_SCOPE_COUNT ? w[scope] : "?";
+}
+
+static const char *bbm_seq_words(int seq)
+{
+	static const char *const w[BBM_SEQ_COUNT] = {
+		[BBM_SEQ_CORRECT] = "W=0; dsb ishst; tlbi vaae1is; dsb ish; isb; W=block",
+		[BBM_SEQ_NO_TLBI] = "W=0; dsb ishst; dsb ish; isb; W=block",
+		[BBM_SEQ_LEAF_TLBI] = "W=0; dsb ishst; tlbi vale1is; dsb ish; isb; W=block",
+		[BBM_SEQ_NO_DSB_BEFORE_TLBI] = "W=0; tlbi vaae1is; dsb ish; isb; W=block",
+		[BBM_SEQ_NO_DSB_AFTER_TLBI] = "W=0; dsb ishst; tlbi vaae1is; isb; W=block",
+		[BBM_SEQ_NO_ISB] = "W=0; dsb ishst; tlbi vaae1is; dsb ish; W=block",
+		[BBM_SEQ_TLBI_BEFORE_CLEAR] = "dsb ishst; tlbi vaae1is; W=0; dsb ish; isb; W=block",
+	};
+	return (unsigned)seq < BBM_SEQ_COUNT ? w[seq] : "?";
+}
+
+static const char *arg_words(const struct scn_step *s)
+{
+	static const char *const rewalk[REWALK_COUNT] = {
+		[REWALK_LOAD] = "ldr (must fault at L3)",
+		[REWALK_PRFM] = "prfm pldl1keep",
+		[REWALK_AT] = "at s1e1r (must report an L3 fault)",
+	};
+	switch (s->op) {
+	case OP_UNMAP_PAGE:
+	case OP_TLBI:
+		return tlbi_words(s->arg);
+	case OP_REWALK:
+		return (unsigned)s->arg < REWALK_COUNT ? rewalk[s->arg] : "?";
+	case OP_BLOCK:
+		return pt_policy_name((enum pt_policy)s->arg);
+	case OP_BBM_SEQ:
+		return bbm_seq_words(s->arg);
+	case OP_REPLACE_BBM:
+		return s->arg ? "table" : "block";
+	case OP_TOUCH:
+		return s->arg == (int)SZ_4K ? "4K" : "offset";
+	default:
+		return "";
+	}
+}
+
+int scn_steps_describe(const struct scn_row *row, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = 0;
+	for (const struct scn_step *s = row->steps; s && s->op != OP_END && used < len; s++) {
+		if ((unsigned)s->op >= OP_COUNT || !ops[s->op].words)
+			break;
+		int n = snprintf(buf + used, len - used, "%s", used ? "; " : "");
+		if (n > 0)
+			used += (size_t)n;
+		if (used < len) {
+			n = snprintf(buf + used, len - used, ops[s->op].words, arg_words(s));
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	return (int)used;
+}
