@@ -14,7 +14,8 @@
 #endif
 
 static pt_entry_t pool_pages[PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_GRANULE_SIZE)));
-static struct pt_page_meta pool_meta[PT_POOL_PAGES];
+/* One more than the pages: the last entry is always free, so the lowest-free search needs no bound test. */
+static struct pt_page_meta pool_meta[PT_POOL_PAGES + 1];
 static struct pt_pool_stats pool_stats;
 /* Capacity minus the limit: zero in BSS, so the pool works before any reset; no flag to test. */
 static unsigned limit_gap;
@@ -107,7 +108,7 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 {
 	/* Lowest free page first: freed pages come back soon, which is what reuse bugs need. */
 	unsigned i = first_free;
-	while (i < PT_POOL_PAGES && pool_meta[i].state != PT_PAGE_FREE)
+	while (pool_meta[i].state != PT_PAGE_FREE) /* stops at the sentinel past the last page */
 		i++;
 	if ((pool_stats.live >= pool_limit()) | (i >= PT_POOL_PAGES)) {
 		ASSERT(pool_stats.live >= pool_limit() && "a free page exists whenever live < capacity");
