@@ -258,7 +258,7 @@ static enum pt_status disturb_replace(struct ref_rng *r, uint64_t va)
 	case 0:
 		return pt_replace_bbm(&sp, e, 0);
 	case 1:
-		return pt_replace_bbm(&sp, e, desc_leaf(level, 0x80000000 & ~(pt_level_size(level) - 1), PT_PROT_NORMAL));
+		return pt_replace_bbm(&sp, e, desc_leaf(level, 0x80000000, PT_PROT_NORMAL)); /* 1G-aligned: fits any level */
 	default:
 		if (desc_type(*e, level) == DESC_BLOCK)
 			return pt_split_block(&sp, e, ref_rng_below(r, 2) != 0);
@@ -346,7 +346,8 @@ static void record(struct step_record *s, enum pt_status st, bool with_tables)
 static void assert_same_step(unsigned i, const struct step_record *a, const struct step_record *b)
 {
 	if (a->st != b->st || a->events != b->events || a->hash != b->hash || a->violations != b->violations)
-		fail_msg("step %u: plain %s, %llu events, %llu violations; prepared %s, %llu events, %llu violations%s", i,
+		fail_msg("step %u: plain %s, %llu events, %llu violations; prepared %s, %llu events, %llu violations%s",
+			 i,
 			 pt_strerror(a->st), (unsigned long long)a->events, (unsigned long long)a->violations,
 			 pt_strerror(b->st), (unsigned long long)b->events, (unsigned long long)b->violations,
 			 a->hash != b->hash ? " (event logs differ)" : "");

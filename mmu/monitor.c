@@ -267,7 +267,7 @@ static void untrack(struct tracked *t)
 	}
 }
 
-/* A free slot, below n_slots or the next one; else evict the oldest clean record (clean == untracked, bar the FULL hint). */
+/* A free slot below n_slots, or the next one; else evict the oldest clean record (clean == untracked, bar FULL). */
 static struct tracked *new_slot(void)
 {
 	struct tracked *victim = 0;
@@ -591,7 +591,8 @@ static bool judge_cut(const pt_entry_t *table, const struct climb *c)
 	}
 	/* Below the cut, links inside the detached subtree may still be cached for other VAs. */
 	if (!clean || (c->depth > 0 && !full))
-		report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table, c->cut);
+		report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table,
+		       c->cut);
 	return full;
 }
 
@@ -617,7 +618,8 @@ static void check_live_children(const pt_entry_t *table, const struct pt_page_me
 	for (unsigned e = 0; e < PT_ENTRIES; e++) {
 		pt_entry_t v = *(const volatile pt_entry_t *)&table[e];
 		if (desc_is_valid(v)) {
-			report(BBM_RULE_FREE_CHILD_LIVE, m->va_base + (uint64_t)e * pt_level_size(m->level), m->level, v,
+			uint64_t va = m->va_base + (uint64_t)e * pt_level_size(m->level);
+			report(BBM_RULE_FREE_CHILD_LIVE, va, m->level, v,
 			       (uint64_t)(uintptr_t)table, &table[e]);
 			return; /* one line per freed page */
 		}
@@ -652,8 +654,10 @@ void bbm_monitor_on_table_free(const pt_entry_t *table)
 	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
 		bool in_page = is_entry_record(t) && page_of(t->ptep) == table;
-		if (in_page && !reported && t->state != TR_CLEAN && !desc_is_valid(*(const volatile pt_entry_t *)t->ptep)) {
-			report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table, t->ptep);
+		bool cleared = in_page && !desc_is_valid(*(const volatile pt_entry_t *)t->ptep);
+		if (cleared && !reported && t->state != TR_CLEAN) {
+			report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table,
+			       t->ptep);
 			reported = true; /* one line per freed page */
 		}
 		if (in_page || (t->state == TR_UNLINKED && t->page == table))

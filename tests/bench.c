@@ -14,8 +14,8 @@
  *
  * Asserted: that it measured (cycles ran, time advanced, every path ran as
  * many cycles), that the library did exactly the baseline's writes, barriers
- * and TLBIs (counted by a sink on the library's event stream), and the monitor's count. Never
- * a timing threshold. `make bench` runs this group on QEMU virt.
+ * and TLBIs (counted by a sink on the library's event stream), and the
+ * monitor's count. Never a timing threshold. `make bench` runs this group on QEMU virt.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,7 +172,7 @@ static void count_sink(void *ctx, const struct arch_event *ev)
 		by_kind[ev->kind]++;
 }
 
-/* One cycle of a path, with the monitor on for PATH_LIB_MONITOR_ON, its events counted into `count` if set; its ticks. */
+/* One cycle of a path (the monitor on for PATH_LIB_MONITOR_ON; events counted into `count` if set); its ticks. */
 static uint64_t one_cycle(struct bench *b, enum bench_path path, uint64_t *count)
 {
 	if (path == PATH_LIB_MONITOR_ON)
@@ -242,7 +242,8 @@ static void measure(struct bench *b, unsigned rounds)
 	for (unsigned r = 0; r < rounds; r++) {
 		uint32_t base = median_of(&samples[PATH_BASELINE][r * BENCH_ROUND_CYCLES], BENCH_ROUND_CYCLES);
 		for (unsigned p = 1; p < PATH_COUNT; p++) {
-			unsigned x = ratio_x100(median_of(&samples[p][r * BENCH_ROUND_CYCLES], BENCH_ROUND_CYCLES), base);
+			const uint16_t *round = &samples[p][r * BENCH_ROUND_CYCLES];
+			unsigned x = ratio_x100(median_of(round, BENCH_ROUND_CYCLES), base);
 			round_ratio[p - 1][r] = (uint16_t)(x < UINT16_MAX ? x : UINT16_MAX);
 		}
 	}
@@ -325,16 +326,19 @@ static bool bench_setup(struct test_ctx *t, struct bench *b)
 static void check_measured(struct test_ctx *t, const struct bench *b, uint64_t violations)
 {
 	for (unsigned p = 0; p < PATH_COUNT; p++) {
-		CHECK(t, b->cycles[p] > 0 && b->ticks[p] > 0, "path %u measured no time: CNTVCT_EL0 did not advance", p);
+		CHECK(t, b->cycles[p] > 0 && b->ticks[p] > 0, "path %u measured no time: CNTVCT_EL0 did not advance",
+		      p);
 		CHECK(t, b->cycles[p] == b->cycles[PATH_BASELINE], "path %u ran %u cycles, the baseline %u", p,
 		      b->cycles[p], b->cycles[PATH_BASELINE]);
 	}
 	uint64_t want = b->policy == PT_POLICY_LINUX_4_14 ? b->cycles[PATH_LIB_MONITOR_ON] : 0;
 	CHECK(t, violations == want && bbm_monitor_count(BBM_RULE_LIVE_CHANGE) == want,
-	      "the monitor counted %llu violations in %u cycles, expected %llu live-change", (unsigned long long)violations,
+	      "the monitor counted %llu violations in %u cycles, expected %llu live-change",
+	      (unsigned long long)violations,
 	      b->cycles[PATH_LIB_MONITOR_ON], (unsigned long long)want);
 	CHECK(t, b->api_errors == 0, "%llu library calls failed during the bench", (unsigned long long)b->api_errors);
-	CHECK(t, b->warm_mismatch == 0, "%llu first accesses did not read the old page", (unsigned long long)b->warm_mismatch);
+	CHECK(t, b->warm_mismatch == 0, "%llu first accesses did not read the old page",
+	      (unsigned long long)b->warm_mismatch);
 	CHECK(t, histogram_verdict(&b->hist) != VERDICT_FORBIDDEN,
 	      "an access after the 2M map gave an outcome forbidden by the architecture: CPU or emulator erratum, "
 	      "or a harness bug");
