@@ -13,7 +13,9 @@
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
+#include "mmu/pt_va.h"
 #include "mmu/tlb.h"
+#include "mmu/walk.h"
 
 static const char *const status_names[PT_STATUS_COUNT] = {
 	[PT_OK] = "ok",
@@ -117,20 +119,7 @@ void pt_space_teardown(struct pt_space *s)
 
 void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
 {
-	switch (scope) {
-	case PT_TLBI_LEAF:
-		tlbi_leaf_va(va);
-		break;
-	case PT_TLBI_ALL_LEVELS:
-		tlbi_all_levels_va(va);
-		break;
-	case PT_TLBI_ALL:
-		tlbi_all();
-		break;
-	case PT_TLBI_NONE:
-	case PT_TLBI_SCOPE_COUNT:
-		break;
-	}
+	pt_tlbi_scope_inline(scope, va);
 }
 
 /* ---- Linux 2018 fix: arch/arm64/mm/mmu.c ---- */
@@ -139,9 +128,8 @@ void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr)
 {
 	pt_entry_t pmd = pt_read_desc(pmdp);
 
-	if (!desc_is_valid(pmd))               /* !pmd_present(): nothing to free */
-		return;
-	if (desc_type(pmd, 2) != DESC_TABLE)   /* Linux: VM_WARN_ON(!pmd_table(pmd)) and go on */
+	/* !pmd_present(): nothing to free; a block: Linux VM_WARN_ON(!pmd_table(pmd)) and go on. One test (TCG). */
+	if ((pmd & PTE_TYPE_MASK) != PTE_TYPE_TABLE)
 		return;
 	pt_entry_t *table = table_ptr(pmd, 2); /* pte_offset_kernel(pmdp, addr) */
 	pt_write_desc(pmdp, 0);                /* pmd_clear() */
@@ -166,13 +154,9 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr)
 	pt_pool_free(table);      /* pmd_free() */
 }
 
-/* [va, va+size) is exactly one leaf: a page, or a block with VA and PA aligned to its size. */
 static bool single_leaf_range(uint64_t va, uint64_t pa, uint64_t size)
 {
-	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)
-		if (pt_level_allows_leaf(level) && size == pt_level_size(level))
-			return pt_is_aligned(va, size) && pt_is_aligned(pa, size);
-	return false;
+	return pt_single_leaf_level(va, pa, size) >= 0;
 }
 
 /* ---- map ---- */
@@ -202,34 +186,14 @@ static enum pt_status place_leaf(struct map_ctx *c, pt_entry_t *ptep, int level,
 {
 	if (!c->dry && !ptep)
 		return PT_ERR_INVALID_ARG; /* cannot happen: the real pass only walks real tables */
-	pt_entry_t old = ptep ? pt_read_desc(ptep) : 0;
 	pt_entry_t new_desc = desc_leaf(level, pa, c->attrs);
-
-	switch (desc_type(old, level)) {
-	case DESC_INVALID:
-		break;
-	case DESC_TABLE:
-		/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping. */
-		if (c->policy == PT_POLICY_REFUSE_LIVE)
-			return PT_ERR_LIVE_CHANGE; /* pmd_set_huge(): pgattr_change_is_safe() says no */
-		if (c->policy == PT_POLICY_LINUX_FIXED && !c->dry) {
-			if (level == 1)
-				pt_linux_pud_free_pmd_page(ptep, va);
-			else
-				pt_linux_pmd_free_pte_page(ptep, va);
-		}
-		break; /* 4.14: pmd_set_huge() overwrites, the table leaks */
-	case DESC_BLOCK:
-		/* 4.14 pmd_set_huge() overwrote anything; since 2018 only a permitted live change. */
-		if (c->policy != PT_POLICY_LINUX_4_14 && !pgattr_change_is_safe(old, new_desc))
-			return PT_ERR_LIVE_CHANGE;
-		break;
-	case DESC_PAGE:     /* ioremap_pte_range(): BUG_ON(!pte_none(*pte)) */
-	case DESC_RESERVED:
-		return PT_ERR_OVERLAP;
-	}
-	if (!c->dry)
-		pt_write_desc(ptep, new_desc);
+	bool free_old;
+	enum pt_status st = pt_leaf_decision(ptep ? pt_read_desc(ptep) : 0, new_desc, level, c->policy, &free_old);
+	if (st != PT_OK || c->dry)
+		return st;
+	if (free_old)
+		pt_free_table_for_block(ptep, level, va);
+	pt_write_desc(ptep, new_desc);
 	return PT_OK;
 }
 
@@ -247,12 +211,9 @@ static enum pt_status descend(struct map_ctx *c, pt_entry_t *ptep, int level, ui
 			c->need++; /* and walk an imaginary empty table */
 			break;
 		}
-		child = pt_pool_alloc(c->s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
+		child = pt_link_new_table(c->s, ptep, level, va);
 		if (!child)
 			return PT_ERR_NOMEM;
-		/* Zeroed table visible before it is linked (Linux: smp_wmb() in __pte_alloc_kernel()). */
-		dsb_ishst();
-		pt_write_desc(ptep, desc_table((uint64_t)(uintptr_t)child));
 		break;
 	case DESC_TABLE:
 		child = table_ptr(old, level);
@@ -285,8 +246,9 @@ static enum pt_status map_level(struct map_ctx *c, pt_entry_t *table, int level,
 	return PT_OK;
 }
 
-enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs,
-			 enum pt_policy policy)
+/* map_range()'s argument checks, in its order (the prepared path must fail the same way). */
+static enum pt_status check_map_args(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
+				     pt_attrs_t attrs, enum pt_policy policy)
 {
 	enum pt_status st = check_range(s, va, size);
 	if (st != PT_OK)
@@ -298,6 +260,15 @@ enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t 
 	/* Attribute bits only; no contiguous hint (runs of 16 are not managed here). */
 	if ((attrs & ~PTE_ATTR_MASK) || (attrs & PTE_CONT) || (unsigned)policy >= PT_POLICY_COUNT)
 		return PT_ERR_INVALID_ARG;
+	return PT_OK;
+}
+
+enum pt_status map_range(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs,
+			 enum pt_policy policy)
+{
+	enum pt_status st = check_map_args(s, va, pa, size, attrs, policy);
+	if (st != PT_OK)
+		return st;
 
 	struct map_ctx c;
 	c.s = s;
@@ -360,7 +331,7 @@ static enum pt_status unmap_level(struct unmap_ctx *c, pt_entry_t *table, int le
 				return PT_ERR_PARTIAL_BLOCK;
 			if (!c->dry) {
 				pt_write_desc(ptep, 0); /* pte_clear() / pmd_clear_huge() */
-				pt_tlbi_scope_va(c->scope, va);
+				pt_tlbi_scope_inline(c->scope, va);
 			}
 			break;
 		}
@@ -387,6 +358,106 @@ enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum 
 	}
 	c.dry = false;
 	return unmap_level(&c, s->root, s->start_level, va, va + size);
+}
+
+/* ---- prepared VA (mmu/pt_va.h): the walk done once, revalidated per call ---- */
+
+/* What a handle points to until pt_va_prepare() succeeds: no root, so every call takes the full path and fails. */
+static struct pt_space unprepared;
+
+enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va)
+{
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	/* Unusable until the walk succeeds: a root that differs from the space's sends the inline paths out of line. */
+	h->s = &unprepared;
+	h->path.root = &pt_path_placeholder;
+	h->path.va = 0;
+	h->path.stop = PT_LAST_LEVEL;
+	pt_path_set_stop(&h->path, PT_START_LEVEL - 1);
+	if (!s || !s->root)
+		return PT_ERR_INVALID_ARG;
+	if (!pt_is_aligned(va, PT_GRANULE_SIZE))
+		return PT_ERR_MISALIGNED;
+	if (pt_descend(s, va, PT_LAST_LEVEL, &h->path) < 0)
+		return PT_ERR_VA_RANGE;
+	h->s = s;
+	return PT_OK;
+}
+
+/* The kept path, up to date; NULL if it cannot be used (no root, or on the host a table outside the pool). */
+static struct pt_path *fresh_path(struct pt_va *h)
+{
+	if (pt_path_refresh(h->s, &h->path) < 0 || pt_path_external(&h->path))
+		return 0;
+	return &h->path;
+}
+
+pt_entry_t *pt_va_entry(struct pt_va *h, int level)
+{
+	const struct pt_path *p = h ? fresh_path(h) : 0;
+	if (!p || !pt_level_valid(level) || p->level < level)
+		return 0;
+	return p->entry[level];
+}
+
+enum pt_status pt_va_map_full(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy)
+{
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	int level = pt_leaf_level_of_size(size);
+	if (!pt_va_map_args_ok(h->s, h->path.va, pa, size, attrs, policy, level))
+		level = -1;
+	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
+	if (!p) /* an error, a range, or a path it cannot use: the plain path says which */
+		return map_range(h->s, h->path.va, pa, size, attrs, policy);
+	/*
+	 * map_range()'s one-leaf pass on the path: tables linked top-down, then the
+	 * leaf. Below a table linked here the leaf's slot is empty, so every error
+	 * shows before the first write.
+	 */
+	int top = p->level;
+	if (top < level) {
+		if (desc_type(p->desc[top], top) != DESC_INVALID)
+			return PT_ERR_OVERLAP; /* a smaller mapping inside a live block */
+		/* One table: its allocation fails before any write, counted as map_range()'s check would. */
+		if (level - top > 1 && !pt_pool_check_available((unsigned)(level - top)))
+			return PT_ERR_NOMEM;
+		for (int l = top; l < level; l++)
+			if (!pt_va_link_table(h->s, p, l))
+				return PT_ERR_NOMEM; /* cannot happen: checked above */
+	}
+	return pt_va_place_leaf(p, level, desc_leaf(level, pa, attrs), policy);
+}
+
+enum pt_status pt_va_unmap_full(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope)
+{
+	if (!h)
+		return PT_ERR_INVALID_ARG;
+	uint64_t va = h->path.va;
+	int level = pt_leaf_level_of_size(size);
+	if (!pt_va_unmap_args_ok(h->s, va, size, scope, level))
+		level = -1;
+	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
+	if (!p) /* an error, a range, or a path it cannot use: the plain path says which */
+		return unmap_range(h->s, va, size, scope);
+	if (p->level < level) /* the walk ends above: a hole, or a block the range cuts */
+		return desc_is_leaf(p->desc[p->level], p->level) ? PT_ERR_PARTIAL_BLOCK : PT_OK;
+	switch (desc_type(p->desc[level], level)) {
+	case DESC_INVALID:
+	case DESC_RESERVED:
+		return PT_OK;
+	case DESC_TABLE: /* every leaf under it, each with its TLBI: the plain path's range walk */
+		return unmap_range(h->s, va, size, scope);
+	case DESC_BLOCK:
+	case DESC_PAGE:
+		break;
+	}
+	pt_write_desc(p->entry[level], 0); /* pte_clear() / pmd_clear_huge() */
+	pt_tlbi_scope_inline(scope, va);
+	p->desc[level] = 0;
+	pt_path_set_stop(p, level);
+	return PT_OK;
 }
 
 /* ---- correct BBM primitives ---- */
@@ -456,21 +527,4 @@ enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool w
 	dsb_ishst();
 	isb();
 	return PT_OK;
-}
-
-pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level)
-{
-	if (!s || !s->root || va >= s->va_limit)
-		return 0;
-	pt_entry_t *table = s->root;
-	for (int l = s->start_level;; l++) {
-		pt_entry_t *ptep = &table[pt_va_index(va, l)];
-		pt_entry_t d = pt_read_desc(ptep);
-		if (l == PT_LAST_LEVEL || desc_type(d, l) != DESC_TABLE) {
-			if (level)
-				*level = l;
-			return ptep;
-		}
-		table = table_ptr(d, l);
-	}
 }

@@ -19,6 +19,10 @@
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 
+#ifdef BBMPROBE_HOST
+#include <assert.h>
+#endif
+
 bool bbm_monitor_active;
 
 enum track_state {
@@ -55,12 +59,59 @@ struct inflight_tlbi {
 };
 
 static struct tracked track[BBM_MONITOR_TRACK_MAX];
+/* Slots in use all lie below n_slots, so every scan stops there (usually after a few slots). */
+static unsigned n_slots;
+/*
+ * Whether a DSB has anything to do: some record may be DIRTY (set when a
+ * break is tracked), or PENDING or waiting for a full TLBI to complete (set
+ * when a TLBI moves a record). Cleared by the DSB scan that settles them, so
+ * most barriers return at once.
+ */
+static bool any_dirty, any_pending;
 static struct inflight_tlbi inflight[INFLIGHT_MAX];
 static unsigned n_inflight;
 static struct bbm_violation ring[BBM_MONITOR_RING];
 static unsigned ring_next;
 static struct bbm_monitor_stats stats;
 static bool print_off; /* zero-initialised BSS: printing on */
+
+/*
+ * Valid entries per pool page, kept for pages allocated since the last enable
+ * (count_epoch[i] == epoch): the monitor saw their zeroing and every write
+ * since, so a free need not scan 512 entries to know whether any is valid.
+ * Pages allocated earlier are scanned as before.
+ */
+static uint16_t valid_count[PT_POOL_PAGES];
+static uint32_t count_epoch[PT_POOL_PAGES];
+static uint32_t epoch; /* bumped on every enable: 0 never matches a counted page */
+
+/*
+ * The pool's storage and metadata never move: cached when the monitor is
+ * enabled, so the lookups every event makes need no call (on QEMU TCG a call
+ * costs more than the lookup).
+ */
+static uintptr_t pool_base;
+static uint64_t pool_bytes;
+static const struct pt_page_meta *pool_meta0;
+
+static void cache_pool(void)
+{
+	pt_pool_storage(&pool_base, &pool_bytes);
+	pool_meta0 = pt_pool_meta((const void *)pool_base);
+}
+
+/* pt_pool_index() and pt_pool_meta(), without the call. */
+static int page_index(const void *p)
+{
+	uintptr_t off = (uintptr_t)p - pool_base;
+	return off < pool_bytes ? (int)(off >> PT_GRANULE_SHIFT) : -1;
+}
+
+static const struct pt_page_meta *meta_of(const void *p)
+{
+	int i = page_index(p);
+	return i < 0 ? 0 : &pool_meta0[i];
+}
 
 static const char *const rule_names[BBM_RULE_COUNT] = {
 	[BBM_RULE_LIVE_CHANGE] = "live-change",
@@ -82,8 +133,10 @@ const char *bbm_rule_name(enum bbm_rule rule)
 
 static void clear_tracking(void)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+	for (unsigned i = 0; i < n_slots; i++)
 		track[i].state = TR_UNUSED;
+	n_slots = 0;
+	any_dirty = any_pending = false;
 	n_inflight = 0;
 	stats.tracked = 0;
 }
@@ -92,8 +145,11 @@ static void monitor_sink(void *ctx, const struct arch_event *ev);
 
 void bbm_monitor_enable(bool on)
 {
-	if (on)
+	if (on) {
+		cache_pool();
 		clear_tracking();
+		epoch++; /* writes made while off were not seen: no page's count is known */
+	}
 	if (on && !bbm_monitor_active)
 		arch_event_subscribe(monitor_sink, NULL);
 	else if (!on && bbm_monitor_active)
@@ -164,12 +220,15 @@ static void report(enum bbm_rule rule, uint64_t va, int level, uint64_t old, uin
 		       (unsigned long long)va, level, (unsigned long long)old, (unsigned long long)new_val);
 }
 
-/* Level and VA of the entry at ptep, from the pool page that holds it; -1 if unknown. */
-static int locate(const pt_entry_t *ptep, uint64_t *va)
+/* Level and VA of the entry at ptep, from the pool page that holds it; -1 if unknown. Inline: every write asks. */
+static inline __attribute__((always_inline)) int locate(const pt_entry_t *ptep, uint64_t *va)
 {
-	const struct pt_page_meta *m = pt_pool_meta(ptep);
+	uintptr_t off = (uintptr_t)ptep - pool_base;
 	*va = 0;
-	if (!m || !pt_level_valid(m->level))
+	if (off >= pool_bytes)
+		return -1;
+	const struct pt_page_meta *m = &pool_meta0[off >> PT_GRANULE_SHIFT];
+	if (!pt_level_valid(m->level))
 		return -1;
 	unsigned idx = (unsigned)(((uintptr_t)ptep & (PT_GRANULE_SIZE - 1)) / sizeof(pt_entry_t));
 	*va = m->va_base + (uint64_t)idx * pt_level_size(m->level);
@@ -178,20 +237,21 @@ static int locate(const pt_entry_t *ptep, uint64_t *va)
 
 static bool is_entry_record(const struct tracked *t)
 {
-	return t->state != TR_UNUSED && t->state != TR_UNLINKED;
+	return t->state - TR_DIRTY <= TR_CLEAN - TR_DIRTY; /* DIRTY..CLEAN: not UNUSED, not UNLINKED */
 }
 
 static struct tracked *find_tracked(const pt_entry_t *ptep)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
-		if (is_entry_record(&track[i]) && track[i].ptep == ptep)
+	/* The pointer first: one test per slot that is not it. */
+	for (unsigned i = 0; i < n_slots; i++)
+		if (track[i].ptep == ptep && is_entry_record(&track[i]))
 			return &track[i];
 	return 0;
 }
 
 static struct tracked *find_unlinked(const pt_entry_t *page)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++)
+	for (unsigned i = 0; i < n_slots; i++)
 		if (track[i].state == TR_UNLINKED && track[i].page == page)
 			return &track[i];
 	return 0;
@@ -202,22 +262,28 @@ static void untrack(struct tracked *t)
 	if (t && t->state != TR_UNUSED) {
 		t->state = TR_UNUSED;
 		stats.tracked--;
+		while (n_slots && track[n_slots - 1].state == TR_UNUSED)
+			n_slots--;
 	}
 }
 
-/* A free slot; else evict the oldest clean record (clean == untracked, bar the FULL hint). */
+/* A free slot below n_slots, or the next one; else evict the oldest clean record (clean == untracked, bar FULL). */
 static struct tracked *new_slot(void)
 {
 	struct tracked *victim = 0;
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		if (track[i].state == TR_UNUSED)
 			return &track[i];
 		if ((track[i].state == TR_CLEAN || track[i].state == TR_UNLINKED) &&
 		    (!victim || track[i].seq < victim->seq))
 			victim = &track[i];
 	}
-	if (victim)
+	if (n_slots < BBM_MONITOR_TRACK_MAX)
+		return &track[n_slots++];
+	if (victim) {
 		untrack(victim);
+		n_slots = BBM_MONITOR_TRACK_MAX; /* untrack() may have lowered it past the slot being reused */
+	}
 	return victim;
 }
 
@@ -230,12 +296,9 @@ static bool tlbi_is_broadcast(enum arch_event_kind k)
 /* Does a TLBI of this kind at va reach the cached copies of the entry (any level)? */
 static bool tlbi_covers(enum arch_event_kind k, uint64_t va, const struct tracked *t)
 {
-	if (k == ARCH_EV_TLBI_VMALLE1IS)
-		return true;
-	if (t->level < 0)
-		return false; /* unknown range: only a full invalidation is known to reach it */
+	/* Unknown range (level < 0, size 0): only a full invalidation is known to reach it. */
 	uint64_t page = va >> PT_GRANULE_SHIFT, first = t->va >> PT_GRANULE_SHIFT;
-	return page >= first && page - first < (t->size >> PT_GRANULE_SHIFT);
+	return (k == ARCH_EV_TLBI_VMALLE1IS) | (page - first < (t->size >> PT_GRANULE_SHIFT));
 }
 
 static bool is_table_entry(const struct tracked *t)
@@ -243,7 +306,8 @@ static bool is_table_entry(const struct tracked *t)
 	return t->level >= 0 && desc_type(t->old, t->level) == DESC_TABLE;
 }
 
-static void on_tlbi(enum arch_event_kind k, uint64_t va)
+/* Out of line, like on_dsb_scan(): the common events then return from a frameless bbm_monitor_on_event(). */
+static __attribute__((noinline)) void on_tlbi(enum arch_event_kind k, uint64_t va)
 {
 	if (n_inflight < INFLIGHT_MAX) {
 		inflight[n_inflight].kind = k;
@@ -252,7 +316,7 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 	}
 	bool full = k == ARCH_EV_TLBI_VMALLE1IS;
 	bool leaf_only = k == ARCH_EV_TLBI_VALE1IS;
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
 		if (!is_entry_record(t) || !tlbi_covers(k, va, t))
 			continue;
@@ -266,13 +330,16 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 				break;
 			}
 			t->state = TR_PENDING;
+			any_pending = true;
 			if (full)
 				t->flags |= TRF_PENDING_FULL;
 			break;
 		case TR_PENDING:
 		case TR_CLEAN:
-			if (full)
+			if (full) {
 				t->flags |= TRF_PENDING_FULL;
+				any_pending = true;
+			}
 			break;
 		default:
 			break;
@@ -280,42 +347,63 @@ static void on_tlbi(enum arch_event_kind k, uint64_t va)
 	}
 }
 
-static void on_dsb(bool completes_tlbi)
+/* A DSB moves records along: DIRTY -> VISIBLE, and if it completes TLBIs, PENDING -> CLEAN. */
+static __attribute__((noinline)) void on_dsb_scan(bool completes_tlbi)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	/* Selects rather than branches per slot (TCG ends a translation block at every branch). */
+	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
-		if (t->state == TR_DIRTY)
-			t->state = TR_VISIBLE;
-		else if (completes_tlbi && t->state == TR_PENDING)
-			t->state = TR_CLEAN;
-		if (completes_tlbi && (t->flags & TRF_PENDING_FULL) && t->state == TR_CLEAN)
-			t->flags = (t->flags & ~TRF_PENDING_FULL) | TRF_FULL;
+		unsigned st = t->state, fl = t->flags;
+		st = st == TR_DIRTY ? TR_VISIBLE : completes_tlbi && st == TR_PENDING ? TR_CLEAN : st;
+		bool full_done = completes_tlbi & (st == TR_CLEAN) & ((fl & TRF_PENDING_FULL) != 0);
+		t->state = st;
+		t->flags = full_done ? (fl & ~TRF_PENDING_FULL) | TRF_FULL : fl;
 	}
-	if (completes_tlbi)
-		n_inflight = 0;
+	any_dirty = false;
+	any_pending = any_pending && !completes_tlbi;
+}
+
+static inline void on_dsb(bool completes_tlbi)
+{
+	n_inflight = completes_tlbi ? 0 : n_inflight;
+	if (any_dirty || (completes_tlbi && any_pending)) /* else nothing a barrier can move */
+		on_dsb_scan(completes_tlbi);
+}
+
+/*
+ * Event classes as bit masks, not a switch or a table: a switch becomes an
+ * indirect branch and a table another page to touch, both dear on QEMU TCG
+ * right after a TLBI has emptied its TLB. dsb ishst orders stores but does not
+ * wait for TLBIs (Linux uses dsb ish for that); dsb nsh and local TLBIs do not
+ * reach other CPUs; an isb only matters for accesses, which are not modelled.
+ */
+_Static_assert(ARCH_EV_KIND_COUNT <= 32, "event kinds fit the masks");
+#define EV_BIT(k) (1u << (k))
+#define EV_DSB (EV_BIT(ARCH_EV_DSB_ISHST) | EV_BIT(ARCH_EV_DSB_ISH) | EV_BIT(ARCH_EV_DSB_SY))
+#define EV_TLBI                                                                                                  \
+	(EV_BIT(ARCH_EV_TLBI_VALE1IS) | EV_BIT(ARCH_EV_TLBI_VAE1IS) | EV_BIT(ARCH_EV_TLBI_VAAE1IS) |                 \
+	 EV_BIT(ARCH_EV_TLBI_VMALLE1IS))
+#define EV_NOT_BARRIER (EV_BIT(ARCH_EV_WRITE) | EV_BIT(ARCH_EV_TABLE_ALLOC) | EV_BIT(ARCH_EV_TABLE_FREE))
+
+/* The kind's bit for the masks above (none for a kind out of range). */
+static inline unsigned kind_bit(enum arch_event_kind kind)
+{
+	unsigned k = (unsigned)kind;
+	return EV_BIT(k & 31) & (0u - (unsigned)(k < 32));
+}
+
+static inline __attribute__((always_inline)) void on_barrier(unsigned bit, enum arch_event_kind kind, uint64_t va)
+{
+	stats.events++;
+	if (bit & EV_DSB)
+		on_dsb(kind != ARCH_EV_DSB_ISHST);
+	else if (bit & EV_TLBI)
+		on_tlbi(kind, va);
 }
 
 void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
 {
-	stats.events++;
-	switch (kind) {
-	case ARCH_EV_DSB_ISHST: /* orders stores; does not wait for TLBIs (Linux uses dsb ish for that) */
-		on_dsb(false);
-		break;
-	case ARCH_EV_DSB_ISH:
-	case ARCH_EV_DSB_SY:
-		on_dsb(true);
-		break;
-	case ARCH_EV_TLBI_VALE1IS:
-	case ARCH_EV_TLBI_VAE1IS:
-	case ARCH_EV_TLBI_VAAE1IS:
-	case ARCH_EV_TLBI_VMALLE1IS:
-		on_tlbi(kind, va);
-		break;
-	default:
-		/* dsb nsh and local tlbi vmalle1 do not reach other CPUs; isb: accesses are not modelled. */
-		break;
-	}
+	on_barrier(kind_bit(kind), kind, va);
 }
 
 static unsigned early_tlbi_flags(const struct tracked *t)
@@ -339,6 +427,42 @@ static enum bbm_rule not_clean_rule(const struct tracked *t)
 	return BBM_RULE_NO_TLBI;
 }
 
+/* Start tracking the entry at ptep, just cleared (valid -> invalid). */
+static void track_break(pt_entry_t *ptep, struct tracked *t, pt_entry_t old, uint64_t va, int level)
+{
+	if (!t)
+		t = new_slot();
+	if (!t) {
+		stats.track_overflows++;
+		if (!print_off)
+			printf("# BBM monitor: tracking table full (%u entries): cleared entry va=0x%llx "
+			       "level=%d not tracked\n",
+			       BBM_MONITOR_TRACK_MAX, (unsigned long long)va, level);
+		return;
+	}
+	if (t->state == TR_UNUSED)
+		stats.tracked++;
+	t->ptep = ptep;
+	t->page = 0;
+	t->old = old;
+	t->va = va;
+	t->level = level;
+	t->size = level >= 0 ? pt_level_size(level) : 0;
+	t->state = TR_DIRTY;
+	any_dirty = true;
+	t->seq = stats.events;
+	t->flags = 0;
+	t->flags = early_tlbi_flags(t);
+}
+
+/* Keep a counted page's valid-entry count in step with a write to it. */
+static void count_write(const pt_entry_t *ptep, bool ov, bool nv)
+{
+	int i = page_index(ptep);
+	if ((i >= 0) & (ov != nv) && count_epoch[i] == epoch)
+		valid_count[i] = (uint16_t)(valid_count[i] + (nv ? 1 : -1));
+}
+
 void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 {
 	uint64_t va;
@@ -347,33 +471,13 @@ void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
 
 	stats.events++;
+	count_write(ptep, ov, nv);
 	if (ov && nv) {
 		if (!pgattr_change_is_safe(old, new_desc))
 			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);
 		untrack(t);
 	} else if (ov && !nv) { /* break: start tracking */
-		if (!t)
-			t = new_slot();
-		if (!t) {
-			stats.track_overflows++;
-			if (!print_off)
-				printf("# BBM monitor: tracking table full (%u entries): cleared entry va=0x%llx "
-				       "level=%d not tracked\n",
-				       BBM_MONITOR_TRACK_MAX, (unsigned long long)va, level);
-			return;
-		}
-		if (t->state == TR_UNUSED)
-			stats.tracked++;
-		t->ptep = ptep;
-		t->page = 0;
-		t->old = old;
-		t->va = va;
-		t->level = level;
-		t->size = level >= 0 ? pt_level_size(level) : 0;
-		t->state = TR_DIRTY;
-		t->seq = stats.events;
-		t->flags = 0;
-		t->flags = early_tlbi_flags(t);
+		track_break(ptep, t, old, va, level);
 	} else if (!ov && nv) { /* make */
 		if (!t)
 			return;
@@ -399,7 +503,7 @@ static const pt_entry_t *page_of(const void *p)
 /* Forget records about a table page and the entries in it (being freed or reused). */
 static void forget_page(const pt_entry_t *table)
 {
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
+	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
 		if ((t->state == TR_UNLINKED && t->page == table) || (is_entry_record(t) && page_of(t->ptep) == table))
 			untrack(t);
@@ -408,121 +512,172 @@ static void forget_page(const pt_entry_t *table)
 
 void bbm_monitor_on_table_alloc(const pt_entry_t *table)
 {
+	int i = page_index(table);
 	stats.events++;
 	forget_page(table);
+	if (i >= 0) { /* zeroed just now: counting starts here */
+		count_epoch[i] = epoch;
+		valid_count[i] = 0;
+	}
+}
+
+/* Where the climb from a freed page towards a root ended. */
+struct climb {
+	const pt_entry_t *top; /* top of the detached subtree (the freed page if depth 0) */
+	const pt_entry_t *cut; /* the entry that used to link `top`, if the links break there */
+	unsigned depth;        /* intact links climbed */
+	bool reachable, is_root, parent_freed;
+};
+
+/*
+ * Climb intact links (valid table entries pointing at the page below) from the
+ * freed page towards a root, to find the cut: the entry that used to link the
+ * top of the detached subtree.
+ */
+static void climb_to_cut(const pt_entry_t *table, struct climb *c)
+{
+	c->top = table;
+	c->cut = 0;
+	c->depth = 0;
+	c->reachable = c->is_root = c->parent_freed = false;
+	for (;;) {
+		const struct pt_page_meta *cm = meta_of(c->top);
+		const pt_entry_t *parent = cm ? cm->parent : 0;
+		if (!parent) {
+			if (c->depth == 0)
+				c->is_root = true; /* a root: whether TTBR holds it is not known here */
+			else
+				c->reachable = true;
+			return;
+		}
+		const struct pt_page_meta *pm = meta_of(parent);
+		if (pm && pm->state == PT_PAGE_FREE) {
+			c->parent_freed = true; /* the subtree's top was judged when it was freed */
+			return;
+		}
+		int plevel = pm ? pm->level : cm->level - 1;
+		pt_entry_t v = *(const volatile pt_entry_t *)parent;
+		if (desc_type(v, plevel) != DESC_TABLE || desc_oa(v, plevel) != (uint64_t)(uintptr_t)c->top) {
+			c->cut = parent;
+			return;
+		}
+		/* A foreign table links it, or the links loop: assume reachable, be loud. */
+		if (!pm || ++c->depth > PT_LEVELS) {
+			c->reachable = true;
+			return;
+		}
+		c->top = page_of(parent);
+	}
+}
+
+/* Judge the cut entry of a freed page's subtree; true if a vmalle1is completed after the unlink. */
+static bool judge_cut(const pt_entry_t *table, const struct climb *c)
+{
+	uint64_t cva;
+	int clevel = locate(c->cut, &cva);
+	pt_entry_t v = *(const volatile pt_entry_t *)c->cut;
+	const struct tracked *ct = find_tracked(c->cut);
+	const struct tracked *ul = find_unlinked(c->top);
+	bool clean, full = false;
+	if (desc_is_valid(v)) {
+		/* Re-made since: clean only if the old link was broken and invalidated first. */
+		clean = ul != 0;
+		full = ul && (ul->flags & TRF_FULL);
+	} else if (ct) {
+		clean = ct->state == TR_CLEAN;
+		full = clean && (ct->flags & TRF_FULL);
+	} else {
+		clean = true; /* never valid while monitored, or evicted once clean */
+	}
+	/* Below the cut, links inside the detached subtree may still be cached for other VAs. */
+	if (!clean || (c->depth > 0 && !full))
+		report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table,
+		       c->cut);
+	return full;
+}
+
+#ifdef BBMPROBE_HOST
+/* Host builds check the shortcuts against what they replace: every test then verifies them. */
+static void assert_counted_right(const pt_entry_t *table, int i)
+{
+	unsigned valid = 0;
+	for (unsigned e = 0; e < PT_ENTRIES; e++)
+		valid += desc_is_valid(table[e]);
+	assert(count_epoch[i] != epoch || valid_count[i] == valid);
+	for (unsigned t = n_slots; t < BBM_MONITOR_TRACK_MAX; t++)
+		assert(track[t].state == TR_UNUSED);
+}
+#endif
+
+/* Valid children may be cached for VAs a per-VA TLBI did not reach: only a full TLBI clears them. */
+static void check_live_children(const pt_entry_t *table, const struct pt_page_meta *m)
+{
+	int i = page_index(table);
+	if (i >= 0 && count_epoch[i] == epoch && valid_count[i] == 0)
+		return; /* counted since its allocation: no valid entry, no scan */
+	for (unsigned e = 0; e < PT_ENTRIES; e++) {
+		pt_entry_t v = *(const volatile pt_entry_t *)&table[e];
+		if (desc_is_valid(v)) {
+			uint64_t va = m->va_base + (uint64_t)e * pt_level_size(m->level);
+			report(BBM_RULE_FREE_CHILD_LIVE, va, m->level, v,
+			       (uint64_t)(uintptr_t)table, &table[e]);
+			return; /* one line per freed page */
+		}
+	}
 }
 
 void bbm_monitor_on_table_free(const pt_entry_t *table)
 {
-	const struct pt_page_meta *m = pt_pool_meta(table);
+	const struct pt_page_meta *m = meta_of(table);
 	stats.events++;
 	if (!m)
 		return;
+#ifdef BBMPROBE_HOST
+	assert_counted_right(table, page_index(table));
+#endif
 
-	/*
-	 * Climb intact links (valid table entries pointing at the page below)
-	 * from the freed page towards a root, to find the cut: the entry that
-	 * used to link the top of the detached subtree.
-	 */
-	const pt_entry_t *cur = table;
-	const pt_entry_t *cut = 0;
-	bool reachable = false, is_root = false, parent_freed = false;
-	unsigned depth = 0;
-	for (;;) {
-		const struct pt_page_meta *cm = pt_pool_meta(cur);
-		const pt_entry_t *parent = cm ? cm->parent : 0;
-		if (!parent) {
-			if (depth == 0)
-				is_root = true; /* a root: whether TTBR holds it is not known here */
-			else
-				reachable = true;
-			break;
-		}
-		const struct pt_page_meta *pm = pt_pool_meta(parent);
-		if (pm && pm->state == PT_PAGE_FREE) {
-			parent_freed = true; /* the subtree's top was judged when it was freed */
-			break;
-		}
-		int plevel = pm ? pm->level : cm->level - 1;
-		pt_entry_t v = *(const volatile pt_entry_t *)parent;
-		if (desc_type(v, plevel) == DESC_TABLE && desc_oa(v, plevel) == (uint64_t)(uintptr_t)cur) {
-			/* A foreign table links it, or the links loop: assume reachable, be loud. */
-			if (!pm || ++depth > PT_LEVELS) {
-				reachable = true;
-				break;
-			}
-			cur = page_of(parent);
-			continue;
-		}
-		cut = parent;
-		break;
-	}
-
+	struct climb c;
+	climb_to_cut(table, &c);
 	bool full = false;
-	if (reachable) {
+	if (c.reachable)
 		report(BBM_RULE_FREE_REACHABLE, m->va_base, m->level, m->parent ? *m->parent : 0,
 		       (uint64_t)(uintptr_t)table, m->parent);
-	} else if (cut) {
-		uint64_t cva;
-		int clevel = locate(cut, &cva);
-		pt_entry_t v = *(const volatile pt_entry_t *)cut;
-		const struct tracked *ct = find_tracked(cut);
-		const struct tracked *ul = find_unlinked(cur);
-		bool clean;
-		if (desc_is_valid(v)) {
-			/* Re-made since: clean only if the old link was broken and invalidated first. */
-			clean = ul != 0;
-			full = ul && (ul->flags & TRF_FULL);
-		} else if (ct) {
-			clean = ct->state == TR_CLEAN;
-			full = clean && (ct->flags & TRF_FULL);
-		} else {
-			clean = true; /* never valid while monitored, or evicted once clean */
+	else if (c.cut)
+		full = judge_cut(table, &c);
+	if (!c.is_root && !c.parent_freed && !full)
+		check_live_children(table, m);
+	/*
+	 * Cleared children must be clean (their TLBI done), whatever happened
+	 * above; then the page's records go (forget_page(), in the same pass).
+	 */
+	bool reported = false;
+	for (unsigned i = 0; i < n_slots; i++) {
+		struct tracked *t = &track[i];
+		bool in_page = is_entry_record(t) && page_of(t->ptep) == table;
+		bool cleared = in_page && !desc_is_valid(*(const volatile pt_entry_t *)t->ptep);
+		if (cleared && !reported && t->state != TR_CLEAN) {
+			report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table,
+			       t->ptep);
+			reported = true; /* one line per freed page */
 		}
-		/* Below the cut, links inside the detached subtree may still be cached for other VAs. */
-		if (!clean || (depth > 0 && !full))
-			report(BBM_RULE_FREE_PARENT_NOT_CLEAN, cva, clevel, ct ? ct->old : v, (uint64_t)(uintptr_t)table,
-			       cut);
+		if (in_page || (t->state == TR_UNLINKED && t->page == table))
+			untrack(t);
 	}
-
-	/* Valid children may be cached for VAs a per-VA TLBI did not reach: only a full TLBI clears them. */
-	bool children_ok = is_root || parent_freed || full;
-	for (unsigned i = 0; i < PT_ENTRIES && !children_ok; i++) {
-		pt_entry_t v = *(const volatile pt_entry_t *)&table[i];
-		if (desc_is_valid(v)) {
-			report(BBM_RULE_FREE_CHILD_LIVE, m->va_base + (uint64_t)i * pt_level_size(m->level), m->level, v,
-			       (uint64_t)(uintptr_t)table, &table[i]);
-			break; /* one line per freed page */
-		}
-	}
-	/* Cleared children must be clean (their TLBI done), whatever happened above. */
-	for (unsigned i = 0; i < BBM_MONITOR_TRACK_MAX; i++) {
-		const struct tracked *t = &track[i];
-		if (!is_entry_record(t) || t->state == TR_CLEAN || page_of(t->ptep) != table ||
-		    desc_is_valid(*(const volatile pt_entry_t *)t->ptep))
-			continue;
-		report(BBM_RULE_FREE_CHILD_NOT_CLEAN, t->va, t->level, t->old, (uint64_t)(uintptr_t)table, t->ptep);
-		break; /* one line per freed page */
-	}
-	forget_page(table);
 }
 
 /* The monitor's subscription to the event stream (mmu/arch_event.h). */
 static void monitor_sink(void *ctx, const struct arch_event *ev)
 {
+	enum arch_event_kind kind = ev->kind;
+	unsigned bit = kind_bit(kind);
 	(void)ctx;
-	switch (ev->kind) {
-	case ARCH_EV_WRITE:
+	/* Barriers and TLBIs, most of the stream, are handled here without another call. */
+	if (!(bit & EV_NOT_BARRIER))
+		on_barrier(bit, kind, ev->a);
+	else if (kind == ARCH_EV_WRITE)
 		bbm_monitor_on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
-		break;
-	case ARCH_EV_TABLE_ALLOC:
+	else if (kind == ARCH_EV_TABLE_ALLOC)
 		bbm_monitor_on_table_alloc((const pt_entry_t *)(uintptr_t)ev->a);
-		break;
-	case ARCH_EV_TABLE_FREE:
+	else
 		bbm_monitor_on_table_free((const pt_entry_t *)(uintptr_t)ev->a);
-		break;
-	default:
-		bbm_monitor_on_event(ev->kind, ev->a);
-		break;
-	}
 }

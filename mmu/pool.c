@@ -14,16 +14,20 @@
 #endif
 
 static pt_entry_t pool_pages[PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_GRANULE_SIZE)));
-static struct pt_page_meta pool_meta[PT_POOL_PAGES];
+/* One more than the pages: the last entry is always free, so the lowest-free search needs no bound test. */
+static struct pt_page_meta pool_meta[PT_POOL_PAGES + 1];
 static struct pt_pool_stats pool_stats;
-static bool pool_limit_set;
+/* Capacity minus the limit: zero in BSS, so the pool works before any reset; no flag to test. */
+static unsigned limit_gap;
+/* Every page below it is live: alloc starts its lowest-free-first search there. */
+static unsigned first_free;
 
 _Static_assert(sizeof(pool_pages[0]) == PT_GRANULE_SIZE, "one table per granule");
 _Static_assert(PT_POOL_PAGES > 0, "PT_POOL_PAGES must be positive");
 
 static unsigned pool_limit(void)
 {
-	return pool_limit_set ? pool_stats.limit : PT_POOL_PAGES;
+	return PT_POOL_PAGES - limit_gap;
 }
 
 void pt_pool_reset(void)
@@ -47,13 +51,14 @@ void pt_pool_reset(void)
 	pool_stats.bad_frees = 0;
 	pool_stats.capacity = PT_POOL_PAGES;
 	pool_stats.limit = PT_POOL_PAGES;
-	pool_limit_set = false;
+	limit_gap = 0;
+	first_free = 0;
 }
 
 void pt_pool_set_limit(unsigned n)
 {
 	pool_stats.limit = n > PT_POOL_PAGES ? PT_POOL_PAGES : n;
-	pool_limit_set = true;
+	limit_gap = PT_POOL_PAGES - pool_stats.limit;
 }
 
 unsigned pt_pool_available(void)
@@ -94,46 +99,52 @@ const struct pt_page_meta *pt_pool_meta(const void *addr)
 	return i < 0 ? 0 : &pool_meta[i];
 }
 
+/*
+ * Alloc and free sit on the bench's timed path: their checks are combined so
+ * that the common case takes one branch (QEMU TCG ends a translation block at
+ * every branch, docs/scenarios.md).
+ */
 pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_entry_t *parent)
 {
-	if (pt_pool_available() == 0) {
+	/* Lowest free page first: freed pages come back soon, which is what reuse bugs need. */
+	unsigned i = first_free;
+	while (pool_meta[i].state != PT_PAGE_FREE) /* stops at the sentinel past the last page */
+		i++;
+	if ((pool_stats.live >= pool_limit()) | (i >= PT_POOL_PAGES)) {
+		ASSERT(pool_stats.live >= pool_limit() && "a free page exists whenever live < capacity");
 		pool_stats.failed++;
 		return 0;
 	}
-	/* Lowest free page first: freed pages come back soon, which is what reuse bugs need. */
-	for (unsigned i = 0; i < PT_POOL_PAGES; i++) {
-		if (pool_meta[i].state != PT_PAGE_FREE)
-			continue;
-		volatile pt_entry_t *p = pool_pages[i];
-		for (unsigned j = 0; j < PT_ENTRIES; j++)
-			p[j] = 0; /* a table that is not linked yet: plain zeroing, not a descriptor write */
-		pool_meta[i].state = PT_PAGE_LIVE;
-		pool_meta[i].level = level;
-		pool_meta[i].va_base = va_base;
-		pool_meta[i].parent = parent;
-		pool_meta[i].owner = owner;
-		pool_stats.allocated++;
-		pool_stats.live++;
-		if (pool_stats.live > pool_stats.high_water)
-			pool_stats.high_water = pool_stats.live;
-		arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
-		return pool_pages[i];
-	}
-	ASSERT(!"a free page exists whenever live < capacity");
-	return 0;
+	first_free = i + 1;
+	volatile pt_entry_t *p = pool_pages[i];
+	for (unsigned j = 0; j < PT_ENTRIES; j++)
+		p[j] = 0; /* a table that is not linked yet: plain zeroing, not a descriptor write */
+	pool_meta[i].state = PT_PAGE_LIVE;
+	pool_meta[i].level = level;
+	pool_meta[i].va_base = va_base;
+	pool_meta[i].parent = parent;
+	pool_meta[i].owner = owner;
+	pool_stats.allocated++;
+	pool_stats.live++;
+	pool_stats.high_water = pool_stats.live > pool_stats.high_water ? pool_stats.live : pool_stats.high_water;
+	arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
+	return pool_pages[i];
 }
 
 bool pt_pool_free(pt_entry_t *table)
 {
-	int i = pt_pool_index(table);
-	if (i < 0 || (const void *)table != (const void *)pool_pages[i] || pool_meta[i].state != PT_PAGE_LIVE) {
-		pool_stats.bad_frees++;
+	uintptr_t off = (uintptr_t)table - (uintptr_t)&pool_pages[0][0];
+	bool page = (off < sizeof(pool_pages)) & ((off & (PT_GRANULE_SIZE - 1)) == 0);
+	unsigned i = page ? (unsigned)(off >> PT_GRANULE_SHIFT) : 0;
+	if (!page | (pool_meta[i].state != PT_PAGE_LIVE)) {
+		pool_stats.bad_frees++; /* not a pool page, or not live */
 		return false;
 	}
 	/* Sinks (the monitor) judge the free while the metadata still describes the page. */
 	arch_event_emit(ARCH_EV_TABLE_FREE, (uint64_t)(uintptr_t)table, (uint64_t)pool_meta[i].level,
 			pool_meta[i].va_base);
 	pool_meta[i].state = PT_PAGE_FREE;
+	first_free = i < first_free ? i : first_free;
 	pool_stats.freed++;
 	pool_stats.live--;
 	return true;

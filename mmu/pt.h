@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "mmu/desc.h"
+#include "mmu/geometry.h"
 
 enum pt_status {
 	PT_OK = 0,
@@ -98,14 +99,161 @@ enum pt_status pt_replace_bbm(const struct pt_space *s, pt_entry_t *ptep, pt_ent
  */
 enum pt_status pt_split_block(const struct pt_space *s, pt_entry_t *ptep, bool with_bbm);
 
+/* ---- the one VA descent (mmu/walk.c) ---- */
+
+/*
+ * One VA's walk as a table walker does it (Arm ARM D8.2): the entry read at
+ * each level, indexed by level, from the start level down to `level`.
+ * Above `level` every desc[] is the table descriptor the walk followed. Past
+ * `level` entry[] points to a placeholder that holds 0 (desc[] is 0), so a
+ * check can read every level without branching on where the walk stopped.
+ */
+struct pt_path {
+	const pt_entry_t *root; /* s->root the walk started from */
+	uint64_t va;
+	int stop;               /* deepest level asked for */
+	int level;              /* where it stopped: a non-table entry, or `stop` */
+	bool external;          /* host: the table for `level` is outside the pool; entry[level] is the placeholder */
+	pt_entry_t *entry[PT_LAST_LEVEL + 1];
+	pt_entry_t desc[PT_LAST_LEVEL + 1];
+};
+
+/*
+ * Walk s from the root for va down to level `stop` or the first entry that is
+ * not a table, whichever comes first, and fill p. Returns p->level, or -1
+ * (p untouched) if s has no root, va >= s->va_limit or stop is not a level.
+ * Every "find the entry for VA" in mmu/ goes through here.
+ */
+int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p);
+
+/* The walk stopped at a table it cannot read (host only: outside the pool); never on the target. */
+static inline bool pt_path_external(const struct pt_path *p)
+{
+#ifdef BBMPROBE_HOST
+	return p->external;
+#else
+	(void)p;
+	return false;
+#endif
+}
+
+/* What entries past a path's stop point to. Always 0: nothing writes it. */
+extern pt_entry_t pt_path_placeholder;
+
+/* The walk now ends at `level` (an entry the caller just read or wrote): entries past it are the placeholder. */
+static inline void pt_path_set_stop(struct pt_path *p, int level)
+{
+	p->level = level;
+	p->external = false;
+	for (int l = level + 1; l <= PT_LAST_LEVEL; l++) {
+		p->entry[l] = &pt_path_placeholder;
+		p->desc[l] = 0;
+	}
+}
+
+/*
+ * pt_path_refresh() the long way, out of line: re-read the kept entries
+ * top-down and descend again from the first one that changed (or from the
+ * root if it moved).
+ */
+int pt_path_revalidate(const struct pt_space *s, struct pt_path *p);
+
+/*
+ * What changed under a kept path: bit `level` set if the entry there no longer
+ * holds what the walk read, bit PT_LAST_LEVEL + 1 if the root moved. One load
+ * per level (the placeholder past the stop), unrolled, no branches: on QEMU
+ * TCG every branch ends a translation block and costs about as much as a load.
+ */
+static inline unsigned pt_path_changes(const struct pt_space *s, const struct pt_path *p)
+{
+	unsigned changed = (unsigned)(s->root != p->root) << (PT_LAST_LEVEL + 1);
+#pragma GCC unroll 4
+	for (int level = PT_START_LEVEL; level <= PT_LAST_LEVEL; level++)
+		changed |= (unsigned)(*(const volatile pt_entry_t *)p->entry[level] != p->desc[level]) << level;
+	return changed;
+}
+
+/*
+ * Bring p up to date given pt_path_changes(). A kept entry pointer is still
+ * va's entry if every entry above it still holds the table descriptor the
+ * walk followed, because a walk is a function of those values. So only the
+ * first change matters: if it is not a table (a table was freed, or replaced
+ * by a block) the walk now stops there; a new table, or a new root, is walked
+ * again out of line. Returns p->level (-1 as pt_descend()).
+ */
+static inline int pt_path_update(const struct pt_space *s, struct pt_path *p, unsigned changed)
+{
+	if (!changed)
+		return p->level;
+	if (changed >> (PT_LAST_LEVEL + 1))
+		return pt_path_revalidate(s, p);
+	int first = __builtin_ctz(changed); /* every entry above it is unchanged: entry[first] is right */
+	pt_entry_t now = *(const volatile pt_entry_t *)p->entry[first]; /* pt_read_desc() */
+	if (first < p->stop && desc_type(now, first) == DESC_TABLE)
+		return pt_path_revalidate(s, p); /* a new table to walk into */
+	p->desc[first] = now;
+	pt_path_set_stop(p, first);
+	return first;
+}
+
+/* Bring a kept path up to date (pt_path_changes(), then pt_path_update()). */
+static inline int pt_path_refresh(const struct pt_space *s, struct pt_path *p)
+{
+	if (!s)
+		return -1;
+	return pt_path_update(s, p, pt_path_changes(s, p));
+}
+
+/* The entry at `level` on va's walk (a table or leaf there), or NULL if the walk ends above it. */
+pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level);
+
+/* Find the entry for va: the leaf, or the invalid entry where the walk stops. NULL if va out of range. */
+pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level);
+
 /* Mirrors of Linux arch/arm64/mm/mmu.c (2018): free the table under a PMD / PUD entry. */
 void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr);
 void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr);
 
+/*
+ * What map_range() does where a leaf goes over `old` at `level` under `policy`
+ * (Linux ioremap_pmd_range() -> pmd_set_huge()): PT_OK to write it (after
+ * freeing the old table first when *free_old: linux-fixed), or the refusal.
+ */
+static inline enum pt_status pt_leaf_decision(pt_entry_t old, pt_entry_t leaf, int level, enum pt_policy policy,
+					      bool *free_old)
+{
+	*free_old = false;
+	switch (desc_type(old, level)) {
+	case DESC_INVALID:
+		return PT_OK;
+	case DESC_TABLE:
+		/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping. */
+		if (policy == PT_POLICY_REFUSE_LIVE)
+			return PT_ERR_LIVE_CHANGE; /* pmd_set_huge(): pgattr_change_is_safe() says no */
+		*free_old = policy == PT_POLICY_LINUX_FIXED;
+		return PT_OK; /* 4.14: pmd_set_huge() overwrites, the table leaks */
+	case DESC_BLOCK:
+		/* 4.14 pmd_set_huge() overwrote anything; since 2018 only a permitted live change. */
+		if (policy != PT_POLICY_LINUX_4_14 && !pgattr_change_is_safe(old, leaf))
+			return PT_ERR_LIVE_CHANGE;
+		return PT_OK;
+	case DESC_PAGE: /* ioremap_pte_range(): BUG_ON(!pte_none(*pte)) */
+	case DESC_RESERVED:
+		break;
+	}
+	return PT_ERR_OVERLAP;
+}
+
+/* linux-fixed before a block goes where a table is: pud_free_pmd_page() at L1, pmd_free_pte_page() at L2. */
+static inline void pt_free_table_for_block(pt_entry_t *ptep, int level, uint64_t va)
+{
+	if (level == 1)
+		pt_linux_pud_free_pmd_page(ptep, va);
+	else
+		pt_linux_pmd_free_pte_page(ptep, va);
+}
+
 /* TLB maintenance of one scope for va (the helpers in mmu/tlb.h). */
 void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va);
-
-/* Find the entry for va: the leaf, or the invalid entry where the walk stops. NULL if va out of range. */
-pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level);
 
 #endif

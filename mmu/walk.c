@@ -1,4 +1,7 @@
-/* Software translation table walk (Arm ARM D8.2) and AT S1E1R decoding. */
+/*
+ * The one VA descent (pt_descend() and its users), software translation
+ * (Arm ARM D8.2) and AT S1E1R decoding. Safe with the MMU off: no libc.
+ */
 #include "mmu/walk.h"
 
 #include "lib/enum_names.h"
@@ -19,6 +22,96 @@ const char *pt_fault_name(enum pt_fault_kind f)
 	return ENUM_NAME(fault_names, f, "?");
 }
 
+/* ---- the one VA descent ---- */
+
+pt_entry_t pt_path_placeholder;
+
+/* End the walk at `level`; entries past it (and at it, if its table cannot be read) are the placeholder. */
+static int stop_at(struct pt_path *p, int level, bool external)
+{
+	pt_path_set_stop(p, level);
+	if (external) {
+		p->external = true;
+		p->entry[level] = &pt_path_placeholder;
+		p->desc[level] = 0;
+	}
+	return level;
+}
+
+/* Continue p's walk at `level`, whose entry p->entry[level] holds d. */
+static int descend_from(struct pt_path *p, int level, pt_entry_t d)
+{
+	for (;;) {
+		p->desc[level] = d;
+		if (level >= p->stop || desc_type(d, level) != DESC_TABLE)
+			return stop_at(p, level, false);
+		pt_entry_t *table = (pt_entry_t *)(uintptr_t)desc_oa(d, level);
+		level++;
+#ifdef BBMPROBE_HOST
+		if (!pt_pool_contains(table)) /* cannot dereference an arbitrary "PA" on the host */
+			return stop_at(p, level, true);
+#endif
+		p->entry[level] = &table[pt_va_index(p->va, level)];
+		d = pt_read_desc(p->entry[level]);
+	}
+}
+
+int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p)
+{
+	if (!s || !s->root || va >= s->va_limit || stop < s->start_level || stop > PT_LAST_LEVEL)
+		return -1;
+	int level = s->start_level;
+	p->root = s->root;
+	p->va = va;
+	p->stop = stop;
+	for (int l = 0; l < level; l++) { /* above the start level (none for 4K/48-bit): nothing to read */
+		p->entry[l] = &pt_path_placeholder;
+		p->desc[l] = 0;
+	}
+#ifdef BBMPROBE_HOST
+	if (!pt_pool_contains(s->root))
+		return stop_at(p, level, true);
+#endif
+	p->entry[level] = &s->root[pt_va_index(va, level)];
+	return descend_from(p, level, pt_read_desc(p->entry[level]));
+}
+
+int pt_path_revalidate(const struct pt_space *s, struct pt_path *p)
+{
+	if (!s || s->root != p->root)
+		return pt_descend(s, p->va, p->stop, p);
+	/* An external stop has no entry to re-read at p->level; the ones above still decide. */
+	int last = p->external ? p->level - 1 : p->level;
+	for (int level = s->start_level; level <= last; level++) {
+		pt_entry_t d = pt_read_desc(p->entry[level]);
+		if (d != p->desc[level])
+			return descend_from(p, level, d); /* everything above is unchanged: entry[level] is right */
+	}
+	return p->level;
+}
+
+pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level)
+{
+	struct pt_path p;
+
+	if (!pt_level_valid(level) || pt_descend(s, va, level, &p) != level || p.external)
+		return 0;
+	return p.entry[level];
+}
+
+pt_entry_t *pt_find_entry(const struct pt_space *s, uint64_t va, int *level)
+{
+	struct pt_path p;
+
+	if (pt_descend(s, va, PT_LAST_LEVEL, &p) < 0 || p.external)
+		return 0;
+	if (level)
+		*level = p.level;
+	return p.entry[p.level];
+}
+
+/* ---- software translation ---- */
+
 static void set_fault(struct pt_translation *out, enum pt_fault_kind f, int level, pt_entry_t d)
 {
 	out->ok = false;
@@ -29,49 +122,39 @@ static void set_fault(struct pt_translation *out, enum pt_fault_kind f, int leve
 
 enum pt_status pt_translate(const struct pt_space *s, uint64_t va, struct pt_translation *out)
 {
+	struct pt_path p;
+
 	if (!s || !s->root || !out)
 		return PT_ERR_INVALID_ARG;
 	out->pa = 0;
 	out->size = 0;
 	out->attrs = 0;
-	if (va >= s->va_limit) {
+	if (pt_descend(s, va, PT_LAST_LEVEL, &p) < 0) { /* VA outside the TTBR0 range: level 0 fault */
 		set_fault(out, PT_FAULT_TRANSLATION, s->start_level, 0);
 		return PT_OK;
 	}
-	const pt_entry_t *table = s->root;
-	for (int level = s->start_level; level <= PT_LAST_LEVEL; level++) {
-#ifdef BBMPROBE_HOST
-		if (!pt_pool_contains(table)) { /* cannot dereference an arbitrary "PA" on the host */
-			set_fault(out, PT_FAULT_EXTERNAL, level, 0);
-			return PT_OK;
-		}
-#endif
-		pt_entry_t d = pt_read_desc(&table[pt_va_index(va, level)]);
-		switch (desc_type(d, level)) {
-		case DESC_INVALID:
-		case DESC_RESERVED:
-			set_fault(out, PT_FAULT_TRANSLATION, level, d);
-			return PT_OK;
-		case DESC_TABLE:
-			table = (const pt_entry_t *)(uintptr_t)desc_oa(d, level);
-			continue;
-		case DESC_BLOCK:
-		case DESC_PAGE:
-			out->size = pt_level_size(level);
-			out->pa = desc_oa(d, level) | (va & (out->size - 1));
-			out->attrs = desc_attrs(d);
-			out->level = level;
-			out->desc = d;
-			if (!(d & PTE_AF)) {
-				set_fault(out, PT_FAULT_ACCESS_FLAG, level, d);
-				return PT_OK;
-			}
-			out->ok = true;
-			out->fault = PT_FAULT_NONE;
-			return PT_OK;
-		}
+	int level = p.level;
+	pt_entry_t d = p.desc[level];
+	if (p.external) {
+		set_fault(out, PT_FAULT_EXTERNAL, level, 0);
+		return PT_OK;
 	}
-	set_fault(out, PT_FAULT_TRANSLATION, PT_LAST_LEVEL, 0); /* not reached: L3 has no tables */
+	enum desc_type t = desc_type(d, level);
+	if (t != DESC_BLOCK && t != DESC_PAGE) { /* invalid or reserved (a table cannot end a full walk) */
+		set_fault(out, PT_FAULT_TRANSLATION, level, d);
+		return PT_OK;
+	}
+	out->size = pt_level_size(level);
+	out->pa = desc_oa(d, level) | (va & (out->size - 1));
+	out->attrs = desc_attrs(d);
+	out->level = level;
+	out->desc = d;
+	if (!(d & PTE_AF)) {
+		set_fault(out, PT_FAULT_ACCESS_FLAG, level, d);
+		return PT_OK;
+	}
+	out->ok = true;
+	out->fault = PT_FAULT_NONE;
 	return PT_OK;
 }
 

@@ -4,7 +4,7 @@
 # the counts of every line, and the allowed sets the Arm ARM gives the key sequences. What QEMU
 # happens to do is asserted only in the block that says it documents QEMU.
 . "$(dirname "$0")/lib.sh"
-plan 88
+plan 82
 N=200
 
 # result 'SCENARIO variant=V': the result line of one scenario run
@@ -153,13 +153,4 @@ boot scenarios-progress -- tests=live/oa-change-attr iters=10000
 expect_status 0
 [ "$(echo "$out" | grep -cE '^# progress live/oa-change-attr: [0-9]+/10000 \([0-9]+%\)$')" = 9 ]
 ok $? "$name_prefix: a long run prints a progress line every 10%"
-
-name_prefix="bench"
-boot bench -- tests=bench iters=50
-expect_status 0
-expect_line '^# bench seed-cycle policy=linux-4.14 monitor=off n=10 ns/iter=[1-9][0-9]* baseline ns/iter=[1-9][0-9]* ratio=[0-9]+\.[0-9]{2} \(target <= 1.30 with the monitor off\)$' \
-	"prints ns/iter, the baseline and the ratio"
-expect_line '^# bench seed-cycle policy=linux-fixed monitor=on n=10 ns/iter=[1-9][0-9]* baseline ns/iter=[1-9][0-9]* ratio=[0-9]+\.[0-9]{2} \(monitor cost; no target\) violations=0$' \
-	"and the monitor-on cost separately"
-expect_closing_lines 0
 finish

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# make bench's group on QEMU virt (tests/bench.c, docs/scenarios.md "Benchmark"): every policy and
+# monitor setting prints one line a script can read, and the run asserts that it measured. Timing
+# is never asserted here: met=yes or met=no both pass, only the line's presence and format count.
+. "$(dirname "$0")/lib.sh"
+plan 16
+N=50
+name_prefix="bench iters=$N"
+boot bench -- tests=bench iters=$N
+expect_status 0
+expect_no_line '^not ok ' "every bench test passes (it measured; the library did the baseline's work)"
+for policy in linux-4.14 linux-fixed refuse-live; do
+	expect_line "^# bench policy=$policy per cycle: writes=[1-9][0-9]* barriers=[1-9][0-9]* tlbis=[1-9][0-9]* new-tables=1, library = baseline\$" \
+		"$policy: the library issued the baseline's writes, barriers and TLBIs"
+	for monitor in off on; do
+		target=2.00
+		[ $monitor = off ] && target=1.20
+		r='[0-9]+\.[0-9]{2}'
+		expect_line "^# bench policy=$policy monitor=$monitor ratio=$r target=$target met=(yes|no) spread=$r\\.\\.$r range=$r\\.\\.$r ns=[1-9][0-9]* baseline_ns=[1-9][0-9]* n=$N rounds=5\$" \
+			"$policy, monitor $monitor: one machine-readable ratio line"
+	done
+done
+# A script reads the lines back: one per policy and setting, each with a ratio it can parse.
+lines=$(echo "$out" | grep -cE '^# bench policy=[^ ]+ monitor=(on|off) ratio=')
+[ "$lines" = 6 ]
+ok $? "$name_prefix: six ratio lines (got $lines)"
+ratios=$(echo "$out" | sed -n 's/^# bench policy=[^ ]* monitor=[^ ]* ratio=\([0-9.]*\) .*/\1/p' | awk '$1 > 0' | wc -l)
+[ "$ratios" = 6 ]
+ok $? "$name_prefix: every ratio parses as a positive number"
+expect_closing_lines 0
+finish
