@@ -41,7 +41,7 @@ static int setup(void **state)
 	return 0;
 }
 
-/* The entry at `level` for va, written out by hand (what scn_entry_at() in tests/ does). */
+/* The entry at `level` for va, written out by hand: an independent check of pt_entry_at(). */
 static pt_entry_t *entry_by_hand(uint64_t va, int level)
 {
 	pt_entry_t *table = sp.root;

@@ -58,7 +58,7 @@ static void iter_setup(const struct scn_run *run, uint64_t i, struct scn_iter *i
 	*(volatile uint64_t *)(uintptr_t)run->env.pa_new = it->m.new_marker;
 	*(volatile uint64_t *)(uintptr_t)run->env.pa_old = it->m.old_marker;
 	*(volatile uint64_t *)(uintptr_t)run->env.pa_poison = it->m.poison_marker;
-	pt_entry_t *e = scn_entry_at(run->env.space, it->slot, run->level);
+	pt_entry_t *e = pt_entry_at(run->env.space, it->slot, run->level);
 	if (e && desc_is_valid(pt_read_desc(e)))
 		scn_error(it, "slot 0x%llx is not empty before the sequence", (unsigned long long)it->slot);
 }

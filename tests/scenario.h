@@ -154,9 +154,6 @@ void scn_answers_print(void);
 
 /* ---- helpers shared with tests/bench.c ---- */
 
-/* The entry at `level` on va's walk (a table or leaf there), or NULL if the walk ends above it. */
-pt_entry_t *scn_entry_at(const struct pt_space *s, uint64_t va, int level);
-
 /*
  * Untimed cleanup of one slot: free the table under its entry with everything
  * in it (pt_linux_pmd_free_pte_page / pud_free_pmd_page) or clear its block,

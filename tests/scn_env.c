@@ -161,7 +161,7 @@ static unsigned slot_cursor[2];
 
 static bool slot_empty(const struct scn_env *env, int level, unsigned index)
 {
-	pt_entry_t *e = scn_entry_at(env->space, scn_slot_va(level, index), level);
+	pt_entry_t *e = pt_entry_at(env->space, scn_slot_va(level, index), level);
 	return !e || !desc_is_valid(pt_read_desc(e));
 }
 
@@ -219,22 +219,6 @@ void scn_error(struct scn_iter *it, const char *fmt, ...)
 	}
 }
 
-pt_entry_t *scn_entry_at(const struct pt_space *s, uint64_t va, int level)
-{
-	if (!s || !s->root || va >= s->va_limit || !pt_level_valid(level) || level < s->start_level)
-		return 0;
-	pt_entry_t *table = s->root;
-	for (int l = s->start_level;; l++) {
-		pt_entry_t *e = &table[pt_va_index(va, l)];
-		if (l == level)
-			return e;
-		pt_entry_t d = pt_read_desc(e);
-		if (desc_type(d, l) != DESC_TABLE)
-			return 0;
-		table = (pt_entry_t *)(uintptr_t)desc_oa(d, l);
-	}
-}
-
 /* Pool pages live after the last sweep that found nothing leaked (and reclaimed what it found). */
 static unsigned live_when_clean;
 
@@ -277,7 +261,7 @@ static unsigned reclaim_leaked(struct pt_space *s, unsigned *dangling, bool forc
 unsigned scn_cleanup_slot(const struct scn_env *env, uint64_t slot, int slot_level, unsigned *dangling,
 			  bool force_sweep, enum pt_tlbi_scope final_tlbi)
 {
-	pt_entry_t *e = scn_entry_at(env->space, slot, slot_level);
+	pt_entry_t *e = pt_entry_at(env->space, slot, slot_level);
 
 	/*
 	 * A table under the slot goes with everything in it (valid pages too):

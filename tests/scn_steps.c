@@ -108,7 +108,7 @@ static void op_rewalk(struct scn_iter *it, int arg)
 /* The slot's entry and, if it holds a table, that table (what a change step unlinks). */
 static pt_entry_t *slot_entry(struct scn_iter *it)
 {
-	pt_entry_t *e = scn_entry_at(it->env->space, it->slot, it->level);
+	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, it->level);
 	pt_entry_t d = e ? pt_read_desc(e) : 0;
 
 	it->old_table = desc_type(d, it->level) == DESC_TABLE ? (pt_entry_t *)(uintptr_t)desc_oa(d, it->level) : 0;
@@ -158,7 +158,7 @@ static void op_replace_bbm(struct scn_iter *it, int arg)
 
 static void op_new_table(struct scn_iter *it, int arg)
 {
-	pt_entry_t *e = scn_entry_at(it->env->space, it->slot, 2);
+	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, 2);
 	pt_entry_t page0 = scn_leaf_desc(it, 3, it->env->pa_new, SCN_PROT);
 
 	(void)arg;
@@ -178,7 +178,7 @@ static void op_new_table(struct scn_iter *it, int arg)
 
 static void op_link_live(struct scn_iter *it, int arg)
 {
-	pt_entry_t *e = scn_entry_at(it->env->space, it->slot, 2);
+	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, 2);
 
 	(void)arg;
 	it->policy = "unsafe-write";
