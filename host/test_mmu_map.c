@@ -24,9 +24,7 @@ static struct pt_space sp;
 static int setup(void **state)
 {
 	(void)state;
-	mmu_host_reset();
-	assert_int_equal(pt_space_init(&sp), PT_OK);
-	bbm_monitor_enable(true); /* every test here must also be BBM-clean */
+	assert_int_equal(mmu_host_monitored_space(&sp, true), PT_OK); /* every test here must also be BBM-clean */
 	return 0;
 }
 

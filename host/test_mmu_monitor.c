@@ -364,6 +364,7 @@ static void test_violation_line_format(void **state)
 	int saved = dup(STDOUT_FILENO);
 	dup2(fd, STDOUT_FILENO);
 	pt_unsafe_bbm_replace(pte, VA, desc_page(0x94000000, PT_PROT_NORMAL), BBM_SEQ_NO_TLBI);
+	arch_event_sync(); /* the monitor prints when it takes the batch */
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);

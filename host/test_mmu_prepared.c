@@ -34,10 +34,7 @@ static struct pt_space sp;
 static int setup(void **state)
 {
 	(void)state;
-	mmu_host_reset();
-	bbm_monitor_set_print(false);
-	assert_int_equal(pt_space_init(&sp), PT_OK);
-	bbm_monitor_enable(true);
+	assert_int_equal(mmu_host_monitored_space(&sp, false), PT_OK);
 	return 0;
 }
 

@@ -31,10 +31,7 @@ static struct pt_space sp;
 static int setup(void **state)
 {
 	(void)state;
-	mmu_host_reset();
-	assert_int_equal(pt_space_init(&sp), PT_OK);
-	bbm_monitor_enable(true);
-	bbm_monitor_set_print(true);
+	assert_int_equal(mmu_host_monitored_space(&sp, true), PT_OK);
 	return 0;
 }
 

@@ -9,10 +9,12 @@ struct sink_slot {
 };
 
 unsigned arch_event_sink_count;
+struct arch_event_queue arch_event_queue;
 static struct sink_slot sinks[ARCH_EVENT_MAX_SINKS];
 
 bool arch_event_subscribe(arch_event_sink fn, void *ctx)
 {
+	arch_event_sync(); /* a new sink sees only what is emitted from now on */
 	for (unsigned i = 0; i < arch_event_sink_count; i++)
 		if (sinks[i].fn == fn && sinks[i].ctx == ctx)
 			return false;
@@ -26,6 +28,7 @@ bool arch_event_subscribe(arch_event_sink fn, void *ctx)
 
 void arch_event_unsubscribe(arch_event_sink fn, void *ctx)
 {
+	arch_event_sync(); /* the leaving sink gets what was emitted while it was subscribed */
 	for (unsigned i = 0; i < arch_event_sink_count; i++) {
 		if (sinks[i].fn != fn || sinks[i].ctx != ctx)
 			continue;
@@ -37,10 +40,13 @@ void arch_event_unsubscribe(arch_event_sink fn, void *ctx)
 	}
 }
 
-void arch_event_dispatch(const struct arch_event *ev)
+void arch_event_flush(void)
 {
-	for (unsigned i = 0; i < arch_event_sink_count; i++)
-		sinks[i].fn(sinks[i].ctx, ev);
+	struct arch_event_queue *q = &arch_event_queue;
+	/* Sinks do not emit (they observe): the queue holds still while they read it. */
+	for (unsigned i = 0; q->n && i < arch_event_sink_count; i++)
+		sinks[i].fn(sinks[i].ctx, q->ev, q->n);
+	q->n = 0;
 }
 
 static const char *const event_names[ARCH_EV_KIND_COUNT] = {

@@ -7,7 +7,8 @@
  * the host build differs only in which sinks subscribe.
  *
  * With no sink subscribed an emit costs one load and a not-taken branch, so
- * timed loops run at hand-written speed.
+ * timed loops run at hand-written speed; with sinks it queues the event and
+ * sinks take a batch at a time (below).
  */
 #ifndef BBMPROBE_MMU_ARCH_EVENT_H
 #define BBMPROBE_MMU_ARCH_EVENT_H
@@ -53,27 +54,69 @@ struct arch_event {
 	uint64_t a, b, c; /* see enum arch_event_kind */
 };
 
-typedef void (*arch_event_sink)(void *ctx, const struct arch_event *ev);
+/*
+ * A sink receives events in batches, in emit order: one call per batch, not
+ * per event. On QEMU TCG every indirect branch (a call through a pointer, a
+ * return) costs a translation-cache lookup, and after a TLBI has emptied the
+ * emulator's TLB and jump cache a dear one; per-event calls made the seed cycle
+ * with the monitor on twice as slow as the hand-written loop before the
+ * monitor did any work (make bench, docs/scenarios.md).
+ */
+typedef void (*arch_event_sink)(void *ctx, const struct arch_event *evs, unsigned n);
 
 #define ARCH_EVENT_MAX_SINKS 4
+#define ARCH_EVENT_BATCH 32
+
+/* Events emitted and not yet delivered. */
+struct arch_event_queue {
+	unsigned n;
+	struct arch_event ev[ARCH_EVENT_BATCH];
+};
 
 /* Number of subscribed sinks: the emit fast path tests only this. */
 extern unsigned arch_event_sink_count;
+extern struct arch_event_queue arch_event_queue;
 
-/* Add a sink; false if ARCH_EVENT_MAX_SINKS are already subscribed or it already is. */
+/* Add a sink; false if ARCH_EVENT_MAX_SINKS are already subscribed or it already is. Flushes first. */
 bool arch_event_subscribe(arch_event_sink fn, void *ctx);
-/* Remove a sink (no effect if it is not subscribed). */
+/* Remove a sink (no effect if it is not subscribed), after delivering what is queued. */
 void arch_event_unsubscribe(arch_event_sink fn, void *ctx);
-/* Deliver to every sink, in subscription order. */
-void arch_event_dispatch(const struct arch_event *ev);
+/* Deliver the queued events to every sink, in subscription order. A sink must not emit. */
+void arch_event_flush(void);
 
-/* The emit point. */
+/*
+ * When events reach sinks: at the latest when the queue fills, when a table
+ * page is freed (consumers read the page and the pool's metadata for it, which
+ * change right after), and when anyone calls arch_event_flush(). A consumer
+ * flushes before it reads its own state (the monitor's counts, the model's
+ * verdict, a log), so what it reports is never behind what was emitted.
+ */
+static inline bool arch_event_flushes_now(enum arch_event_kind kind)
+{
+	return kind == ARCH_EV_TABLE_FREE;
+}
+
+/* The emit point. One CPU emits today (the queue is not shared between CPUs). */
 static inline void arch_event_emit(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c)
 {
 	if (__builtin_expect(arch_event_sink_count != 0, 0)) {
-		struct arch_event ev = {.kind = kind, .cpu = 0, .a = a, .b = b, .c = c};
-		arch_event_dispatch(&ev);
+		struct arch_event_queue *q = &arch_event_queue;
+		struct arch_event *ev = &q->ev[q->n];
+		ev->kind = kind;
+		ev->cpu = 0;
+		ev->a = a;
+		ev->b = b;
+		ev->c = c;
+		if (++q->n == ARCH_EVENT_BATCH || arch_event_flushes_now(kind))
+			arch_event_flush();
 	}
+}
+
+/* Deliver what is queued, if anything: what a reader of a consumer's state calls first. */
+static inline void arch_event_sync(void)
+{
+	if (arch_event_queue.n)
+		arch_event_flush();
 }
 
 const char *arch_event_name(enum arch_event_kind kind);

@@ -46,24 +46,3 @@ const char *pt_memtype_name(unsigned attrindx)
 		return "MAIR?";
 	}
 }
-
-bool pgattr_change_is_safe(pt_entry_t old, pt_entry_t new_desc)
-{
-	/* Bits Linux lets change on a live kernel mapping (PTE_SWBITS_MASK since 6.9). */
-	pt_entry_t mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG | PTE_SW_MASK;
-
-	/* Creating or taking down mappings is always safe. */
-	if (!desc_is_valid(old) || !desc_is_valid(new_desc))
-		return true;
-	/* A live entry's output address must not change. */
-	if ((old & PTE_ADDR_MASK) != (new_desc & PTE_ADDR_MASK))
-		return false;
-	/* Live contiguous mappings may not be manipulated at all. */
-	if ((old | new_desc) & PTE_CONT)
-		return false;
-	/* Transitioning from non-global to global is unsafe (stale per-ASID entries). */
-	if (old & ~new_desc & PTE_NG)
-		return false;
-	/* Everything else (type bits, so table<->block and size; AF, SH, AttrIndx) must match. */
-	return ((old ^ new_desc) & ~mask) == 0;
-}

@@ -151,7 +151,27 @@ const char *pt_memtype_name(unsigned attrindx);
  * new: always. Otherwise the OA must not change, neither may be contiguous,
  * nG may be set but not cleared, and only PXN, RDONLY, WRITE(DBM), nG and the
  * software bits may differ (so no type, size, AF, SH or memory type change).
+ * Inline: the monitor asks on every write and the map path on every live change.
  */
-bool pgattr_change_is_safe(pt_entry_t old, pt_entry_t new_desc);
+static inline bool pgattr_change_is_safe(pt_entry_t old, pt_entry_t new_desc)
+{
+	/* Bits Linux lets change on a live kernel mapping (PTE_SWBITS_MASK since 6.9). */
+	pt_entry_t mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG | PTE_SW_MASK;
+
+	/* Creating or taking down mappings is always safe. */
+	if (!desc_is_valid(old) || !desc_is_valid(new_desc))
+		return true;
+	/* A live entry's output address must not change. */
+	if ((old & PTE_ADDR_MASK) != (new_desc & PTE_ADDR_MASK))
+		return false;
+	/* Live contiguous mappings may not be manipulated at all. */
+	if ((old | new_desc) & PTE_CONT)
+		return false;
+	/* Transitioning from non-global to global is unsafe (stale per-ASID entries). */
+	if (old & ~new_desc & PTE_NG)
+		return false;
+	/* Everything else (type bits, so table<->block and size; AF, SH, AttrIndx) must match. */
+	return ((old ^ new_desc) & ~mask) == 0;
+}
 
 #endif

@@ -141,10 +141,11 @@ static void clear_tracking(void)
 	stats.tracked = 0;
 }
 
-static void monitor_sink(void *ctx, const struct arch_event *ev);
+static void monitor_sink(void *ctx, const struct arch_event *evs, unsigned n);
 
 void bbm_monitor_enable(bool on)
 {
+	arch_event_sync(); /* queued events belong to the state before this call */
 	if (on) {
 		cache_pool();
 		clear_tracking();
@@ -159,6 +160,7 @@ void bbm_monitor_enable(bool on)
 
 void bbm_monitor_reset(void)
 {
+	arch_event_sync();
 	clear_tracking();
 	ring_next = 0;
 	stats.events = 0;
@@ -176,21 +178,25 @@ void bbm_monitor_set_print(bool on)
 
 void bbm_monitor_get_stats(struct bbm_monitor_stats *out)
 {
+	arch_event_sync();
 	*out = stats;
 }
 
 uint64_t bbm_monitor_count(enum bbm_rule rule)
 {
+	arch_event_sync();
 	return (unsigned)rule < BBM_RULE_COUNT ? stats.by_rule[rule] : 0;
 }
 
 uint64_t bbm_monitor_total(void)
 {
+	arch_event_sync();
 	return stats.violations;
 }
 
 bool bbm_monitor_get(unsigned i, struct bbm_violation *out)
 {
+	arch_event_sync();
 	uint64_t kept = stats.violations < BBM_MONITOR_RING ? stats.violations : BBM_MONITOR_RING;
 	/* cppcheck-suppress knownConditionTrueFalse ; stats change at run time */
 	if (i >= kept)
@@ -307,7 +313,7 @@ static bool is_table_entry(const struct tracked *t)
 }
 
 /* Out of line, like on_dsb_scan(): the common events then return from a frameless bbm_monitor_on_event(). */
-static __attribute__((noinline)) void on_tlbi(enum arch_event_kind k, uint64_t va)
+static inline __attribute__((always_inline)) void on_tlbi(enum arch_event_kind k, uint64_t va)
 {
 	if (n_inflight < INFLIGHT_MAX) {
 		inflight[n_inflight].kind = k;
@@ -348,7 +354,7 @@ static __attribute__((noinline)) void on_tlbi(enum arch_event_kind k, uint64_t v
 }
 
 /* A DSB moves records along: DIRTY -> VISIBLE, and if it completes TLBIs, PENDING -> CLEAN. */
-static __attribute__((noinline)) void on_dsb_scan(bool completes_tlbi)
+static inline __attribute__((always_inline)) void on_dsb_scan(bool completes_tlbi)
 {
 	/* Selects rather than branches per slot (TCG ends a translation block at every branch). */
 	for (unsigned i = 0; i < n_slots; i++) {
@@ -399,11 +405,6 @@ static inline __attribute__((always_inline)) void on_barrier(unsigned bit, enum 
 		on_dsb(kind != ARCH_EV_DSB_ISHST);
 	else if (bit & EV_TLBI)
 		on_tlbi(kind, va);
-}
-
-void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va)
-{
-	on_barrier(kind_bit(kind), kind, va);
 }
 
 static unsigned early_tlbi_flags(const struct tracked *t)
@@ -463,7 +464,7 @@ static void count_write(const pt_entry_t *ptep, bool ov, bool nv)
 		valid_count[i] = (uint16_t)(valid_count[i] + (nv ? 1 : -1));
 }
 
-void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
+static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 {
 	uint64_t va;
 	int level = locate(ptep, &va);
@@ -510,7 +511,7 @@ static void forget_page(const pt_entry_t *table)
 	}
 }
 
-void bbm_monitor_on_table_alloc(const pt_entry_t *table)
+static void on_table_alloc(const pt_entry_t *table)
 {
 	int i = page_index(table);
 	stats.events++;
@@ -626,7 +627,7 @@ static void check_live_children(const pt_entry_t *table, const struct pt_page_me
 	}
 }
 
-void bbm_monitor_on_table_free(const pt_entry_t *table)
+static void on_table_free(const pt_entry_t *table)
 {
 	const struct pt_page_meta *m = meta_of(table);
 	stats.events++;
@@ -665,19 +666,25 @@ void bbm_monitor_on_table_free(const pt_entry_t *table)
 	}
 }
 
-/* The monitor's subscription to the event stream (mmu/arch_event.h). */
-static void monitor_sink(void *ctx, const struct arch_event *ev)
+/* One event; inlined into the batch loop so barriers and writes, most of the stream, cost no call. */
+static inline __attribute__((always_inline)) void on_one_event(const struct arch_event *ev)
 {
 	enum arch_event_kind kind = ev->kind;
 	unsigned bit = kind_bit(kind);
-	(void)ctx;
-	/* Barriers and TLBIs, most of the stream, are handled here without another call. */
 	if (!(bit & EV_NOT_BARRIER))
 		on_barrier(bit, kind, ev->a);
 	else if (kind == ARCH_EV_WRITE)
-		bbm_monitor_on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
+		on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
 	else if (kind == ARCH_EV_TABLE_ALLOC)
-		bbm_monitor_on_table_alloc((const pt_entry_t *)(uintptr_t)ev->a);
+		on_table_alloc((const pt_entry_t *)(uintptr_t)ev->a);
 	else
-		bbm_monitor_on_table_free((const pt_entry_t *)(uintptr_t)ev->a);
+		on_table_free((const pt_entry_t *)(uintptr_t)ev->a);
+}
+
+/* The monitor's subscription to the event stream (mmu/arch_event.h): a batch at a time. */
+static void monitor_sink(void *ctx, const struct arch_event *evs, unsigned n)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < n; i++)
+		on_one_event(&evs[i]);
 }

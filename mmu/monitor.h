@@ -64,17 +64,12 @@ void bbm_monitor_reset(void);
 /* Print one "# BBM violation" line per violation (default on). */
 void bbm_monitor_set_print(bool on);
 
+/* The readers deliver queued events first (arch_event_sync()). */
 void bbm_monitor_get_stats(struct bbm_monitor_stats *out);
 uint64_t bbm_monitor_count(enum bbm_rule rule);
 uint64_t bbm_monitor_total(void);
 /* i-th kept violation, oldest first; false past the end. */
 bool bbm_monitor_get(unsigned i, struct bbm_violation *out);
 const char *bbm_rule_name(enum bbm_rule rule);
-
-/* What the monitor's event-stream sink calls per event kind (also for direct tests). */
-void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc);
-void bbm_monitor_on_event(enum arch_event_kind kind, uint64_t va);
-void bbm_monitor_on_table_alloc(const pt_entry_t *table);
-void bbm_monitor_on_table_free(const pt_entry_t *table);
 
 #endif

@@ -29,9 +29,8 @@ static bool subscribed;
 static bool print_trace; /* print the events as they are replayed (verbose=2, first iteration) */
 static struct model model;
 
-static void sink(void *ctx, const struct arch_event *ev)
+static void take_event(const struct arch_event *ev)
 {
-	(void)ctx;
 	if (!recording) {
 		if (ev->kind != ARCH_EV_ACCESS)
 			(void)model_on_event(&model, ev->cpu, ev->kind, ev->a, ev->b, ev->c);
@@ -42,10 +41,18 @@ static void sink(void *ctx, const struct arch_event *ev)
 	}
 }
 
+static void sink(void *ctx, const struct arch_event *evs, unsigned n)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < n; i++)
+		take_event(&evs[i]);
+}
+
 /* Start observing: nothing cached but what the tables say, once a full TLBI has completed. */
 static bool attach(const struct pt_space *s)
 {
 	tlbi_all();
+	arch_event_sync(); /* what was queued belongs to the model before the attach */
 	return model_attach(&model, s->root, s->start_level) == MODEL_OK;
 }
 
@@ -75,6 +82,7 @@ bool scn_model_begin(const struct pt_space *s)
 	/* An error is sticky in the model: after the cleanup's full TLBI, start afresh. */
 	if (model.status != MODEL_OK && !attach(s))
 		return false;
+	arch_event_sync(); /* queued events were emitted before recording starts */
 	trace_n = 0;
 	trace_overflow = false;
 	recording = subscribed;
@@ -83,6 +91,7 @@ bool scn_model_begin(const struct pt_space *s)
 
 void scn_model_end(void)
 {
+	arch_event_sync(); /* queued events were emitted while recording */
 	recording = false;
 }
 
@@ -126,6 +135,7 @@ void scn_model_print_next(void)
  */
 void scn_model_flush(void)
 {
+	arch_event_sync();
 	if (!recording)
 		return;
 	for (unsigned i = 0; i < trace_n; i++) {
@@ -146,6 +156,7 @@ void scn_model_note_access(uint64_t va, enum arch_access_kind kind, enum outcome
 
 unsigned scn_model_events(bool *overflow)
 {
+	arch_event_sync();
 	*overflow = trace_overflow;
 	return trace_n;
 }

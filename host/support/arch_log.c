@@ -7,13 +7,14 @@ static struct arch_event log_events[ARCH_LOG_MAX];
 static size_t log_kept;
 static uint64_t log_total;
 
-static void log_sink(void *ctx, const struct arch_event *ev)
+static void log_sink(void *ctx, const struct arch_event *evs, unsigned n)
 {
 	(void)ctx;
-	log_total++;
-	if (log_kept == ARCH_LOG_MAX)
-		return;
-	log_events[log_kept++] = *ev;
+	for (unsigned i = 0; i < n; i++) {
+		log_total++;
+		if (log_kept < ARCH_LOG_MAX)
+			log_events[log_kept++] = evs[i];
+	}
 }
 
 static void __attribute__((constructor)) log_subscribe(void)
@@ -23,27 +24,32 @@ static void __attribute__((constructor)) log_subscribe(void)
 
 void arch_log_clear(void)
 {
+	arch_event_sync(); /* what was emitted so far */
 	log_kept = 0;
 	log_total = 0;
 }
 
 size_t arch_log_count(void)
 {
+	arch_event_sync(); /* what was emitted so far */
 	return log_kept;
 }
 
 uint64_t arch_log_total(void)
 {
+	arch_event_sync(); /* what was emitted so far */
 	return log_total;
 }
 
 const struct arch_event *arch_log_get(size_t i)
 {
+	arch_event_sync(); /* what was emitted so far */
 	return i < log_kept ? &log_events[i] : NULL;
 }
 
 size_t arch_log_count_kind(enum arch_event_kind kind)
 {
+	arch_event_sync(); /* what was emitted so far */
 	size_t n = 0;
 	for (size_t i = 0; i < log_kept; i++)
 		n += log_events[i].kind == kind;
@@ -57,6 +63,7 @@ static bool is_bookkeeping(enum arch_event_kind k)
 
 bool arch_log_barriers_are(const enum arch_event_kind *kinds, size_t n)
 {
+	arch_event_sync(); /* what was emitted so far */
 	bool keep[ARCH_EV_KIND_COUNT] = {false};
 	for (size_t j = 0; j < n; j++)
 		if ((unsigned)kinds[j] < ARCH_EV_KIND_COUNT)
@@ -75,6 +82,7 @@ bool arch_log_barriers_are(const enum arch_event_kind *kinds, size_t n)
 
 void arch_log_dump(void)
 {
+	arch_event_sync(); /* what was emitted so far */
 	for (size_t i = 0; i < log_kept; i++)
 		printf("# event %zu: %s a=0x%llx b=0x%llx c=0x%llx\n", i, arch_event_name(log_events[i].kind),
 		       (unsigned long long)log_events[i].a, (unsigned long long)log_events[i].b,

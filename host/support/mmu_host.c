@@ -13,3 +13,12 @@ void mmu_host_reset(void)
 	pt_pool_reset();
 	arch_log_clear();
 }
+
+enum pt_status mmu_host_monitored_space(struct pt_space *sp, bool print)
+{
+	mmu_host_reset();
+	bbm_monitor_set_print(print);
+	enum pt_status st = pt_space_init(sp);
+	bbm_monitor_enable(st == PT_OK);
+	return st;
+}
