@@ -11,7 +11,7 @@ mkdir -p "$work"
 export LAVA_SANDBOX="$work/sandbox"
 lava() { "$top/scripts/lava" "$@"; }
 mapfile -t jobs < <(sed -n 's/^\([a-z0-9-]*\):.*/\1/p' "$top/lava/jobs.yaml")
-replays=(default panic bad-args skip)
+replays=(default panic bad-args skip progress)
 plan $((2 + 4 * ${#jobs[@]} + 4 * ${#replays[@]} + 8))
 
 # The cases LAVA should record for a firmware log, derived from the TAP lines without LAVA's
@@ -94,13 +94,15 @@ done
 
 # Logs of the firmware as it is now, replayed through lava-run: the qemu job with a device whose
 # "QEMU" prints the log in half lines (scripts/lava-replay). Default suite, a panic (a diagnostic
-# there names the exit line), bad arguments, a skipped test.
+# there names the exit line), bad arguments, a skipped test, progress lines. Every log also has the
+# end-of-run "# table" lines, which must not become cases either.
 boot_args() {
 	case "$1" in
 	default) echo "-- iters=20" ;;
 	panic) echo "-- tests=selftest/counter,selftest/nested-panic" ;;
 	bad-args) echo "-- bogus=1" ;;
 	skip) echo "--mem 8M -- tests=selftest/counter,seed/remap-nobbm iters=5" ;;
+	progress) echo "-- tests=live/oa-change-attr iters=10000" ;;
 	esac
 }
 "$top/scripts/lava-device" --qemu-command "$top/scripts/lava-replay" "$top/lava/devices/qemu01.jinja2" \
