@@ -146,7 +146,7 @@ static void print_closing(void)
 		skipped += e->result == TAP_SKIP;
 		unlisted += !listed(e);
 	}
-	printf("# table: %u of %u tests ran: %u passed, %u failed, %u skipped; not listed: %u passed tests with no "
+	printf("# table: %u of %u tests ran: %u passed, %u failed, %u skipped; not listed: %u passed test(s) with no "
 	       "scenario\n",
 	       entry_count, planned_count, passed, failed, skipped, unlisted);
 }
