@@ -52,7 +52,7 @@ boot_timeouts() { # ARGS: "qemu-seconds rpi4-seconds"
 }
 [ "$(boot_timeouts iters=20)" = "120 300" ] && [ "$(boot_timeouts iters=20000)" = "320 320" ] &&
 	[ "$(boot_timeouts 'iters=20000 timeout=5')" = "65 300" ]
-ok $? "$name_prefix: the boot timeout covers the firmware's watchdog plus a minute ($(boot_timeouts iters=20000) for iters=20000)"
+ok $? "$name_prefix: the boot timeout covers the watchdog plus a minute (iters=20000: $(boot_timeouts iters=20000))"
 
 # Per job: strict schema, a device dictionary rendered like lava-server, lava-run --validate (in
 # the background, two at a time: each lava-run spends a second importing).

@@ -195,7 +195,8 @@ expect_table() {
 				if (kv["harness-errors"] == 0) { got = got " " r[8] " " r[9]; wanted = wanted " " hz " " fb }
 				if (got != wanted) bad("values", "test " n ": table " got ", result line " wanted)
 			}
-			if (!first_table || first_table < last_tap || last_table > summary_at) bad("place", "not between the last TAP line and SUMMARY")
+			if (!first_table || first_table < last_tap || last_table > summary_at)
+				bad("place", "not between the last TAP line and SUMMARY")
 			split(summary, s, "[ ,]+"); split(closing, cl, "[ :;,]+")
 			if (cl[3] != taps || cl[5] != plan || cl[8] != s[2] || cl[10] != s[4] || cl[12] != s[6] || cl[16] != unlisted + 0)
 				bad("closing", "\"" closing "\" against \"" summary "\", 1.." plan ", " taps " tests, " unlisted + 0 " unlisted")

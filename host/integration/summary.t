@@ -14,7 +14,8 @@ name_prefix="table, scenarios"
 boot summary -- tests=seed,seed1g,live,selftest iters=50 progress=3600
 expect_status 0
 expect_table
-expect_line '^# table +# result +test +verdict +n +hazards +forbidden +leaked +violations +errors$' "a header names the columns"
+expect_line '^# table +# result +test +verdict +n +hazards +forbidden +leaked +violations +errors$' \
+	"a header names the columns"
 expect_line '^# table: QEMU TCG caches no table \(walk-cache\) entries' "says what QEMU cannot show"
 expect_no_line '^# progress ' "no progress lines under 10000 iterations within progress= seconds"
 
@@ -43,7 +44,8 @@ marks=$(echo "$lines" | awk '$1 % 1000 == 0 && $3 == $1 / 100 { printf "%d ", $1
 [ "$marks" = "1000 2000 3000 4000 5000 6000 7000 8000 9000 " ]
 ok $? "$name_prefix: one line at each 10% mark (got: $marks)"
 echo "$lines" | awk -v outcomes="$OUTCOMES" '
-	NF { seen++; sum = 0; for (i = 5; i <= NF; i++) { split($i, p, "="); if (index(" " outcomes " ", " " p[1] " ")) sum += p[2] }
+	NF { seen++; sum = 0
+	     for (i = 5; i <= NF; i++) { split($i, p, "="); if (index(" " outcomes " ", " " p[1] " ")) sum += p[2] }
 	     if ($2 != 10000 || $1 <= last_i || $4 < last_ms || sum != $1) bad = 1; last_i = $1; last_ms = $4 }
 	END { exit bad || !seen }'
 ok $? "$name_prefix: i and the time only grow, and the outcome counts add up to i"
