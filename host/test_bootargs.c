@@ -19,6 +19,7 @@ static void defaults_without_arguments(void **state)
 	assert_int_equal(args.iters, 1000);
 	assert_int_equal(args.seed, 1);
 	assert_int_equal(args.verbose, 1);
+	assert_int_equal(args.progress, 10);
 	assert_false(args.list);
 	assert_string_equal(args.tests, "");
 	assert_string_equal(args.exit, "auto");
@@ -29,7 +30,7 @@ static void all_keys_parse(void **state)
 {
 	(void)state;
 	assert_true(bootargs_parse("tests=selftest/*,mmu iters=0x10 seed=18446744073709551615 verbose=3 list "
-				   "semihosting=1 exit=halt console=mini",
+				   "semihosting=1 exit=halt console=mini progress=2",
 				   &args, err, sizeof(err)));
 	assert_string_equal(args.tests, "selftest/*,mmu");
 	assert_int_equal(args.iters, 16);
@@ -39,6 +40,7 @@ static void all_keys_parse(void **state)
 	assert_true(args.semihosting);
 	assert_string_equal(args.exit, "halt");
 	assert_string_equal(args.console, "mini");
+	assert_int_equal(args.progress, 2);
 }
 
 static void expect_error(const char *line, const char *fragment)
@@ -60,6 +62,7 @@ static void bad_input_is_rejected_with_a_reason(void **state)
 	expect_error("iters=-1", "not a number");
 	expect_error("seed=18446744073709551616", "not a number"); /* overflow */
 	expect_error("verbose=4", "out of range: 0 to 3");
+	expect_error("progress=0", "out of range: 1 to 3600");
 	expect_error("list=yes", "is a flag");
 	expect_error("exit=explode", "valid: auto, halt, reset");
 	expect_error("exit=sideways-and-then-some", "valid: auto, halt, reset");

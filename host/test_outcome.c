@@ -163,6 +163,27 @@ static void rows_and_keyline(void **state)
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 }
 
+/* The running counts of a progress line: outcomes seen so far, then the totals, always. */
+static void progress_counts(void **state)
+{
+	struct histogram h;
+	char buf[160], small[12];
+	const outcome_set_t seed = OUTCOME_BIT(OUTCOME_NEW) | OUTCOME_BIT(OUTCOME_FAULT_T3);
+
+	(void)state;
+	histogram_init(&h, 0, 0);
+	histogram_format_counts(&h, buf, sizeof(buf));
+	assert_string_equal(buf, "hazards=0 forbidden=0 harness-errors=0");
+	histogram_judge(&h, 0, OUTCOME_NEW, seed, OUTCOME_NEW);
+	histogram_judge(&h, 1, OUTCOME_FAULT_T3, seed, OUTCOME_NEW);
+	histogram_judge(&h, 2, OUTCOME_OLD, seed, OUTCOME_NEW);
+	histogram_harness_error(&h, OUTCOME_NEW);
+	histogram_format_counts(&h, buf, sizeof(buf));
+	assert_string_equal(buf, "new=2 old=1 fault-t3=1 hazards=1 forbidden=1 harness-errors=1");
+	assert_int_equal(histogram_format_counts(&h, small, sizeof(small)), sizeof(small) - 1);
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
 static void empty_histogram(void **state)
 {
 	struct histogram h;
@@ -183,6 +204,7 @@ int main(void)
 		cmocka_unit_test(poison_and_sets),
 		cmocka_unit_test(verdicts),
 		cmocka_unit_test(rows_and_keyline),
+		cmocka_unit_test(progress_counts),
 		cmocka_unit_test(empty_histogram),
 	};
 	return cmocka_run_group_tests_name("outcome", tests, NULL, NULL);

@@ -46,6 +46,8 @@ const struct bootarg_spec bootarg_specs[] = {
 	{"timeout", BOOTARG_U64, FIELD(timeout), 1, 86400, NULL, "SECONDS",
 	 "the watchdog: a test running longer fails and the suite goes on (0 is refused: it cannot be turned off)",
 	 "60 + iters/100"},
+	{"progress", BOOTARG_U64, FIELD(progress), 1, 3600, NULL, "SECONDS",
+	 "a scenario prints a progress line at least this often (and every 10% from 10000 iterations)", "10"},
 	{"inject", BOOTARG_CHOICE, FIELD(inject), 0, 0, inject_choices,
 	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust",
 	 "tests only: provoke a failure, honoured only with tests=faults (docs/output.md)", "none"},
@@ -58,6 +60,7 @@ void bootargs_defaults(struct bootargs *out)
 	out->iters = 1000;
 	out->seed = 1;
 	out->verbose = 1;
+	out->progress = 10;
 	strcpy(out->exit, "auto");
 	strcpy(out->console, "auto");
 	strcpy(out->inject, "none");

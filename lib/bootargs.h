@@ -47,6 +47,7 @@ struct bootargs {
 	bool console_explicit;
 	struct bootargs_console console_port; /* when console_explicit */
 	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
+	uint64_t progress; /* a scenario's longest silence, in seconds of timer time (progress lines) */
 	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
 };
 

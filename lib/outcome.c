@@ -234,3 +234,28 @@ int histogram_format_keyline(const struct histogram *h, const struct scenario_re
 	used += (size_t)n;
 	return (int)(used < len ? used : len ? len - 1 : 0);
 }
+
+int histogram_format_counts(const struct histogram *h, char *buf, size_t len)
+{
+	size_t used = 0;
+	int n;
+
+	if (len)
+		buf[0] = 0;
+	for (unsigned o = 0; o < OUTCOME_COUNT; o++) {
+		if (!h->count[o])
+			continue;
+		n = snprintf(at(buf, len, used), room(len, used), "%s=%llu ", outcome_name((enum outcome)o),
+			     (unsigned long long)h->count[o]);
+		if (n < 0)
+			return -1;
+		used += (size_t)n;
+	}
+	n = snprintf(at(buf, len, used), room(len, used), "hazards=%llu forbidden=%llu harness-errors=%llu",
+		     (unsigned long long)h->hazards_seen, (unsigned long long)h->forbidden,
+		     (unsigned long long)h->harness_errors);
+	if (n < 0)
+		return -1;
+	used += (size_t)n;
+	return (int)(used < len ? used : len ? len - 1 : 0);
+}

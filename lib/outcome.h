@@ -145,4 +145,10 @@ struct scenario_result {
  */
 int histogram_format_keyline(const struct histogram *h, const struct scenario_result *r, char *buf, size_t len);
 
+/*
+ * The running counts of a progress line: "new=900 fault-t3=100 hazards=100 forbidden=0 harness-errors=0",
+ * the outcomes seen so far in outcome order, then the three totals, always.
+ */
+int histogram_format_counts(const struct histogram *h, char *buf, size_t len);
+
 #endif

@@ -19,6 +19,7 @@
 #include "platform/exit.h"
 #include "tests/registry.h"
 #include "tests/scenario.h"
+#include "tests/summary.h"
 
 #define MAX_TESTS 256
 
@@ -236,7 +237,9 @@ static void panic_fail_current(void)
 		tap_format_result(&counts, line, sizeof(line), TAP_FAIL, current_name, NULL);
 		print_line(line);
 		printf("# %s ended the run with a panic\n", current_name);
+		summary_test_end(TAP_FAIL, false);
 	}
+	summary_print();
 }
 
 void runner_usage_error(const char *message)
@@ -307,12 +310,14 @@ static void run_one(const struct test_case *test, const struct bootargs *args)
 {
 	char name[96], line[288];
 	struct test_ctx t = {.test = test, .iters = args->iters, .seed = args->seed, .verbose = (unsigned)args->verbose,
-			     .inject = args->inject, .timeout_s = runner_timeout_s(args)};
+			     .inject = args->inject, .timeout_s = runner_timeout_s(args),
+			     .progress_s = args->progress};
 	struct fault_record what;
 	bool harness_only;
 
 	full_name(test, name, sizeof(name));
 	current_name = name;
+	summary_test_start(test, counts.next);
 	if (args->verbose >= 2)
 		printf("# running %s: %s\n", name, test->purpose);
 	uint64_t refused = pool_refusals();
@@ -331,6 +336,7 @@ static void run_one(const struct test_case *test, const struct bootargs *args)
 		snprintf(described, sizeof(described), "%s", name);
 	tap_format_result(&counts, line, sizeof(line), r, described, t.skip_reason);
 	print_line(line);
+	summary_test_end(r, harness_only);
 }
 
 uint64_t runner_timeout_s(const struct bootargs *args)
@@ -381,6 +387,7 @@ int runner_run(const struct bootargs *args)
 		planned += run_selected[i];
 	tap_format_plan(line, sizeof(line), planned);
 	print_line(line);
+	summary_begin(planned);
 	exit_set_panic_hook(panic_fail_current);
 	for (unsigned i = 0; i < all_count; i++)
 		if (run_selected[i])
@@ -388,6 +395,7 @@ int runner_run(const struct bootargs *args)
 	exit_set_panic_hook(NULL);
 	/* The answers to the 2017 report's questions, before the closing lines scripts rely on. */
 	scn_answers_print();
+	summary_print();
 	/* Status 4 only when nothing but the harness failed: a finding (status 1) is never masked. */
 	if (counts.failed)
 		return counts.failed > harness_only_failures ? EXIT_STATUS_FAIL : EXIT_STATUS_HARNESS;

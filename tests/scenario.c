@@ -10,14 +10,13 @@
 #include "mmu/pt_write.h"
 #include "mmu/walk.h"
 #include "tests/scn_internal.h"
+#include "tests/summary.h"
 
 #define MARK_NEW 0x4e45570000000000ull    /* "NEW" */
 #define MARK_OLD 0x4f4c440000000000ull    /* "OLD" */
 #define MARK_POISON 0x504f490000000000ull /* "POI" */
 #define MARK_STORE 0x5354520000000000ull  /* "STR": what a store probe writes */
 #define PROBE_POISON 0x9015090150901509ull
-/* Progress lines only for runs long enough to need them (the default 1000 stays quiet). */
-#define PROGRESS_MIN_ITERS 10000u
 /* many-VA rows spread their iterations over this many slots. */
 #define SCN_MANY_VAS 64u
 
@@ -213,15 +212,6 @@ static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
 	iter_cleanup(run, &it, n);
 }
 
-static void progress(const struct scn_run *run, uint64_t done, uint64_t n, uint64_t *next)
-{
-	if (done < *next || done >= n)
-		return;
-	printf("# progress %s-%s: %llu/%llu (%llu%%)\n", run->row->scenario, run->row->variant,
-	       (unsigned long long)done, (unsigned long long)n, (unsigned long long)(done * 100 / n));
-	*next += n / 10 ? n / 10 : 1;
-}
-
 /* Skip (with the reason) what this machine cannot run safely; claim the slots. */
 static bool prepare(struct scn_run *run)
 {
@@ -291,7 +281,8 @@ void scn_test(struct test_ctx *t)
 {
 	static struct scn_result result; /* large (witnesses): not on the stack */
 	struct scn_run run = {.t = t, .row = t->test->arg, .r = &result};
-	uint64_t n = t->iters, next = n / 10;
+	struct scn_progress progress;
+	uint64_t n = t->iters;
 
 	memset(&result, 0, sizeof(result));
 	if (!run.row || !prepare(&run))
@@ -299,10 +290,10 @@ void scn_test(struct test_ctx *t)
 	result.va = scn_slot_va(run.level, run.first_slot) +
 		    (run.env.pa_new - scn_block_pa(&run.env, run.level));
 	uint64_t t0 = timer_counter();
+	scn_progress_start(&progress, t);
 	for (uint64_t i = 0; i < n; i++) {
 		iteration(&run, i, n);
-		if (n >= PROGRESS_MIN_ITERS || t->verbose >= 3)
-			progress(&run, i + 1, n, &next);
+		scn_progress_after(&progress, i + 1, &result.h);
 	}
 	result.elapsed_ns = timer_ticks_to_ns(timer_counter() - t0, timer_frequency());
 	scn_model_close();
@@ -313,5 +304,6 @@ void scn_test(struct test_ctx *t)
 	check_facts(t, run.row, &result);
 	check_verdict(t, run.row, &result);
 	scn_answers_add(run.row, &result);
+	summary_scenario(&result.h, result.leaked, result.monitor.violations);
 	scn_note(t, &result);
 }

@@ -99,6 +99,17 @@ void scn_report(struct test_ctx *t, const struct scn_row *row, const struct scn_
 /* The TAP note: "hazard-possible: fault-t3,tlb-conflict not seen in 1000; leaked 1000; violations 1000". */
 void scn_note(struct test_ctx *t, const struct scn_result *r);
 
+/* ---- progress lines of a long loop (tests/scn_progress.c) ---- */
+struct scn_progress {
+	const struct test_ctx *t;
+	uint64_t n, step, next_mark;
+	bool marks;                     /* print at every 10% */
+	uint64_t freq, interval, t0, last; /* counter ticks */
+};
+void scn_progress_start(struct scn_progress *p, const struct test_ctx *t);
+/* After `done` iterations: a line at a 10% mark or after progress= seconds without one. */
+void scn_progress_after(struct scn_progress *p, uint64_t done, const struct histogram *h);
+
 /* ---- end-of-run answers (tests/answers.c) ---- */
 void scn_answers_add(const struct scn_row *row, const struct scn_result *r);
 

@@ -11,8 +11,8 @@ mkdir -p "$work"
 export LAVA_SANDBOX="$work/sandbox"
 lava() { "$top/scripts/lava" "$@"; }
 mapfile -t jobs < <(sed -n 's/^\([a-z0-9-]*\):.*/\1/p' "$top/lava/jobs.yaml")
-replays=(default panic bad-args skip)
-plan $((2 + 4 * ${#jobs[@]} + 4 * ${#replays[@]} + 8))
+replays=(default panic bad-args skip progress)
+plan $((3 + 4 * ${#jobs[@]} + 4 * ${#replays[@]} + 8))
 
 # The cases LAVA should record for a firmware log, derived from the TAP lines without LAVA's
 # patterns: RESULT CASE NAME (CASE as LAVA names it: lower case, runs of non-word characters "_"),
@@ -42,6 +42,17 @@ mapfile -t files < <("$top/scripts/lava-jobs" --url "file://$build/" --args "ite
 ok $? "$name_prefix: scripts/lava-jobs renders every job of lava/jobs.yaml (${#files[@]})"
 ! "$top/scripts/lava-jobs" --args "it's" --out "$work/bad" >/dev/null 2>&1 && [ ! -e "$work/bad" ]
 ok $? "$name_prefix: boot arguments with a quote are refused (they would end the -append or setenv string)"
+# The boot action's timeout is also the monitor's wait between two TAP lines (docs/labs.md): the
+# firmware's watchdog per test (timeout=, else 60 + iters/100 s) plus a minute, at least the boot's own.
+boot_timeouts() { # ARGS: "qemu-seconds rpi4-seconds"
+	"$top/scripts/lava-jobs" --args "$1" --out "$work/timeouts" qemu-virt-a72-el1 rpi4 >/dev/null &&
+		for j in qemu-virt-a72-el1 rpi4; do
+			sed -n '/^- boot:/,/^- test:/s/^    timeout: {seconds: \([0-9]*\)}$/\1/p' "$work/timeouts/$j.yaml"
+		done | paste -sd' '
+}
+[ "$(boot_timeouts iters=20)" = "120 300" ] && [ "$(boot_timeouts iters=20000)" = "320 320" ] &&
+	[ "$(boot_timeouts 'iters=20000 timeout=5')" = "65 300" ]
+ok $? "$name_prefix: the boot timeout covers the watchdog plus a minute (iters=20000: $(boot_timeouts iters=20000))"
 
 # Per job: strict schema, a device dictionary rendered like lava-server, lava-run --validate (in
 # the background, two at a time: each lava-run spends a second importing).
@@ -94,13 +105,15 @@ done
 
 # Logs of the firmware as it is now, replayed through lava-run: the qemu job with a device whose
 # "QEMU" prints the log in half lines (scripts/lava-replay). Default suite, a panic (a diagnostic
-# there names the exit line), bad arguments, a skipped test.
+# there names the exit line), bad arguments, a skipped test, progress lines. Every log also has the
+# end-of-run "# table" lines, which must not become cases either.
 boot_args() {
 	case "$1" in
 	default) echo "-- iters=20" ;;
 	panic) echo "-- tests=selftest/counter,selftest/nested-panic" ;;
 	bad-args) echo "-- bogus=1" ;;
 	skip) echo "--mem 8M -- tests=selftest/counter,seed/remap-nobbm iters=5" ;;
+	progress) echo "-- tests=live/oa-change-attr iters=10000" ;;
 	esac
 }
 "$top/scripts/lava-device" --qemu-command "$top/scripts/lava-replay" "$top/lava/devices/qemu01.jinja2" \

@@ -146,3 +146,69 @@ virt_dtb() { # NAME
 	qemu-system-aarch64 -M virt,dumpdtb="$f" -cpu cortex-a72 -m 512M -display none -nic none >/dev/null 2>&1
 	echo "$f"
 }
+
+# The end-of-run table (docs/output.md, "The summary table"), 4 test points: one row per scenario
+# and per test that did not pass, each with its TAP number and result; every scenario row agrees
+# with the "# result" line of the same test (verdict, n, hazards, forbidden, leaked, violations,
+# errors; hazards and forbidden recomputed from the line's counts, its allowed set and what the
+# tables give); the table sits after the last TAP line and before SUMMARY; its closing line's
+# counts agree with SUMMARY.
+expect_table() {
+	local problems
+	problems=$(echo "$out" | awk -v outcomes="$OUTCOMES" '
+		function bad(kind, msg) { print kind ": " msg }
+		/^# allowed by the architecture \(model\): / { tables = $NF }
+		/^1\.\.[0-9]+/ && plan == "" { plan = substr($1, 4) + 0 }
+		/^# result / { pending = $0; pending_tables = tables; next }
+		/^(not )?ok [0-9]+ - / {
+			n = ($1 == "not") ? $3 : $2
+			word[n] = ($1 == "not") ? "fail|harness" : ($0 ~ / # SKIP/ ? "skip" : "pass")
+			result[n] = pending; tables_of[n] = pending_tables; pending = ""; last_tap = NR; taps++
+			next
+		}
+		/^# table / && !first_table { first_table = NR }
+		/^# table +[0-9]+ / {
+			n = $3; rows[n]++; row[n] = $0; last_table = NR
+			if ($4 !~ "^(" word[n] ")$") bad("rows", "test " n " is " $4 ", TAP says " word[n])
+			next
+		}
+		/^# table: [0-9]+ of [0-9]+ tests ran: / { closing = $0; last_table = NR }
+		/^SUMMARY: / { summary = $0; summary_at = NR }
+		END {
+			for (n in word) {
+				want = (result[n] != "" || word[n] != "pass") ? 1 : 0
+				if (rows[n] + 0 != want) bad("rows", "test " n ": " rows[n] + 0 " rows, want " want)
+				if (!want) unlisted++
+				if (result[n] == "" || !rows[n]) continue
+				delete kv; delete allowed
+				split(result[n], f, " "); for (i in f) { split(f[i], p, "="); kv[p[1]] = p[2] }
+				split(kv["allowed"], a, ","); for (i in a) allowed[a[i]] = 1
+				k = split(outcomes, o, " "); hz = 0; fb = 0
+				for (i = 1; i <= k; i++) {
+					c = kv[o[i]] + 0
+					permitted = (o[i] in allowed) || ("poison" in allowed)
+					if (!permitted) fb += c; else if (o[i] != tables_of[n]) hz += c
+				}
+				split(row[n], r, " ")
+				got = r[6] " " r[7] " " r[10] " " r[11] " " r[12]
+				wanted = kv["verdict"] " " kv["n"] " " kv["leaked"] " " kv["violations"] " " kv["harness-errors"]
+				if (kv["harness-errors"] == 0) { got = got " " r[8] " " r[9]; wanted = wanted " " hz " " fb }
+				if (got != wanted) bad("values", "test " n ": table " got ", result line " wanted)
+			}
+			if (!first_table || first_table < last_tap || last_table > summary_at)
+				bad("place", "not between the last TAP line and SUMMARY")
+			split(summary, s, "[ ,]+"); split(closing, cl, "[ :;,]+")
+			if (cl[3] != taps || cl[5] != plan || cl[8] != s[2] || cl[10] != s[4] || cl[12] != s[6] || cl[16] != unlisted + 0)
+				bad("closing", "\"" closing "\" against \"" summary "\", 1.." plan ", " taps " tests, " unlisted + 0 " unlisted")
+		}') || problems="rows: the table check itself failed"
+	for k in rows values place closing; do
+		! echo "$problems" | grep -q "^$k: "
+		case $k in
+		rows) ok $? "$name_prefix: the table has one row per scenario and per test that did not pass, with its TAP result" ;;
+		values) ok $? "$name_prefix: every scenario row agrees with its # result line" ;;
+		place) ok $? "$name_prefix: the table follows the last TAP line and precedes SUMMARY" ;;
+		closing) ok $? "$name_prefix: the table's closing line agrees with SUMMARY" ;;
+		esac
+	done
+	[ -z "$problems" ] || echo "$problems" | head -10 | sed 's/^/# /'
+}

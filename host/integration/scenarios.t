@@ -4,7 +4,7 @@
 # the counts of every line, and the allowed sets the Arm ARM gives the key sequences. What QEMU
 # happens to do is asserted only in the block that says it documents QEMU.
 . "$(dirname "$0")/lib.sh"
-plan 82
+plan 80
 N=200
 
 # result 'SCENARIO variant=V': the result line of one scenario run
@@ -148,9 +148,4 @@ name_prefix="inject, both"
 boot inject-both -- tests=inject iters=20
 expect_status 1
 
-name_prefix="progress"
-boot scenarios-progress -- tests=live/oa-change-attr iters=10000
-expect_status 0
-[ "$(echo "$out" | grep -cE '^# progress live/oa-change-attr: [0-9]+/10000 \([0-9]+%\)$')" = 9 ]
-ok $? "$name_prefix: a long run prints a progress line every 10%"
 finish
