@@ -270,16 +270,26 @@ static void CoWT_L23(void **state)
 	expect_load(PA_Y, PA_X, B(NEW) | B(OLD));
 }
 
+/*
+ * The swap (L2 entry T1 -> T2, live), then [dsb sy if `dsb_first`]; the local
+ * TLBI `tlbi` at VA1 on CPU 0; dsb sy; isb: the CoWT1.L23 shapes below.
+ */
+static void l23_swap_then_tlbi(enum arch_event_kind tlbi, bool dsb_first)
+{
+	pt_entry_t *t2 = prepare_l23_swap();
+	pt_write_desc(entry_at(VA1, 2), desc_table((uint64_t)(uintptr_t)t2));
+	if (dsb_first)
+		dsb_sy();
+	event(0, tlbi, VA1, 0);
+	dsb_sy();
+	isb();
+}
+
 /* CoWT1.L23: the same + dsb; a LOCAL TLBI by VA, all levels (vae1); dsb; isb: x is gone. */
 static void CoWT1_L23(void **state)
 {
 	(void)state;
-	pt_entry_t *t2 = prepare_l23_swap();
-	pt_write_desc(entry_at(VA1, 2), desc_table((uint64_t)(uintptr_t)t2));
-	dsb_sy();
-	event(0, ARCH_EV_TLBI_VAE1, VA1, 0);
-	dsb_sy();
-	isb();
+	l23_swap_then_tlbi(ARCH_EV_TLBI_VAE1, true);
 	expect_load(PA_Y, PA_X, B(NEW));
 }
 
@@ -291,11 +301,7 @@ static void CoWT1_L23(void **state)
 static void CoWT1_L23_tlbi_before_dsb(void **state)
 {
 	(void)state;
-	pt_entry_t *t2 = prepare_l23_swap();
-	pt_write_desc(entry_at(VA1, 2), desc_table((uint64_t)(uintptr_t)t2));
-	event(0, ARCH_EV_TLBI_VAE1, VA1, 0);
-	dsb_sy();
-	isb();
+	l23_swap_then_tlbi(ARCH_EV_TLBI_VAE1, false);
 	expect_load(PA_Y, PA_X, B(NEW) | B(OLD));
 }
 
@@ -303,12 +309,7 @@ static void CoWT1_L23_tlbi_before_dsb(void **state)
 static void CoWT1_L23_leaf_tlbi(void **state)
 {
 	(void)state;
-	pt_entry_t *t2 = prepare_l23_swap();
-	pt_write_desc(entry_at(VA1, 2), desc_table((uint64_t)(uintptr_t)t2));
-	dsb_sy();
-	event(0, ARCH_EV_TLBI_VALE1, VA1, 0);
-	dsb_sy();
-	isb();
+	l23_swap_then_tlbi(ARCH_EV_TLBI_VALE1, true);
 	expect_load(PA_Y, PA_X, B(NEW) | B(OLD));
 }
 
@@ -316,12 +317,7 @@ static void CoWT1_L23_leaf_tlbi(void **state)
 static void CoWT1_L23_local_tlbi_other_cpu(void **state)
 {
 	(void)state;
-	pt_entry_t *t2 = prepare_l23_swap();
-	pt_write_desc(entry_at(VA1, 2), desc_table((uint64_t)(uintptr_t)t2));
-	dsb_sy();
-	event(0, ARCH_EV_TLBI_VAE1, VA1, 0);
-	dsb_sy();
-	isb();
+	l23_swap_then_tlbi(ARCH_EV_TLBI_VAE1, true);
 	expect_access(0, MODEL_ACCESS_READ, PA_Y, PA_X, B(NEW));
 	expect_access(1, MODEL_ACCESS_READ, PA_Y, PA_X, B(NEW) | B(OLD));
 }

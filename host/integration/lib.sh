@@ -39,6 +39,15 @@ expect_line() { # expect_line EXTENDED_REGEX DESCRIPTION
 	ok $? "$name_prefix: $2"
 }
 
+# The banner lines a board must print, as data: one row per line on stdin,
+# "EXTENDED_REGEX<TAB>DESCRIPTION", one test point each.
+expect_lines() {
+	local re desc
+	while IFS=$'\t' read -r re desc; do
+		[ -n "$re" ] && expect_line "$re" "$desc"
+	done
+}
+
 expect_no_line() {
 	! echo "$out" | grep -Eq -- "$1"
 	ok $? "$name_prefix: $2"
@@ -137,6 +146,16 @@ expect_clean_run() {
 	expect_no_line '^# warning' "no warnings in the banner"
 	expect_no_line '^not ok ' "every test passes"
 	expect_consistent_tap
+	expect_closing_lines 0
+}
+
+# Without semihosting the exit goes through PSCI SYSTEM_OFF over the DTB's conduit and ends QEMU
+# (3 test points).
+expect_psci_exit() { # expect_psci_exit LABEL RUN-QEMU-OPTIONS...
+	name_prefix="$1 PSCI exit"
+	boot "$1-psci" "${@:2}" --no-semihosting -- tests=selftest/counter
+	expect_status 0
+	expect_line '^# exit: PSCI SYSTEM_OFF$' "the banner says PSCI SYSTEM_OFF"
 	expect_closing_lines 0
 }
 

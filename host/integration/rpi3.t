@@ -10,15 +10,16 @@ plan 47
 name_prefix="raspi3b default console"
 boot rpi3-default --board rpi3 --uart mini -- iters=200
 expect_status 0
-expect_line '^# board: rpi3 \(from DTB compatible\), model: Raspberry Pi 3 Model B$' "board rpi3 from the DTB compatible"
-expect_line '^# cpu: Arm Cortex-A53 r[0-9]+p[0-9]+ \(MIDR 0x410fd03[0-9a-f],' "CPU decoded as Cortex-A53"
-expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 at 0x80000, runs at EL1"
-expect_line '^# console: mini-uart at 0x3f215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
-expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff, below the peripherals)"
-expect_line '^# psci: none$' "no PSCI on the Pi"
-expect_line '^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
-expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, pulls set with GPPUD/GPPUDCLK0$' \
-	"GPIO14/15 read back as ALT5, pulls through GPPUD/GPPUDCLK0 (BCM2837, not BCM2711's PUP_PDN)"
+expect_lines <<'EOF'
+^# board: rpi3 \(from DTB compatible\), model: Raspberry Pi 3 Model B$	board rpi3 from the DTB compatible
+^# cpu: Arm Cortex-A53 r[0-9]+p[0-9]+ \(MIDR 0x410fd03[0-9a-f],	CPU decoded as Cortex-A53
+^# entry: EL2, running at EL1; image at 0x80000-	entered at EL2 at 0x80000, runs at EL1
+^# console: mini-uart at 0x3f215040 \(/soc/serial@7e215040\)$	mini UART from stdout-path, through /soc ranges
+^# memory: 0x0-0x3bffffff \(960 MiB\)$	memory as QEMU rewrites it (0-0x3bffffff, below the peripherals)
+^# psci: none$	no PSCI on the Pi
+^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$	spin-table secondaries
+^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, pulls set with GPPUD/GPPUDCLK0$	GPIO14/15 read back as ALT5, pulls through GPPUD/GPPUDCLK0 (BCM2837, not BCM2711's PUP_PDN)
+EOF
 expect_no_line '^# warning' "no warnings (RAM and peripherals mapped in their shared 1 GiB region)"
 expect_no_line '^not ok ' "every test passes"
 expect_result_lines 31

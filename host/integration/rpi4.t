@@ -11,14 +11,15 @@ plan 42
 name_prefix="raspi4b default console"
 boot rpi4-default --board rpi4 --uart mini -- iters=200
 expect_status 0
-expect_line '^# board: rpi4 \(from DTB compatible\), model: Raspberry Pi 4 Model B$' "board rpi4 from the DTB compatible"
-expect_line '^# entry: EL2, running at EL1; image at 0x80000-' "entered at EL2 at 0x80000, runs at EL1"
-expect_line '^# console: mini-uart at 0xfe215040 \(/soc/serial@7e215040\)$' "mini UART from stdout-path, through /soc ranges"
-expect_line '^# memory: 0x0-0x3bffffff \(960 MiB\)$' "memory as QEMU rewrites it (0-0x3bffffff)"
-expect_line '^# psci: none$' "no PSCI on the Pi"
-expect_line '^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$' "spin-table secondaries"
-expect_line '^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, PUP_PDN0 0x4[0-9a-f]{7}$' \
-	"GPIO14/15 read back as ALT5, GPIO15 pulled up, GPIO14 without pull"
+expect_lines <<'EOF'
+^# board: rpi4 \(from DTB compatible\), model: Raspberry Pi 4 Model B$	board rpi4 from the DTB compatible
+^# entry: EL2, running at EL1; image at 0x80000-	entered at EL2 at 0x80000, runs at EL1
+^# console: mini-uart at 0xfe215040 \(/soc/serial@7e215040\)$	mini UART from stdout-path, through /soc ranges
+^# memory: 0x0-0x3bffffff \(960 MiB\)$	memory as QEMU rewrites it (0-0x3bffffff)
+^# psci: none$	no PSCI on the Pi
+^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$	spin-table secondaries
+^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, PUP_PDN0 0x4[0-9a-f]{7}$	GPIO14/15 read back as ALT5, GPIO15 pulled up, GPIO14 without pull
+EOF
 expect_consistent_tap
 expect_result_lines 31
 expect_line '^# result scenario=seed/remap variant=linux-4\.14 policy=linux-4\.14 board=rpi4 cpu=0x410fd083 .* allowed=new,fault-t3,tlb-conflict verdict=hazard-(possible|seen)$' \
