@@ -291,6 +291,58 @@ static void find_conflict(const struct explore *x, struct model_answer *a)
 	}
 }
 
+/* How many of the outcomes in set s are translations (new, old, other). */
+static unsigned translations(outcome_set_t s)
+{
+	return !!(s & OUTCOME_BIT(OUTCOME_NEW)) + !!(s & OUTCOME_BIT(OUTCOME_OLD)) + !!(s & OUTCOME_BIT(OUTCOME_OTHER));
+}
+
+/*
+ * Rule 6b, FEAT_BBM (Arm ARM DDI 0487, "Support levels for changing table or
+ * block size"): a conflict between leaves of different sizes that all give
+ * the VA one PA with the same attributes is a change of block size only.
+ * FEAT_BBM level 2 permits it without a break (level 1 when the block has nT
+ * set): the access then uses one of the translations or takes a TLB conflict
+ * abort, which stays allowed at every level. Below that level the change
+ * breaks BBM, and D8.17.1 ("Using break-before-make when updating translation
+ * table entries") also permits an amalgamation of the entries: `other`.
+ */
+static uint64_t leaf_pa(const struct explore *x, const struct model_step *s)
+{
+	return desc_oa(s->desc, s->level) | (x->va & (pt_level_size(s->level) - 1));
+}
+
+static void size_change(const struct explore *x, struct model_answer *a, outcome_set_t before)
+{
+	const struct model_step *first = 0;
+	unsigned sizes = 0;
+	bool nt = false;
+
+	a->size_change_level = 0;
+	if (!(a->allowed & OUTCOME_BIT(OUTCOME_TLB_CONFLICT)) || translations(before) != 1 ||
+	    (before & ~(OUTCOME_BIT(OUTCOME_NEW) | OUTCOME_BIT(OUTCOME_OLD) | OUTCOME_BIT(OUTCOME_OTHER))))
+		return;
+	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
+		if (!x->have_leaf[l])
+			continue;
+		const struct model_step *s = &x->leaf_seen[l];
+		nt |= desc_type(s->desc, l) == DESC_BLOCK && (s->desc & PTE_NT);
+		sizes++;
+		if (!first)
+			first = s;
+		else if (desc_attrs(s->desc) != desc_attrs(first->desc) || leaf_pa(x, s) != leaf_pa(x, first))
+			return;
+	}
+	if (sizes < 2)
+		return;
+	a->size_change_level = nt ? 1 : 2;
+	if (x->m->cfg.feat_bbm >= a->size_change_level || (a->allowed & OUTCOME_BIT(OUTCOME_OTHER)))
+		return;
+	a->allowed |= OUTCOME_BIT(OUTCOME_OTHER);
+	a->witness[OUTCOME_OTHER] = a->witness[OUTCOME_TLB_CONFLICT];
+	a->witness[OUTCOME_OTHER].kind = MODEL_WITNESS_AMALGAM;
+}
+
 static enum model_status check_access(const struct model *m, unsigned cpu, enum model_access_kind kind,
 				      const struct model_markers *markers)
 {
@@ -317,6 +369,7 @@ enum model_status model_access(const struct model *m, unsigned cpu, uint64_t va,
 	if (!ans)
 		return MODEL_ERR_BAD_ARG;
 	ans->allowed = 0;
+	ans->size_change_level = 0;
 	ans->va = va;
 	ans->cpu = cpu;
 	ans->status = check_access(m, cpu, kind, markers);
@@ -338,6 +391,8 @@ enum model_status model_access(const struct model *m, unsigned cpu, uint64_t va,
 		ans->status = x.status;
 		return x.status;
 	}
+	outcome_set_t before = ans->allowed;
 	find_conflict(&x, ans);
+	size_change(&x, ans, before);
 	return MODEL_OK;
 }

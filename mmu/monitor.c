@@ -9,7 +9,8 @@
  * CLEAN entry may be made valid with a change a live entry could not take.
  * Table frees are checked against reachability and the state of the parent
  * entry and of the children. Not modelled: accesses (so a missing ISB is
- * invisible), ASIDs, FEAT_BBM, fractured block TLB entries. See docs/mmu.md.
+ * invisible), ASIDs, fractured block TLB entries. FEAT_BBM levels 1 and 2:
+ * mmu/monitor_bbm.c. See docs/mmu.md.
  */
 #include "mmu/monitor.h"
 
@@ -74,6 +75,7 @@ static struct bbm_violation ring[BBM_MONITOR_RING];
 static unsigned ring_next;
 static struct bbm_monitor_stats stats;
 static bool print_off; /* zero-initialised BSS: printing on */
+static unsigned feat_bbm; /* the CPU's FEAT_BBM level, as the caller says */
 
 /*
  * Valid entries per pool page, kept for pages allocated since the last enable
@@ -166,6 +168,7 @@ void bbm_monitor_reset(void)
 	for (unsigned i = 0; i < BBM_RULE_COUNT; i++)
 		stats.by_rule[i] = 0;
 	stats.track_overflows = 0;
+	stats.feat_bbm_permitted = 0;
 	stats.ring_dropped = 0;
 }
 
@@ -463,6 +466,20 @@ static void count_write(const pt_entry_t *ptep, bool ov, bool nv)
 		valid_count[i] = (uint16_t)(valid_count[i] + (nv ? 1 : -1));
 }
 
+void bbm_monitor_set_feat_bbm(unsigned level)
+{
+	feat_bbm = level;
+}
+
+/* A live change the FEAT_BBM level permits is counted, not reported (only on live unsafe changes). */
+static bool permitted_by_feat_bbm(int level, pt_entry_t old, pt_entry_t new_desc)
+{
+	if (!feat_bbm || !bbm_size_change_permitted(level, old, new_desc, feat_bbm))
+		return false;
+	stats.feat_bbm_permitted++;
+	return true;
+}
+
 void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 {
 	uint64_t va;
@@ -473,7 +490,7 @@ void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 	stats.events++;
 	count_write(ptep, ov, nv);
 	if (ov && nv) {
-		if (!pgattr_change_is_safe(old, new_desc))
+		if (!pgattr_change_is_safe(old, new_desc) && !permitted_by_feat_bbm(level, old, new_desc))
 			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);
 		untrack(t);
 	} else if (ov && !nv) { /* break: start tracking */
