@@ -61,7 +61,10 @@ uint64_t scn_slot_va(int level, unsigned index);
 
 /* ---- the model (tests/scn_model.c) ---- */
 
-/* Once per run: a model for one CPU at FEAT_BBM level feat_bbm attached to s (after a full TLBI); false with the reason in `why`. */
+/*
+ * Once per run: a model for one CPU at FEAT_BBM level feat_bbm attached to s
+ * (after a full TLBI); false with the reason in `why`.
+ */
 bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size_t len);
 void scn_model_close(void);
 /* Per iteration, before the steps: start recording events (re-attach after a model error). */

@@ -29,8 +29,8 @@ for s in split-2m:nobbm:0:1 split-2m:nt:0:2 fold-2m:nobbm:$N:1 split-1g:nobbm:0:
 		[[ "$(field "$line" verdict)" =~ ^hazard-(possible|seen)$ ]]
 	ok $? "$name_prefix: bbml2/$fam-$var: allowed new,tlb-conflict, leaked $leaked, no violation"
 	[ -n "$line" ] || echo "# no result line for bbml2/$fam-$var"
-	echo "$out" | grep -A20 "^# bbml2/$fam $var " |
-		grep -q "^# BBM monitor: $((permitted * N)) live changes of block size permitted by FEAT_BBM level 2 (not violations)$"
+	want="^# BBM monitor: $((permitted * N)) live changes of block size permitted by FEAT_BBM level 2 (not violations)$"
+	echo "$out" | grep -A20 "^# bbml2/$fam $var " | grep -q "$want"
 	ok $? "$name_prefix: bbml2/$fam-$var: the monitor counts $permitted permitted change(s) per iteration"
 done
 expect_line '^# FEAT_BBM: the change keeps the output address and attributes, only the block size changes: permitted without a break from FEAT_BBM level 1 \(this CPU: level 2\)' \
@@ -40,7 +40,8 @@ expect_line '^# witness tlb-conflict: L2\[[0-9]+\]=0x[0-9a-f]+ \(table 0x[0-9a-f
 
 # The one line per run: its counts are the sums of the result lines, and noabort says whether they are 0.
 bl=$(echo "$out" | grep -E '^# bbml2: level=')
-[[ "$bl" =~ ^'# bbml2: level=2 noabort='(yes|no)' shapes=fold-1g-nobbm,fold-2m-nobbm,split-1g-nobbm,split-2m-nobbm,split-2m-nt iterations='$((5 * N))' conflict_aborts='[0-9]+' stale='[0-9]+' skipped=0'$ ]]
+shapes=fold-1g-nobbm,fold-2m-nobbm,split-1g-nobbm,split-2m-nobbm,split-2m-nt
+[[ "$bl" =~ ^'# bbml2: level=2 noabort='(yes|no)' shapes='$shapes' iterations='$((5 * N))' conflict_aborts='[0-9]+' stale='[0-9]+' skipped=0'$ ]]
 ok $? "$name_prefix: one '# bbml2:' line with level 2, the five shapes and $((5 * N)) iterations"
 [ -n "$bl" ] || echo "# no bbml2 line"
 sums=$(echo "$out" | awk '/^# result scenario=bbml2\// {
