@@ -49,6 +49,8 @@ typedef uint64_t pt_attrs_t;
 #define PTE_DBM (1ull << 51)   /* Linux PTE_WRITE */
 #define PTE_WRITE PTE_DBM
 #define PTE_CONT (1ull << 52)
+/* Pages in a contiguous run with the 4K granule (Arm ARM DDI 0487, "The Contiguous bit"): 16 x 4K. */
+#define PT_CONT_PAGES 16u
 #define PTE_PXN (1ull << 53)
 #define PTE_UXN (1ull << 54)
 #define PTE_SW_SHIFT 55

@@ -62,11 +62,11 @@ struct model_config {
 	unsigned ncpus;      /* 1..MODEL_MAX_CPUS; events and accesses name a CPU below this */
 	unsigned feat_bbm;   /* FEAT_BBM support level 0, 1 or 2: below the level a size-only change needs, rule 6b
 			      * also allows an amalgamation (`other`) */
-	bool contiguous;     /* whether PTE_CONT is honoured; stored, not used yet (later work) */
+	bool contiguous;     /* whether PTE_CONT may be honoured: rule 6c (a run cached as one entry) */
 	uint16_t asid;       /* running ASID: tags non-global entries, selects them on access; changing it
 			      * between events models a context switch (TTBR0_EL1.ASID write + ISB) */
 };
-/* One CPU, FEAT_BBM level 0, contiguous bit ignored, ASID 0. */
+/* One CPU, FEAT_BBM level 0, contiguous bit ignored, ASID 0 (what the litmus tests assume). */
 void model_config_default(struct model_config *cfg);
 
 /* A table page: what a walk reading it is translating. */
@@ -177,6 +177,7 @@ enum model_witness_kind {
 	MODEL_WITNESS_CONFLICT, /* step[0] and step[1] are two possibly-cached entries that disagree */
 	MODEL_WITNESS_VA_RANGE, /* the VA is outside the TTBR0 range: level 0 translation fault */
 	MODEL_WITNESS_AMALGAM,  /* as CONFLICT, used together: a size-only change below its FEAT_BBM level */
+	MODEL_WITNESS_CONT,     /* step[0], step[1]: two pages of a misprogrammed contiguous run (rule 6c) */
 };
 
 struct model_witness {

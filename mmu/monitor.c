@@ -126,6 +126,7 @@ static const char *const rule_names[BBM_RULE_COUNT] = {
 	[BBM_RULE_FREE_PARENT_NOT_CLEAN] = "free-parent-not-clean",
 	[BBM_RULE_FREE_CHILD_LIVE] = "free-child-live",
 	[BBM_RULE_FREE_CHILD_NOT_CLEAN] = "free-child-not-clean",
+	[BBM_RULE_CONT_MISPROGRAMMED] = "cont-misprogrammed",
 };
 
 const char *bbm_rule_name(enum bbm_rule rule)
@@ -489,6 +490,9 @@ void bbm_monitor_on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 
 	stats.events++;
 	count_write(ptep, ov, nv);
+	/* Only writes of a page with the Contiguous bit, before or after, look at its run. */
+	if (((old | new_desc) & PTE_CONT) && level == PT_LAST_LEVEL && !bbm_cont_run_consistent(ptep))
+		report(BBM_RULE_CONT_MISPROGRAMMED, va, level, old, new_desc, ptep);
 	if (ov && nv) {
 		if (!pgattr_change_is_safe(old, new_desc) && !permitted_by_feat_bbm(level, old, new_desc))
 			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);

@@ -28,6 +28,7 @@ enum bbm_rule {
 	BBM_RULE_FREE_PARENT_NOT_CLEAN, /* freed table's parent entry may still sit in a walk cache */
 	BBM_RULE_FREE_CHILD_LIVE,   /* freed table has valid entries not removed by a full TLBI */
 	BBM_RULE_FREE_CHILD_NOT_CLEAN, /* freed table has cleared entries not yet invalidated */
+	BBM_RULE_CONT_MISPROGRAMMED, /* a write left a contiguous run's valid pages disagreeing (mmu/monitor_cont.c) */
 	BBM_RULE_COUNT
 };
 
@@ -73,6 +74,9 @@ void bbm_monitor_set_print(bool on);
 void bbm_monitor_set_feat_bbm(unsigned level);
 /* Whether FEAT_BBM level feat_bbm lets the live entry at level change from old to new_desc (reads the table). */
 bool bbm_size_change_permitted(int level, pt_entry_t old, pt_entry_t new_desc, unsigned feat_bbm);
+
+/* Whether the valid pages of the contiguous run holding the level 3 entry at ptep agree (or none has PTE_CONT). */
+bool bbm_cont_run_consistent(const pt_entry_t *ptep);
 
 void bbm_monitor_get_stats(struct bbm_monitor_stats *out);
 uint64_t bbm_monitor_count(enum bbm_rule rule);
