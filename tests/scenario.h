@@ -89,6 +89,10 @@ enum scn_op {
 	OP_SET_NT,       /* nT set on the live block: pt_unsafe_set_nt() (FEAT_BBM level 1's first step) */
 	OP_SPLIT_LIVE,   /* the new table (same OA and attributes) over the live block: pt_unsafe_change_block_size */
 	OP_FOLD_LIVE,    /* the slot's block of A over the live table of the same mapping: the same, reversed */
+	OP_MAP_RUN,      /* 16 pages at the probe VA, arg: RUN_TO_A (else -> B) | RUN_CONT (PTE_CONT on each) */
+	OP_CONT_LIVE,    /* page arg of the run moved to A's run, PTE_CONT kept, live: no break */
+	OP_CONT_BBM,     /* page arg of the run moved to A's run with BBM of that page only */
+	OP_CONT_REWRITE, /* Linux contpte_convert: BBM of the whole run, rewritten with (arg 1) or without PTE_CONT */
 	OP_COUNT
 };
 
@@ -98,6 +102,10 @@ enum scn_rewalk {
 	REWALK_AT,   /* at s1e1r: PAR_EL1 must report a level 3 translation fault */
 	REWALK_COUNT
 };
+
+/* OP_MAP_RUN's argument. */
+#define RUN_TO_A 1
+#define RUN_CONT 2
 
 struct scn_step {
 	enum scn_op op;

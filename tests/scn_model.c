@@ -55,6 +55,7 @@ bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size
 
 	model_config_default(&cfg); /* one CPU: what every scenario runs on */
 	cfg.feat_bbm = feat_bbm;
+	cfg.contiguous = true; /* a hint any CPU may honour (rule 6c); nothing changes without PTE_CONT */
 	enum model_status st = model_init(&model, &cfg);
 	if (st == MODEL_OK && !attach(s))
 		st = model.status;

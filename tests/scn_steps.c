@@ -237,6 +237,89 @@ static void op_fold_live(struct scn_iter *it, int arg)
 	pt_unsafe_change_block_size(e, block);
 }
 
+/* ---- contiguous runs: PT_CONT_PAGES pages at the probe VA (the slot), page j -> pa + j x 4K ---- */
+
+#define RUN_SIZE ((uint64_t)PT_CONT_PAGES * SZ_4K)
+
+static pt_entry_t *run_page(struct scn_iter *it, unsigned j)
+{
+	return pt_entry_at(it->env->space, it->probe_va + j * SZ_4K, 3);
+}
+
+/* Page j of a run -> A's run (the probe then reads A through it as the run's entry), PTE_CONT set. */
+static pt_entry_t run_desc(struct scn_iter *it, uint64_t pa, unsigned j, bool cont)
+{
+	pt_entry_t d = scn_leaf_desc(it, 3, pa + j * SZ_4K, SCN_PROT);
+
+	return d && cont ? d | PTE_CONT : d;
+}
+
+static void op_map_run(struct scn_iter *it, int arg)
+{
+	uint64_t pa = (arg & RUN_TO_A) ? it->env->pa_new : it->env->pa_old;
+
+	/* A neighbour page past the run makes the PTE table (map_range refuses PTE_CONT); the run by hand. */
+	if (scn_map(it, it->probe_va + RUN_SIZE, pa + RUN_SIZE, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_OK ||
+	    !run_page(it, 0)) {
+		scn_error(it, "no PTE table for the run at 0x%llx", (unsigned long long)it->probe_va);
+		return;
+	}
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		pt_write_desc(run_page(it, j), run_desc(it, pa, j, arg & RUN_CONT));
+	dsb_ishst();
+	isb();
+}
+
+static void op_cont_live(struct scn_iter *it, int arg)
+{
+	pt_entry_t d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+
+	it->policy = "unsafe-write";
+	if (!run_page(it, 0) || !d) {
+		scn_error(it, "no run to change");
+		return;
+	}
+	pt_unsafe_write_no_maintenance(run_page(it, (unsigned)arg), d);
+	dsb_ishst();
+	isb();
+}
+
+static void op_cont_bbm(struct scn_iter *it, int arg)
+{
+	pt_entry_t d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+
+	it->policy = "bbm-one-page";
+	if (!run_page(it, 0) || !d) {
+		scn_error(it, "no run to change");
+		return;
+	}
+	pt_unsafe_bbm_replace(run_page(it, (unsigned)arg), it->probe_va + (uint64_t)arg * SZ_4K, d, BBM_SEQ_CORRECT);
+}
+
+/* contpte_convert() (arch/arm64/mm/contpte.c): clear every page, flush the range, write them all again. */
+static void op_cont_rewrite(struct scn_iter *it, int arg)
+{
+	pt_entry_t *p0 = run_page(it, 0);
+	pt_entry_t d0 = p0 ? pt_read_desc(p0) : 0;
+
+	it->policy = "contpte";
+	if (!desc_is_valid(d0)) {
+		scn_error(it, "no run to fold or unfold");
+		return;
+	}
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		pt_write_desc(run_page(it, j), 0);
+	dsb_ishst();
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		tlbi_vale1is(it->probe_va + j * SZ_4K);
+	dsb_ish();
+	isb();
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		pt_write_desc(run_page(it, j), run_desc(it, desc_oa(d0, 3), j, arg));
+	dsb_ishst();
+	isb();
+}
+
 static void op_refused_live(struct scn_iter *it, int arg)
 {
 	uint64_t pa = scn_block_pa(it->env, it->level), size = scn_slot_size(it->level);
@@ -311,6 +394,12 @@ static const struct op_info ops[OP_COUNT] = {
 	[OP_SET_NT] = {op_set_nt, "W(entry)=block with nT; dsb ishst; isb"},
 	[OP_SPLIT_LIVE] = {op_split_live, "W(entry)=table over the live block, same OA and attributes; dsb ishst; isb"},
 	[OP_FOLD_LIVE] = {op_fold_live, "W(entry)=block over the live table, same OA and attributes; dsb ishst; isb"},
+	[OP_MAP_RUN] = {op_map_run, "map 16 x 4K -> %s; dsb ishst; isb"},
+	[OP_CONT_LIVE] = {op_cont_live, "W(pte[%s])=A's page, contiguous, live; dsb ishst; isb"},
+	[OP_CONT_BBM] = {op_cont_bbm, "BBM of pte[%s] only: W=0; dsb ishst; tlbi vaae1is; dsb ish; isb; W=A's page, "
+				      "contiguous; dsb ishst; isb"},
+	[OP_CONT_REWRITE] = {op_cont_rewrite, "contpte: W(pte[0..15])=0; dsb ishst; tlbi vale1is x16; dsb ish; isb; "
+					      "W(pte[0..15])=%s; dsb ishst; isb"},
 };
 
 void scn_steps_run(struct scn_iter *it)
@@ -376,6 +465,14 @@ static const char *arg_words(const struct scn_step *s)
 		return s->arg ? "A" : "B";
 	case OP_NEW_TABLE:
 		return s->arg ? "leaves -> the block's OAs" : "pages -> A";
+	case OP_MAP_RUN:
+		return (s->arg & RUN_TO_A) ? ((s->arg & RUN_CONT) ? "A, contiguous" : "A, not contiguous")
+					   : ((s->arg & RUN_CONT) ? "B, contiguous" : "B, not contiguous");
+	case OP_CONT_LIVE:
+	case OP_CONT_BBM:
+		return s->arg == 0 ? "0" : s->arg == 5 ? "5" : "k";
+	case OP_CONT_REWRITE:
+		return s->arg ? "the same pages, contiguous (fold)" : "the same pages, not contiguous (unfold)";
 	default:
 		return "";
 	}
