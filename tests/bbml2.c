@@ -20,6 +20,10 @@
 SCENARIO(bbml2_split_2m, "bbml2", "split-2m", "nobbm",
 	 "a live 2M block split into 512 pages of the same OAs and attributes, no break, no TLBI (FEAT_BBM level 2)",
 	 .steps = STEPS(BLOCK_A, TABLE_A, SPLIT), .permitted = 1, .min_bbm = 2, .answers = SCN_BBML2);
+SCENARIO(bbml2_split_2m_touch, "bbml2", "split-2m", "touch",
+	 "the split, then a load through the new table at VA+4K before the probe: both sizes may be cached",
+	 .steps = STEPS(BLOCK_A, TABLE_A, SPLIT, STEP(OP_TOUCH, SZ_4K)), .permitted = 1, .min_bbm = 2,
+	 .answers = SCN_BBML2);
 SCENARIO(bbml2_split_2m_nt, "bbml2", "split-2m", "nt",
 	 "level 1's sequence: nT set on the live block, a TLBI, then the split (FEAT_BBM level 1 or 2)",
 	 .steps = STEPS(BLOCK_A, STEP(OP_SET_NT, 0), TLBI_VA, TABLE_A, SPLIT), .permitted = 2, .min_bbm = 1,

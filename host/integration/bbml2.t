@@ -6,7 +6,7 @@
 # sums the result lines. On cortex-a72 (level 0) every shape is not applicable. Nothing here
 # depends on what QEMU did, except the block that says so.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 30
 N=200
 
 result() { echo "$out" | grep -E "^# result scenario=$1 variant=$2 " | head -1; }
@@ -17,11 +17,11 @@ boot bbml2-max --cpu max --mem 2G -- tests=bbml2 iters=$N
 expect_status 0
 expect_consistent_tap
 expect_no_line '^not ok ' "every shape passes"
-expect_result_lines 5
+expect_result_lines 6
 expect_line '^# mmu: FEAT_BBM level 2, ' "the banner reads FEAT_BBM level 2 from ID_AA64MMFR2_EL1"
 
 # Per shape: the architecture's set, what leaks, what the monitor says (permitted, not violations).
-for s in split-2m:nobbm:0:1 split-2m:nt:0:2 fold-2m:nobbm:$N:1 split-1g:nobbm:0:1 fold-1g:nobbm:$N:1; do
+for s in split-2m:nobbm:0:1 split-2m:touch:0:1 split-2m:nt:0:2 fold-2m:nobbm:$N:1 split-1g:nobbm:0:1 fold-1g:nobbm:$N:1; do
 	IFS=: read -r fam var leaked permitted <<<"$s"
 	line=$(result "bbml2/$fam" "$var")
 	[ "$(field "$line" allowed)" = new,tlb-conflict ] && [ "$(field "$line" policy)" = bbml2 ] &&
@@ -40,9 +40,9 @@ expect_line '^# witness tlb-conflict: L2\[[0-9]+\]=0x[0-9a-f]+ \(table 0x[0-9a-f
 
 # The one line per run: its counts are the sums of the result lines, and noabort says whether they are 0.
 bl=$(echo "$out" | grep -E '^# bbml2: level=')
-shapes=fold-1g-nobbm,fold-2m-nobbm,split-1g-nobbm,split-2m-nobbm,split-2m-nt
-[[ "$bl" =~ ^'# bbml2: level=2 noabort='(yes|no)' shapes='$shapes' iterations='$((5 * N))' conflict_aborts='[0-9]+' stale='[0-9]+' skipped=0'$ ]]
-ok $? "$name_prefix: one '# bbml2:' line with level 2, the five shapes and $((5 * N)) iterations"
+shapes=fold-1g-nobbm,fold-2m-nobbm,split-1g-nobbm,split-2m-nobbm,split-2m-nt,split-2m-touch
+[[ "$bl" =~ ^'# bbml2: level=2 noabort='(yes|no)' shapes='$shapes' iterations='$((6 * N))' conflict_aborts='[0-9]+' stale='[0-9]+' skipped=0'$ ]]
+ok $? "$name_prefix: one '# bbml2:' line with level 2, the six shapes and $((6 * N)) iterations"
 [ -n "$bl" ] || echo "# no bbml2 line"
 sums=$(echo "$out" | awk '/^# result scenario=bbml2\// {
 	for (i = 3; i <= NF; i++) { split($i, p, "="); kv[p[1]] = p[2] }
@@ -63,9 +63,9 @@ expect_line '^# bbml2: QEMU TCG never raises a TLB conflict abort' "the run says
 name_prefix="bbml2 cortex-a72"
 boot bbml2-a72 -- tests=bbml2 iters=$N
 expect_status 0
-[ "$(echo "$out" | grep -cE '^ok [0-9]+ - bbml2/.* # SKIP FEAT_BBM level 0, the row needs [12] \(ID_AA64MMFR2_EL1\.BBM\): not applicable$')" = 5 ]
+[ "$(echo "$out" | grep -cE '^ok [0-9]+ - bbml2/.* # SKIP FEAT_BBM level 0, the row needs [12] \(ID_AA64MMFR2_EL1\.BBM\): not applicable$')" = 6 ]
 ok $? "$name_prefix: every shape is not applicable at FEAT_BBM level 0 (SKIP with the reason)"
 expect_result_lines 0
-expect_line '^# bbml2: level=0 noabort=n/a shapes=none iterations=0 conflict_aborts=0 stale=0 skipped=5$' \
+expect_line '^# bbml2: level=0 noabort=n/a shapes=none iterations=0 conflict_aborts=0 stale=0 skipped=6$' \
 	"the bbml2 line says not applicable"
 finish
