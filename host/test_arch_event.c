@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "mmu/arch_event.h"
+#include "mmu/pt_write.h"
 
 #define SEEN_MAX 256
 
@@ -90,12 +91,34 @@ static void subscription_bounds_what_a_sink_sees(void **state)
 	assert_false(arch_event_subscribe(NULL, NULL));
 }
 
+/* A live change and a contiguous-run write are delivered at once (their judgement reads the tables); a break waits. */
+static void writes_judged_against_memory_are_delivered_at_once(void **state)
+{
+	static struct seen s;
+	static pt_entry_t entry;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	entry = desc_page(0x80000000, PT_PROT_NORMAL);
+	assert_true(arch_event_subscribe(record_sink, &s));
+	pt_write_desc(&entry, 0);
+	assert_int_equal(s.n, 0); /* a break: queued */
+	pt_write_desc(&entry, desc_page(0x80001000, PT_PROT_NORMAL));
+	assert_int_equal(s.n, 0); /* a make: queued */
+	pt_write_desc(&entry, desc_page(0x80002000, PT_PROT_NORMAL));
+	assert_int_equal(s.n, 3); /* a live change: the queue went out with it */
+	pt_write_desc(&entry, 0);
+	pt_write_desc(&entry, desc_page(0x80001000, PT_PROT_NORMAL) | PTE_CONT);
+	assert_int_equal(s.n, 5); /* a contiguous-run page */
+	arch_event_unsubscribe(record_sink, &s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batches_keep_order_and_wait_for_a_flush),
 		cmocka_unit_test(table_free_is_delivered_at_once),
 		cmocka_unit_test(subscription_bounds_what_a_sink_sees),
+		cmocka_unit_test(writes_judged_against_memory_are_delivered_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,12 @@ typedef uint64_t pt_attrs_t;
 #define PTE_SH_INNER (3ull << PTE_SH_SHIFT)
 #define PTE_AF (1ull << 10)
 #define PTE_NG (1ull << 11)
+/*
+ * nT, bit[16] of a Block descriptor (level 1 and 2 with the 4K granule), FEAT_BBM: marks a block
+ * whose size is being changed (FEAT_BBM level 1). RES0 without FEAT_BBM. Inside PTE_ADDR_MASK's span,
+ * but below every block's output address alignment, so desc_oa() of a block ignores it.
+ */
+#define PTE_NT (1ull << 16)
 
 /* Output address [47:12] (block OA is further aligned to the block size). */
 #define PTE_ADDR_MASK 0x0000fffffffff000ull
@@ -43,6 +49,8 @@ typedef uint64_t pt_attrs_t;
 #define PTE_DBM (1ull << 51)   /* Linux PTE_WRITE */
 #define PTE_WRITE PTE_DBM
 #define PTE_CONT (1ull << 52)
+/* Pages in a contiguous run with the 4K granule (Arm ARM DDI 0487, "The Contiguous bit"): 16 x 4K. */
+#define PT_CONT_PAGES 16u
 #define PTE_PXN (1ull << 53)
 #define PTE_UXN (1ull << 54)
 #define PTE_SW_SHIFT 55

@@ -33,7 +33,7 @@
 
 #define MODEL_MAX_CPUS 8u
 #ifndef MODEL_STALE_MAX
-#define MODEL_STALE_MAX 256u   /* stale cacheable entries, all CPUs together */
+#define MODEL_STALE_MAX 1024u  /* stale cacheable entries, all CPUs together (a folded table orphans 512) */
 #endif
 #ifndef MODEL_PENDING_MAX
 #define MODEL_PENDING_MAX 1024u /* descriptor writes not yet completed by a DSB (a 2M run of pages is 512) */
@@ -60,12 +60,13 @@ const char *model_status_name(enum model_status st);
 
 struct model_config {
 	unsigned ncpus;      /* 1..MODEL_MAX_CPUS; events and accesses name a CPU below this */
-	unsigned feat_bbm;   /* FEAT_BBM support level 0, 1 or 2; stored, rules unchanged at 0 (later work) */
-	bool contiguous;     /* whether PTE_CONT is honoured; stored, not used yet (later work) */
+	unsigned feat_bbm;   /* FEAT_BBM support level 0, 1 or 2: below the level a size-only change needs, rule 6b
+			      * also allows an amalgamation (`other`) */
+	bool contiguous;     /* whether PTE_CONT may be honoured: rule 6c (a run cached as one entry) */
 	uint16_t asid;       /* running ASID: tags non-global entries, selects them on access; changing it
 			      * between events models a context switch (TTBR0_EL1.ASID write + ISB) */
 };
-/* One CPU, FEAT_BBM level 0, contiguous bit ignored, ASID 0. */
+/* One CPU, FEAT_BBM level 0, contiguous bit ignored, ASID 0 (what the litmus tests assume). */
 void model_config_default(struct model_config *cfg);
 
 /* A table page: what a walk reading it is translating. */
@@ -175,6 +176,8 @@ enum model_witness_kind {
 	MODEL_WITNESS_WALK,     /* step[0..nsteps) is one walk, top level first */
 	MODEL_WITNESS_CONFLICT, /* step[0] and step[1] are two possibly-cached entries that disagree */
 	MODEL_WITNESS_VA_RANGE, /* the VA is outside the TTBR0 range: level 0 translation fault */
+	MODEL_WITNESS_AMALGAM,  /* as CONFLICT, used together: a size-only change below its FEAT_BBM level */
+	MODEL_WITNESS_CONT,     /* step[0], step[1]: two pages of a misprogrammed contiguous run (rule 6c) */
 };
 
 struct model_witness {
@@ -189,6 +192,14 @@ struct model_answer {
 	uint64_t va;
 	unsigned cpu;
 	struct model_witness witness[OUTCOME_COUNT]; /* valid for the outcomes in `allowed` */
+	/*
+	 * Rule 6b: when a TLB conflict is allowed and every translation the access
+	 * may use maps the VA to one PA with the same attributes, in leaves of
+	 * different sizes (a change of block size only), the FEAT_BBM level from
+	 * which that change needs no break: 1 if a block among them has nT set,
+	 * else 2. 0: no such change (a conflict, if allowed, needs BBM at every level).
+	 */
+	uint8_t size_change_level;
 };
 
 /*

@@ -211,6 +211,23 @@ int model_format_witness(const struct model_answer *ans, enum outcome o, char *b
 		put(&out, " both translate VA ");
 		put_hex(&out, ans->va);
 		break;
+	case MODEL_WITNESS_AMALGAM:
+		put_step(&out, &w->step[0]);
+		put(&out, " and ");
+		put_step(&out, &w->step[1]);
+		put(&out, " give VA ");
+		put_hex(&out, ans->va);
+		put(&out, " one output address in two sizes; below FEAT_BBM level ");
+		put_uint(&out, ans->size_change_level, 10);
+		put(&out, " the change breaks BBM and the TLB may amalgamate them");
+		break;
+	case MODEL_WITNESS_CONT:
+		put_step(&out, &w->step[0]);
+		put(&out, " and ");
+		put_step(&out, &w->step[1]);
+		put(&out, " are pages of one contiguous run that disagree: the TLB may use an amalgamation of them for VA ");
+		put_hex(&out, ans->va);
+		break;
 	case MODEL_WITNESS_VA_RANGE:
 		put(&out, "VA ");
 		put_hex(&out, ans->va);

@@ -31,6 +31,11 @@ struct explore {
 	/* Rule 6: the first possibly-cached table and leaf entry seen at each level. */
 	bool have_table[PT_LAST_LEVEL + 1], have_leaf[PT_LAST_LEVEL + 1];
 	struct model_step table_seen[PT_LAST_LEVEL + 1], leaf_seen[PT_LAST_LEVEL + 1];
+	/* Rule 6c: the pages of the VA's contiguous run seen so far, and whether they disagree. */
+	bool cont_any, cont_seen, cont_bad;
+	uint64_t cont_base;             /* run base PA the first page gives */
+	pt_entry_t cont_key;            /* its attributes and Contiguous bit */
+	struct model_step cont_first, cont_other;
 };
 
 static void walk_level(struct explore *x, int level, uint64_t table);
@@ -80,11 +85,39 @@ static bool is_write(enum model_access_kind k)
 }
 
 /*
- * A block or page ends the walk. D8.15.5 "MMU fault prioritization from a
- * single address translation stage" (R_XCHFJ): Access flag fault before
- * Permission fault. AF=0 entries are never cached (R_XCLRD).
+ * Rule 6c, the Contiguous bit (when model_config.contiguous): a page with
+ * PTE_CONT may be cached as one entry for its whole run of CONT_PAGES pages,
+ * so any page of the VA's run may translate it (Arm ARM DDI 0487, "The
+ * Contiguous bit"). Pages of one run that disagree (run base, attributes, the
+ * bit itself) make it misprogrammed ("Misprogramming the Contiguous bit"): a
+ * TLB conflict abort, or an amalgamation, is allowed too.
  */
-static void reach_leaf(struct explore *x, int level, pt_entry_t d)
+#define CONT_PAGES PT_CONT_PAGES
+#define CONT_SPAN ((uint64_t)CONT_PAGES * PT_GRANULE_SIZE)
+
+static void cont_note(struct explore *x, pt_entry_t d, uint64_t base)
+{
+	const struct model_step *top = &x->path[x->depth - 1];
+	pt_entry_t key = desc_attrs(d);
+
+	x->cont_any |= (d & PTE_CONT) != 0;
+	if (!x->cont_seen) {
+		x->cont_seen = true;
+		x->cont_base = base;
+		x->cont_key = key;
+		x->cont_first = *top;
+	} else if (!x->cont_bad && (base != x->cont_base || key != x->cont_key)) {
+		x->cont_bad = true;
+		x->cont_other = *top;
+	}
+}
+
+/*
+ * A block or page ends the walk, translating to pa. D8.15.5 "MMU fault
+ * prioritization from a single address translation stage" (R_XCHFJ): Access
+ * flag fault before Permission fault. AF=0 entries are never cached (R_XCLRD).
+ */
+static void reach_leaf_pa(struct explore *x, int level, pt_entry_t d, uint64_t pa, uint64_t run_base)
 {
 	if (!x->ans)
 		return; /* probing reachability: leaves end walks, nothing to classify */
@@ -93,17 +126,37 @@ static void reach_leaf(struct explore *x, int level, pt_entry_t d)
 		return;
 	}
 	note_cacheable(x, level, true);
+	if (x->m->cfg.contiguous && level == PT_LAST_LEVEL)
+		cont_note(x, d, run_base);
 	if (is_write(x->kind) && (d & PTE_RDONLY)) {
 		allow(x, OUTCOME_FAULT_PERM);
 		return;
 	}
-	uint64_t pa = desc_oa(d, level) | (x->va & (pt_level_size(level) - 1));
 	if (pa == x->markers->new_pa)
 		allow(x, OUTCOME_NEW);
 	else if (pa == x->markers->old_pa)
 		allow(x, OUTCOME_OLD);
 	else
 		allow(x, OUTCOME_OTHER);
+}
+
+static void reach_leaf(struct explore *x, int level, pt_entry_t d)
+{
+	uint64_t off = x->va & (pt_level_size(level) - 1);
+
+	reach_leaf_pa(x, level, d, desc_oa(d, level) | off, desc_oa(d, level) - (x->va & (CONT_SPAN - 1)) + off);
+}
+
+/* Page j of the VA's run, cached as the run's entry: it gives the VA its run base + the VA's offset. */
+static void use_cont_page(struct explore *x, uint64_t entry, pt_entry_t d, enum model_source src, uint32_t write_no,
+			  unsigned j)
+{
+	if (x->found || x->status != MODEL_OK || desc_type(d, PT_LAST_LEVEL) != DESC_PAGE || !(d & PTE_CONT) ||
+	    !push(x, PT_LAST_LEVEL, entry, d, src, write_no))
+		return;
+	uint64_t base = desc_oa(d, PT_LAST_LEVEL) - (uint64_t)j * PT_GRANULE_SIZE;
+	reach_leaf_pa(x, PT_LAST_LEVEL, d, base + (x->va & (CONT_SPAN - 1)), base);
+	x->depth--;
 }
 
 /* Use descriptor d at level: fault, translate, or go one level down. */
@@ -138,9 +191,39 @@ static void poison(struct explore *x, int level, uint64_t page, enum model_sourc
 	}
 }
 
+static void use_entry(struct explore *x, int level, uint64_t entry, pt_entry_t d, enum model_source src,
+		      uint32_t write_no, int cont_j)
+{
+	if (cont_j < 0)
+		use_desc(x, level, entry, d, src, write_no);
+	else
+		use_cont_page(x, entry, d, src, write_no, (unsigned)cont_j);
+}
+
 /*
- * Rule 2: the current value, and the values of writes this CPU's walks may
- * not see complete yet. Newest first; a write complete for this CPU hides
+ * Rule 2: the current value of the entry, and the values of writes this CPU's
+ * walks may not see complete yet; newest first; a write complete for this CPU
+ * hides every older value (coherence order). cont_j >= 0: page cont_j of the
+ * VA's contiguous run, used as the run's entry (rule 6c).
+ */
+static void read_entry(struct explore *x, int level, uint64_t entry, int cont_j)
+{
+	const struct model *m = x->m;
+
+	use_entry(x, level, entry, pt_read_desc((const pt_entry_t *)(uintptr_t)entry), MODEL_SRC_MEMORY, 0, cont_j);
+	for (unsigned k = m->npending; k-- > 0;) {
+		const struct model_pending_write *w = &m->pending[k];
+		if (w->entry != entry)
+			continue;
+		if (w->done & model_cpu_bit(x->cpu))
+			break;
+		use_entry(x, level, entry, w->old, MODEL_SRC_PENDING_OLD, w->write_no, cont_j);
+	}
+}
+
+/*
+ * Rule 2: the table the previous level named (or the root): its entry for
+ * the VA, through read_entry(). Newest first; a write complete for this CPU hides
  * every older value (coherence order).
  */
 static void read_memory(struct explore *x, int level, uint64_t table)
@@ -162,16 +245,15 @@ static void read_memory(struct explore *x, int level, uint64_t table)
 	}
 	if (m->pages[i].zero_pending & model_cpu_bit(x->cpu))
 		poison(x, level, m->pages[i].pa, MODEL_SRC_ZEROING);
-	uint64_t entry = table + (uint64_t)pt_va_index(x->va, level) * sizeof(pt_entry_t);
-	use_desc(x, level, entry, pt_read_desc((const pt_entry_t *)(uintptr_t)entry), MODEL_SRC_MEMORY, 0);
-	for (unsigned k = m->npending; k-- > 0;) {
-		const struct model_pending_write *w = &m->pending[k];
-		if (w->entry != entry)
-			continue;
-		if (w->done & model_cpu_bit(x->cpu))
-			break;
-		use_desc(x, level, entry, w->old, MODEL_SRC_PENDING_OLD, w->write_no);
-	}
+	unsigned idx = pt_va_index(x->va, level);
+	read_entry(x, level, table + (uint64_t)idx * sizeof(pt_entry_t), -1);
+	if (!x->m->cfg.contiguous || level != PT_LAST_LEVEL)
+		return;
+	/* Rule 6c: the other pages of the VA's run, each as the run's entry. */
+	unsigned first = idx & ~(CONT_PAGES - 1);
+	for (unsigned j = 0; j < CONT_PAGES; j++)
+		if (first + j != idx)
+			read_entry(x, level, table + (uint64_t)(first + j) * sizeof(pt_entry_t), (int)j);
 }
 
 /*
@@ -184,12 +266,14 @@ static void read_cache(struct explore *x, int level)
 
 	for (unsigned i = 0; i < m->nstale && !x->found; i++) {
 		const struct model_stale *s = &m->stale[i];
-		if (s->cpu != x->cpu || s->level != level || x->va < s->va_base ||
-		    x->va - s->va_base >= pt_level_size(level))
+		if (s->cpu != x->cpu || s->level != level || (!s->global && s->asid != m->cfg.asid))
 			continue;
-		if (!s->global && s->asid != m->cfg.asid)
-			continue;
-		use_desc(x, level, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no);
+		if (x->va >= s->va_base && x->va - s->va_base < pt_level_size(level))
+			use_desc(x, level, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no);
+		else if (m->cfg.contiguous && level == PT_LAST_LEVEL &&
+			 (s->va_base & ~(CONT_SPAN - 1)) == (x->va & ~(CONT_SPAN - 1)))
+			use_cont_page(x, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no,
+				      (unsigned)(s->va_base / PT_GRANULE_SIZE) % CONT_PAGES);
 	}
 }
 
@@ -232,6 +316,7 @@ static void explore_init(struct explore *x, const struct model *m, unsigned cpu,
 	x->found = false;
 	x->status = MODEL_OK;
 	x->depth = 0;
+	x->cont_any = x->cont_seen = x->cont_bad = false;
 	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
 		x->cache_done[l] = false;
 		x->have_table[l] = false;
@@ -291,6 +376,75 @@ static void find_conflict(const struct explore *x, struct model_answer *a)
 	}
 }
 
+/* How many of the outcomes in set s are translations (new, old, other). */
+static unsigned translations(outcome_set_t s)
+{
+	return !!(s & OUTCOME_BIT(OUTCOME_NEW)) + !!(s & OUTCOME_BIT(OUTCOME_OLD)) + !!(s & OUTCOME_BIT(OUTCOME_OTHER));
+}
+
+/*
+ * Rule 6b, FEAT_BBM (Arm ARM DDI 0487, "Support levels for changing table or
+ * block size"): a conflict between leaves of different sizes that all give
+ * the VA one PA with the same attributes is a change of block size only.
+ * FEAT_BBM level 2 permits it without a break (level 1 when the block has nT
+ * set): the access then uses one of the translations or takes a TLB conflict
+ * abort, which stays allowed at every level. Below that level the change
+ * breaks BBM, and D8.17.1 ("Using break-before-make when updating translation
+ * table entries") also permits an amalgamation of the entries: `other`.
+ */
+static uint64_t leaf_pa(const struct explore *x, const struct model_step *s)
+{
+	return desc_oa(s->desc, s->level) | (x->va & (pt_level_size(s->level) - 1));
+}
+
+static void size_change(const struct explore *x, struct model_answer *a, outcome_set_t before)
+{
+	const struct model_step *first = 0;
+	unsigned sizes = 0;
+	bool nt = false;
+
+	a->size_change_level = 0;
+	if (!(a->allowed & OUTCOME_BIT(OUTCOME_TLB_CONFLICT)) || translations(before) != 1 ||
+	    (before & ~(OUTCOME_BIT(OUTCOME_NEW) | OUTCOME_BIT(OUTCOME_OLD) | OUTCOME_BIT(OUTCOME_OTHER))))
+		return;
+	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
+		if (!x->have_leaf[l])
+			continue;
+		const struct model_step *s = &x->leaf_seen[l];
+		nt |= desc_type(s->desc, l) == DESC_BLOCK && (s->desc & PTE_NT);
+		sizes++;
+		if (!first)
+			first = s;
+		else if (desc_attrs(s->desc) != desc_attrs(first->desc) || leaf_pa(x, s) != leaf_pa(x, first))
+			return;
+	}
+	if (sizes < 2)
+		return;
+	a->size_change_level = nt ? 1 : 2;
+	if (x->m->cfg.feat_bbm >= a->size_change_level || (a->allowed & OUTCOME_BIT(OUTCOME_OTHER)))
+		return;
+	a->allowed |= OUTCOME_BIT(OUTCOME_OTHER);
+	a->witness[OUTCOME_OTHER] = a->witness[OUTCOME_TLB_CONFLICT];
+	a->witness[OUTCOME_OTHER].kind = MODEL_WITNESS_AMALGAM;
+}
+
+/* Rule 6c: a misprogrammed run allows a TLB conflict abort and an amalgamation of its pages. */
+static void cont_misprogrammed(const struct explore *x, struct model_answer *a)
+{
+	if (!x->cont_any || !x->cont_bad)
+		return;
+	if (!(a->allowed & OUTCOME_BIT(OUTCOME_TLB_CONFLICT)))
+		set_conflict(a, &x->cont_first, &x->cont_other);
+	if (a->allowed & OUTCOME_BIT(OUTCOME_OTHER))
+		return;
+	struct model_witness *w = &a->witness[OUTCOME_OTHER];
+	a->allowed |= OUTCOME_BIT(OUTCOME_OTHER);
+	w->kind = MODEL_WITNESS_CONT;
+	w->nsteps = 2;
+	w->step[0] = x->cont_first;
+	w->step[1] = x->cont_other;
+}
+
 static enum model_status check_access(const struct model *m, unsigned cpu, enum model_access_kind kind,
 				      const struct model_markers *markers)
 {
@@ -317,6 +471,7 @@ enum model_status model_access(const struct model *m, unsigned cpu, uint64_t va,
 	if (!ans)
 		return MODEL_ERR_BAD_ARG;
 	ans->allowed = 0;
+	ans->size_change_level = 0;
 	ans->va = va;
 	ans->cpu = cpu;
 	ans->status = check_access(m, cpu, kind, markers);
@@ -338,6 +493,9 @@ enum model_status model_access(const struct model *m, unsigned cpu, uint64_t va,
 		ans->status = x.status;
 		return x.status;
 	}
+	outcome_set_t before = ans->allowed;
 	find_conflict(&x, ans);
+	size_change(&x, ans, before);
+	cont_misprogrammed(&x, ans);
 	return MODEL_OK;
 }

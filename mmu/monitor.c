@@ -9,7 +9,8 @@
  * CLEAN entry may be made valid with a change a live entry could not take.
  * Table frees are checked against reachability and the state of the parent
  * entry and of the children. Not modelled: accesses (so a missing ISB is
- * invisible), ASIDs, FEAT_BBM, fractured block TLB entries. See docs/mmu.md.
+ * invisible), ASIDs, fractured block TLB entries. FEAT_BBM levels 1 and 2:
+ * mmu/monitor_bbm.c. See docs/mmu.md.
  */
 #include "mmu/monitor.h"
 
@@ -74,6 +75,7 @@ static struct bbm_violation ring[BBM_MONITOR_RING];
 static unsigned ring_next;
 static struct bbm_monitor_stats stats;
 static bool print_off; /* zero-initialised BSS: printing on */
+static unsigned feat_bbm; /* the CPU's FEAT_BBM level, as the caller says */
 
 /*
  * Valid entries per pool page, kept for pages allocated since the last enable
@@ -124,6 +126,7 @@ static const char *const rule_names[BBM_RULE_COUNT] = {
 	[BBM_RULE_FREE_PARENT_NOT_CLEAN] = "free-parent-not-clean",
 	[BBM_RULE_FREE_CHILD_LIVE] = "free-child-live",
 	[BBM_RULE_FREE_CHILD_NOT_CLEAN] = "free-child-not-clean",
+	[BBM_RULE_CONT_MISPROGRAMMED] = "cont-misprogrammed",
 };
 
 const char *bbm_rule_name(enum bbm_rule rule)
@@ -168,6 +171,7 @@ void bbm_monitor_reset(void)
 	for (unsigned i = 0; i < BBM_RULE_COUNT; i++)
 		stats.by_rule[i] = 0;
 	stats.track_overflows = 0;
+	stats.feat_bbm_permitted = 0;
 	stats.ring_dropped = 0;
 }
 
@@ -312,7 +316,7 @@ static bool is_table_entry(const struct tracked *t)
 	return t->level >= 0 && desc_type(t->old, t->level) == DESC_TABLE;
 }
 
-/* Out of line, like on_dsb_scan(): the common events then return from a frameless bbm_monitor_on_event(). */
+/* A TLBI moves the records it covers along (DIRTY stays, flagged; VISIBLE -> PENDING). */
 static inline __attribute__((always_inline)) void on_tlbi(enum arch_event_kind k, uint64_t va)
 {
 	if (n_inflight < INFLIGHT_MAX) {
@@ -464,6 +468,20 @@ static void count_write(const pt_entry_t *ptep, bool ov, bool nv)
 		valid_count[i] = (uint16_t)(valid_count[i] + (nv ? 1 : -1));
 }
 
+void bbm_monitor_set_feat_bbm(unsigned level)
+{
+	feat_bbm = level;
+}
+
+/* A live change the FEAT_BBM level permits is counted, not reported (only on live unsafe changes). */
+static bool permitted_by_feat_bbm(int level, pt_entry_t old, pt_entry_t new_desc)
+{
+	if (!feat_bbm || !bbm_size_change_permitted(level, old, new_desc, feat_bbm))
+		return false;
+	stats.feat_bbm_permitted++;
+	return true;
+}
+
 static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_entry_t old, pt_entry_t new_desc)
 {
 	uint64_t va;
@@ -473,8 +491,11 @@ static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_
 
 	stats.events++;
 	count_write(ptep, ov, nv);
+	/* Only writes of a page with the Contiguous bit, before or after, look at its run. */
+	if (((old | new_desc) & PTE_CONT) && level == PT_LAST_LEVEL && !bbm_cont_run_consistent(ptep))
+		report(BBM_RULE_CONT_MISPROGRAMMED, va, level, old, new_desc, ptep);
 	if (ov && nv) {
-		if (!pgattr_change_is_safe(old, new_desc))
+		if (!pgattr_change_is_safe(old, new_desc) && !permitted_by_feat_bbm(level, old, new_desc))
 			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);
 		untrack(t);
 	} else if (ov && !nv) { /* break: start tracking */

@@ -28,6 +28,7 @@ enum bbm_rule {
 	BBM_RULE_FREE_PARENT_NOT_CLEAN, /* freed table's parent entry may still sit in a walk cache */
 	BBM_RULE_FREE_CHILD_LIVE,   /* freed table has valid entries not removed by a full TLBI */
 	BBM_RULE_FREE_CHILD_NOT_CLEAN, /* freed table has cleared entries not yet invalidated */
+	BBM_RULE_CONT_MISPROGRAMMED, /* a write left a contiguous run's valid pages disagreeing (mmu/monitor_cont.c) */
 	BBM_RULE_COUNT
 };
 
@@ -51,6 +52,7 @@ struct bbm_monitor_stats {
 	uint64_t by_rule[BBM_RULE_COUNT];
 	uint64_t track_overflows;            /* cleared entries that could not be tracked */
 	uint64_t ring_dropped;               /* violations not kept in the ring (still counted) */
+	uint64_t feat_bbm_permitted;         /* live size changes the FEAT_BBM level permits (not violations) */
 	unsigned tracked;                    /* entries tracked right now */
 };
 
@@ -63,6 +65,18 @@ void bbm_monitor_enable(bool on);
 void bbm_monitor_reset(void);
 /* Print one "# BBM violation" line per violation (default on). */
 void bbm_monitor_set_print(bool on);
+
+/*
+ * The CPU's FEAT_BBM level (0 unless set): at 1 or 2 a live change of block
+ * size with the same output addresses and attributes is counted in
+ * feat_bbm_permitted instead of live-change (mmu/monitor_bbm.c).
+ */
+void bbm_monitor_set_feat_bbm(unsigned level);
+/* Whether FEAT_BBM level feat_bbm lets the live entry at level change from old to new_desc (reads the table). */
+bool bbm_size_change_permitted(int level, pt_entry_t old, pt_entry_t new_desc, unsigned feat_bbm);
+
+/* Whether the valid pages of the contiguous run holding the level 3 entry at ptep agree (or none has PTE_CONT). */
+bool bbm_cont_run_consistent(const pt_entry_t *ptep);
 
 /* The readers deliver queued events first (arch_event_sync()). */
 void bbm_monitor_get_stats(struct bbm_monitor_stats *out);

@@ -8,6 +8,7 @@
 #ifndef BBMPROBE_MMU_PT_WRITE_H
 #define BBMPROBE_MMU_PT_WRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mmu/arch_event.h"
@@ -16,6 +17,18 @@
 #ifdef BBMPROBE_HOST
 #include <assert.h>
 #endif
+
+/*
+ * Writes whose judgement reads the memory around them reach sinks at once,
+ * while that memory is as the write left it (others wait for the next batch,
+ * mmu/arch_event.h): a live change (the monitor's FEAT_BBM rule reads the
+ * table a block splits into or folds from) and any write of a page with the
+ * Contiguous bit (the monitor reads the rest of its run).
+ */
+static inline bool pt_write_reads_neighbours(pt_entry_t old, pt_entry_t desc)
+{
+	return (desc_is_valid(old) & desc_is_valid(desc)) | (((old | desc) & PTE_CONT) != 0);
+}
 
 static inline void pt_write_desc(pt_entry_t *ptep, pt_entry_t desc)
 {
@@ -28,6 +41,8 @@ static inline void pt_write_desc(pt_entry_t *ptep, pt_entry_t desc)
 		pt_entry_t old = *p;
 		*p = desc;
 		arch_event_emit(ARCH_EV_WRITE, (uint64_t)(uintptr_t)ptep, old, desc);
+		if (pt_write_reads_neighbours(old, desc))
+			arch_event_sync();
 	} else {
 		*p = desc;
 	}

@@ -55,3 +55,19 @@ void pt_unsafe_bbm_replace(pt_entry_t *ptep, uint64_t va, pt_entry_t new_desc, e
 	dsb_ishst();
 	isb();
 }
+
+void pt_unsafe_change_block_size(pt_entry_t *ptep, pt_entry_t new_desc)
+{
+	pt_write_desc(ptep, new_desc);
+	dsb_ishst();
+	isb();
+}
+
+void pt_unsafe_set_nt(pt_entry_t *ptep, bool nt)
+{
+	pt_entry_t d = pt_read_desc(ptep);
+
+	pt_write_desc(ptep, nt ? d | PTE_NT : d & ~PTE_NT);
+	dsb_ishst();
+	isb();
+}

@@ -6,6 +6,7 @@
 #ifndef BBMPROBE_MMU_UNSAFE_H
 #define BBMPROBE_MMU_UNSAFE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mmu/desc.h"
@@ -41,5 +42,19 @@ void pt_unsafe_clear(pt_entry_t *ptep, uint64_t va, enum pt_tlbi_scope scope);
  * between break and make with pt_pool_free() to probe the free rules).
  */
 void pt_unsafe_bbm_replace(pt_entry_t *ptep, uint64_t va, pt_entry_t new_desc, enum bbm_seq v);
+
+/*
+ * Change the size of a live mapping without a break: a block replaced by a
+ * table that maps the same output addresses with the same attributes (a
+ * split), or the reverse (a fold): write; dsb ishst; isb, no TLBI. Legal only
+ * with FEAT_BBM level 2 (or level 1 with the nT bit on the block; Arm ARM
+ * "Support levels for changing table or block size", DDI 0487); Linux splits
+ * its linear map this way on CPUs on its BBML2_NOABORT list (5aa4b625762e,
+ * 3df6979d222b). Breaks BBM below that level. The caller builds the table.
+ */
+void pt_unsafe_change_block_size(pt_entry_t *ptep, pt_entry_t new_desc);
+
+/* Set or clear nT (PTE_NT) on a live block, no break: write; dsb ishst; isb (FEAT_BBM level 1's first step). */
+void pt_unsafe_set_nt(pt_entry_t *ptep, bool nt);
 
 #endif

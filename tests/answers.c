@@ -72,6 +72,8 @@ void scn_answers_add(const struct scn_row *row, const struct scn_result *r)
 			e->refused += r->refused;
 		}
 	}
+	if (row->answers & SCN_BBML2)
+		scn_bbml2_add(row, r);
 	if ((row->answers & SCN_Q2) && !r->h.harness_errors) {
 		q2.runs++;
 		q2.n += r->h.n;
@@ -130,4 +132,5 @@ void scn_answers_print(void)
 		print_q1();
 	if (q2.runs)
 		print_q2();
+	scn_bbml2_print();
 }

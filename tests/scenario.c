@@ -128,6 +128,8 @@ static void keep_witnesses(struct scn_result *r, const struct model_answer *ans)
 	}
 	if (!r->witnesses.va)
 		r->witnesses.va = ans->va;
+	if (ans->size_change_level > r->witnesses.size_change_level)
+		r->witnesses.size_change_level = ans->size_change_level;
 }
 
 /* Untimed: the model's allowed set for this access, then the iteration's verdict. */
@@ -218,6 +220,14 @@ static bool prepare(struct scn_run *run)
 	struct test_ctx *t = run->t;
 	char why[96];
 
+	run->r->feat_bbm = scn_feat_bbm();
+	if (run->r->feat_bbm < run->row->min_bbm) {
+		test_skip(t, "FEAT_BBM level %u, the row needs %u (ID_AA64MMFR2_EL1.BBM): not applicable", run->r->feat_bbm,
+			  run->row->min_bbm);
+		if (run->row->answers & SCN_BBML2)
+			scn_bbml2_skipped(run->row, run->r->feat_bbm);
+		return false;
+	}
 	if (!scn_env_init(t, &run->env))
 		return false;
 	run->level = run->row->slot_level == 1 ? 1 : 2;
@@ -230,7 +240,7 @@ static bool prepare(struct scn_run *run)
 		test_harness_error(t, __FILE__, __LINE__, "no %u empty slots in the test window", run->nslots);
 		return false;
 	}
-	if (!scn_model_open(run->env.space, why, sizeof(why))) {
+	if (!scn_model_open(run->env.space, run->r->feat_bbm, why, sizeof(why))) {
 		test_harness_error(t, __FILE__, __LINE__, "%s", why);
 		return false;
 	}
@@ -238,6 +248,7 @@ static bool prepare(struct scn_run *run)
 	bbm_monitor_enable(false);
 	bbm_monitor_reset();
 	bbm_monitor_set_print(false);
+	bbm_monitor_set_feat_bbm(run->r->feat_bbm);
 	return true;
 }
 
@@ -254,6 +265,9 @@ static void check_facts(struct test_ctx *t, const struct scn_row *row, const str
 		      row->scenario, row->variant, (unsigned long long)r->monitor.by_rule[k],
 		      bbm_rule_name((enum bbm_rule)k), (unsigned long long)want);
 	}
+	CHECK(t, r->monitor.feat_bbm_permitted == (uint64_t)row->permitted * n,
+	      "%s %s: the BBM monitor counted %llu changes permitted by FEAT_BBM level %u, expected %u each", row->scenario,
+	      row->variant, (unsigned long long)r->monitor.feat_bbm_permitted, r->feat_bbm, row->permitted);
 	CHECK(t, r->refused == (row->refused ? n : 0), "%s %s: %llu of %llu changes refused, expected %s", row->scenario,
 	      row->variant, (unsigned long long)r->refused, (unsigned long long)n, row->refused ? "all" : "none");
 	CHECK(t, r->dangling == 0, "%s %s: the sweep found %llu dangling table pages", row->scenario, row->variant,
@@ -300,6 +314,7 @@ void scn_test(struct test_ctx *t)
 	bbm_monitor_get_stats(&result.monitor);
 	result.have_example = bbm_monitor_get(0, &result.example);
 	bbm_monitor_set_print(true);
+	bbm_monitor_set_feat_bbm(0);
 	scn_report(t, run.row, &result);
 	check_facts(t, run.row, &result);
 	check_verdict(t, run.row, &result);

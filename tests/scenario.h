@@ -72,20 +72,27 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs);
 enum scn_op {
 	OP_END = 0,
 	OP_MAP_PAGE,     /* map_range 4K at the probe VA -> B (refuse-live) */
-	OP_MAP_BLOCK,    /* map_range of the slot's size at the slot -> B (refuse-live) */
-	OP_WARM,         /* load at the probe VA, must read B's marker (fills TLB and walk caches) */
+	OP_MAP_BLOCK,    /* map_range of the slot's size at the slot -> B; arg 1: -> the slot's block of A */
+	OP_WARM,         /* load at the probe VA, must read B's marker (arg 1: A's) (fills TLB and walk caches) */
 	OP_TOUCH,        /* load at probe VA + arg, unchecked: caches a second translation size */
 	OP_UNMAP_PAGE,   /* unmap_range 4K at the probe VA with scope arg (iounmap) */
 	OP_REWALK,       /* a walk of the now-invalid page: arg = enum scn_rewalk */
 	OP_BLOCK,        /* map_range of the slot's size at the slot -> A with policy arg */
 	OP_BBM_SEQ,      /* pmd_free_pte_page() with enum bbm_seq arg, then free the table, block -> A */
 	OP_REPLACE_BBM,  /* pt_replace_bbm() of the slot entry by a block -> A (or the new table) */
-	OP_NEW_TABLE,    /* a table of 512 pages -> A, filled while unreachable, then dsb ishst */
+	OP_NEW_TABLE,    /* a table of 512 leaves -> the slot's block of A, filled while unreachable, then dsb ishst */
 	OP_LINK_LIVE,    /* the new table written over the live block, no break, then dsb ishst; isb */
 	OP_REFUSED_LIVE, /* linux-fixed and refuse-live must both refuse the live OA change */
 	OP_ATTR_RO,      /* map_range(refuse-live) of the same OA read-only: permitted live */
 	OP_TLBI,         /* TLB maintenance of scope arg at the probe VA (no break before it) */
 	OP_POISON,       /* fill the freed old table page with pages -> C (the poison marker) */
+	OP_SET_NT,       /* nT set on the live block: pt_unsafe_set_nt() (FEAT_BBM level 1's first step) */
+	OP_SPLIT_LIVE,   /* the new table (same OA and attributes) over the live block: pt_unsafe_change_block_size */
+	OP_FOLD_LIVE,    /* the slot's block of A over the live table of the same mapping: the same, reversed */
+	OP_MAP_RUN,      /* 16 pages at the probe VA, arg: RUN_TO_A (else -> B) | RUN_CONT (PTE_CONT on each) */
+	OP_CONT_LIVE,    /* page arg of the run moved to A's run, PTE_CONT kept, live: no break */
+	OP_CONT_BBM,     /* page arg of the run moved to A's run with BBM of that page only */
+	OP_CONT_REWRITE, /* Linux contpte_convert: BBM of the whole run, rewritten with (arg 1) or without PTE_CONT */
 	OP_COUNT
 };
 
@@ -95,6 +102,10 @@ enum scn_rewalk {
 	REWALK_AT,   /* at s1e1r: PAR_EL1 must report a level 3 translation fault */
 	REWALK_COUNT
 };
+
+/* OP_MAP_RUN's argument. */
+#define RUN_TO_A 1
+#define RUN_CONT 2
 
 struct scn_step {
 	enum scn_op op;
@@ -114,6 +125,7 @@ enum scn_access {
 /* Which end-of-run answer a row feeds (tests/answers.c). */
 #define SCN_Q1 (1u << 0) /* leak per policy */
 #define SCN_Q2 (1u << 1) /* table->block without BBM: stale table pointer */
+#define SCN_BBML2 (1u << 2) /* block size changed live under FEAT_BBM level 1/2 (tests/bbml2_answer.c) */
 
 /* Deliberate harness bugs, for the inject group only (proves a forbidden outcome fails a test). */
 enum scn_inject {
@@ -135,6 +147,8 @@ struct scn_row {
 	int leak;             /* table pages each iteration leaks */
 	unsigned rules;       /* RULE(r): each rule flagged exactly once per iteration; no other rule */
 	bool refused;         /* every iteration's change is refused */
+	unsigned permitted;   /* live changes the monitor counts as permitted by FEAT_BBM, per iteration */
+	unsigned min_bbm;     /* the FEAT_BBM level the row needs (ID_AA64MMFR2_EL1.BBM); below it: SKIP */
 	unsigned answers;     /* SCN_Q1 / SCN_Q2 */
 	enum scn_inject inject;
 };

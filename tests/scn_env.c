@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/cpuinfo.h"
 #include "mmu/boot_map.h"
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
@@ -144,6 +145,20 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 uint64_t scn_slot_size(int level)
 {
 	return level == 1 ? SZ_1G : SZ_2M;
+}
+
+unsigned scn_feat_bbm(void)
+{
+#ifdef BBMPROBE_HOST
+	return 0;
+#else
+	struct cpu_ids ids;
+	struct mmu_features f;
+
+	cpuinfo_read(&ids);
+	cpuinfo_decode_mmu(&ids, &f);
+	return f.bbm_level;
+#endif
 }
 
 uint64_t scn_block_pa(const struct scn_env *env, int level)

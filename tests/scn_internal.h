@@ -35,6 +35,9 @@ struct scn_iter {
 /* Record a harness error (the first message is kept). */
 void scn_error(struct scn_iter *it, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* This CPU's FEAT_BBM level (ID_AA64MMFR2_EL1.BBM; 0 on the host). */
+unsigned scn_feat_bbm(void);
+
 /* The slot size and the PA the slot's block maps (the block containing A). */
 uint64_t scn_slot_size(int level);
 uint64_t scn_block_pa(const struct scn_env *env, int level);
@@ -58,8 +61,11 @@ uint64_t scn_slot_va(int level, unsigned index);
 
 /* ---- the model (tests/scn_model.c) ---- */
 
-/* Once per run: a model for one CPU attached to s (after a full TLBI); false with the reason in `why`. */
-bool scn_model_open(const struct pt_space *s, char *why, size_t len);
+/*
+ * Once per run: a model for one CPU at FEAT_BBM level feat_bbm attached to s
+ * (after a full TLBI); false with the reason in `why`.
+ */
+bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size_t len);
 void scn_model_close(void);
 /* Per iteration, before the steps: start recording events (re-attach after a model error). */
 bool scn_model_begin(const struct pt_space *s);
@@ -89,7 +95,9 @@ struct scn_result {
 	uint64_t va;                  /* first probe VA */
 	char error[128];              /* the first harness error */
 	uint64_t error_iter;
-	struct model_answer witnesses; /* allowed (union) and the first witness of each outcome */
+	struct model_answer witnesses; /* allowed (union) and the first witness of each outcome; the highest
+					* size_change_level of any iteration */
+	unsigned feat_bbm;            /* this CPU's FEAT_BBM level, as the model and monitor were told */
 	enum model_status model_status;
 	enum outcome coherent;        /* what the tables said (first iteration) */
 };
@@ -112,5 +120,9 @@ void scn_progress_after(struct scn_progress *p, uint64_t done, const struct hist
 
 /* ---- end-of-run answers (tests/answers.c) ---- */
 void scn_answers_add(const struct scn_row *row, const struct scn_result *r);
+/* The "# bbml2:" line (tests/bbml2_answer.c): rows with SCN_BBML2 that ran, and those skipped for the level. */
+void scn_bbml2_add(const struct scn_row *row, const struct scn_result *r);
+void scn_bbml2_skipped(const struct scn_row *row, unsigned feat_bbm);
+void scn_bbml2_print(void);
 
 #endif

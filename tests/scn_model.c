@@ -56,11 +56,13 @@ static bool attach(const struct pt_space *s)
 	return model_attach(&model, s->root, s->start_level) == MODEL_OK;
 }
 
-bool scn_model_open(const struct pt_space *s, char *why, size_t len)
+bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size_t len)
 {
 	struct model_config cfg;
 
-	model_config_default(&cfg); /* one CPU, FEAT_BBM level 0: what every scenario runs on */
+	model_config_default(&cfg); /* one CPU: what every scenario runs on */
+	cfg.feat_bbm = feat_bbm;
+	cfg.contiguous = true; /* a hint any CPU may honour (rule 6c); nothing changes without PTE_CONT */
 	enum model_status st = model_init(&model, &cfg);
 	if (st == MODEL_OK && !attach(s))
 		st = model.status;

@@ -20,6 +20,9 @@ static void print_histogram(const struct histogram *h)
 
 static void print_monitor(const struct scn_result *r)
 {
+	if (r->monitor.feat_bbm_permitted)
+		printf("# BBM monitor: %llu live changes of block size permitted by FEAT_BBM level %u (not violations)\n",
+		       (unsigned long long)r->monitor.feat_bbm_permitted, r->feat_bbm);
 	if (!r->monitor.violations) {
 		printf("# BBM monitor: 0 violations\n");
 		return;
@@ -53,6 +56,20 @@ static bool beyond_qemu(const struct model_witness *w)
 	return false;
 }
 
+/* Rule 6b: the conflict the model allows is a change of block size only (docs/model.md). */
+static void print_size_change(const struct scn_result *r)
+{
+	unsigned need = r->witnesses.size_change_level;
+
+	if (!need)
+		return;
+	printf("# FEAT_BBM: the change keeps the output address and attributes, only the block size changes: "
+	       "permitted without a break from FEAT_BBM level %u (this CPU: level %u); a TLB conflict abort stays "
+	       "allowed at every level%s\n",
+	       need, r->feat_bbm, r->feat_bbm < need ? "; below the level it breaks BBM and an amalgamation (other) "
+	       "is allowed too" : "");
+}
+
 /* The model's allowed set, one witness walk per allowed hazard, and what QEMU cannot show of it. */
 static void print_allowed(const struct scn_result *r)
 {
@@ -74,6 +91,7 @@ static void print_allowed(const struct scn_result *r)
 		if (beyond_qemu(&r->witnesses.witness[o]) && !r->h.count[o])
 			hidden |= OUTCOME_BIT(o);
 	}
+	print_size_change(r);
 	if (hidden && machine_is_qemu()) {
 		outcome_set_format(hidden, set, sizeof(set));
 		printf("# QEMU: the witnesses of %s need a cached table entry or two cached translations of one\n"

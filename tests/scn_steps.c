@@ -24,14 +24,16 @@ static void op_map_page(struct scn_iter *it, int arg)
 
 static void op_map_block(struct scn_iter *it, int arg)
 {
-	(void)arg;
-	if (it->level != 2) {
-		scn_error(it, "OP_MAP_BLOCK needs a 2 MiB slot");
+	/* arg 0: -> B (2 MiB slots only); 1: the slot's block containing A, so the probe reads A through it. */
+	uint64_t pa = arg ? scn_block_pa(it->env, it->level) : it->env->pa_old, size = scn_slot_size(it->level);
+
+	if (!arg && it->level != 2) {
+		scn_error(it, "OP_MAP_BLOCK to B needs a 2 MiB slot");
 		return;
 	}
-	enum pt_status st = scn_map(it, it->slot, it->env->pa_old, SZ_2M, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+	enum pt_status st = scn_map(it, it->slot, pa, size, SCN_PROT, PT_POLICY_REFUSE_LIVE);
 	if (st != PT_OK)
-		scn_error(it, "map 2M at 0x%llx failed: %s", (unsigned long long)it->slot, pt_strerror(st));
+		scn_error(it, "map the block at 0x%llx failed: %s", (unsigned long long)it->slot, pt_strerror(st));
 }
 
 static void op_warm(struct scn_iter *it, int arg)
@@ -39,11 +41,11 @@ static void op_warm(struct scn_iter *it, int arg)
 	struct fault_record rec;
 	uint64_t v = probe_read64(it->probe_va, PROBE_POISON, &rec);
 	enum outcome o = outcome_classify_load(rec.taken, rec.kind, rec.level, v, &it->m);
+	enum outcome want = arg ? OUTCOME_NEW : OUTCOME_OLD; /* arg 1: the mapping keeps A, before and after */
 
-	(void)arg;
 	scn_model_note_access(it->probe_va, ARCH_ACCESS_READ, o);
-	if (o != OUTCOME_OLD)
-		scn_error(it, "the warm-up load before the change saw %s, not the old page", outcome_name(o));
+	if (o != want)
+		scn_error(it, "the warm-up load before the change saw %s, not %s", outcome_name(o), outcome_name(want));
 }
 
 static void op_touch(struct scn_iter *it, int arg)
@@ -158,11 +160,14 @@ static void op_replace_bbm(struct scn_iter *it, int arg)
 
 static void op_new_table(struct scn_iter *it, int arg)
 {
-	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, 2);
-	pt_entry_t page0 = scn_leaf_desc(it, 3, it->env->pa_new, SCN_PROT);
+	int child = it->level + 1;
+	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, it->level);
+	/* The leaves map what the slot's block of A maps: a split keeps every output address. */
+	pt_entry_t leaf0 = scn_leaf_desc(it, child, scn_block_pa(it->env, it->level), SCN_PROT);
+	uint64_t sub = pt_level_size(child);
 
 	(void)arg;
-	it->new_table = e && page0 ? pt_pool_alloc(it->env->space, 3, it->slot, e) : 0;
+	it->new_table = e && leaf0 ? pt_pool_alloc(it->env->space, child, it->slot, e) : 0;
 	if (!it->new_table) {
 		scn_error(it, "no table page for the split (pool exhausted?)");
 		return;
@@ -171,7 +176,7 @@ static void op_new_table(struct scn_iter *it, int arg)
 	bool monitor = bbm_monitor_active;
 	bbm_monitor_enable(false);
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		pt_write_desc(&it->new_table[i], page0 + i * SZ_4K);
+		pt_write_desc(&it->new_table[i], leaf0 + i * sub);
 	bbm_monitor_enable(monitor);
 	dsb_ishst(); /* the table is complete before it is linked */
 }
@@ -187,6 +192,130 @@ static void op_link_live(struct scn_iter *it, int arg)
 		return;
 	}
 	pt_unsafe_write_no_maintenance(e, desc_table((uint64_t)(uintptr_t)it->new_table)); /* block -> table live */
+	dsb_ishst();
+	isb();
+}
+
+static void op_set_nt(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, it->level);
+
+	(void)arg;
+	if (!e || desc_type(pt_read_desc(e), it->level) != DESC_BLOCK) {
+		scn_error(it, "no block to set nT on");
+		return;
+	}
+	pt_unsafe_set_nt(e, true);
+}
+
+/* FEAT_BBM level 2 (or 1 with nT): the block size changes live, output addresses and attributes kept. */
+static void op_split_live(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = pt_entry_at(it->env->space, it->slot, it->level);
+
+	(void)arg;
+	it->policy = "bbml2";
+	if (!e || !it->new_table || desc_type(pt_read_desc(e), it->level) != DESC_BLOCK) {
+		scn_error(it, "no block and table to split with");
+		return;
+	}
+	pt_unsafe_change_block_size(e, desc_table((uint64_t)(uintptr_t)it->new_table));
+}
+
+/* The reverse: the table's leaves folded into the slot's block; the table is left for the cleanup. */
+static void op_fold_live(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = slot_entry(it);
+	pt_entry_t block = scn_leaf_desc(it, it->level, scn_block_pa(it->env, it->level), SCN_PROT);
+
+	(void)arg;
+	it->policy = "bbml2";
+	if (!e || !it->old_table || !block) {
+		scn_error(it, "no table under the slot to fold");
+		return;
+	}
+	pt_unsafe_change_block_size(e, block);
+}
+
+/* ---- contiguous runs: PT_CONT_PAGES pages at the probe VA (the slot), page j -> pa + j x 4K ---- */
+
+#define RUN_SIZE ((uint64_t)PT_CONT_PAGES * SZ_4K)
+
+static pt_entry_t *run_page(struct scn_iter *it, unsigned j)
+{
+	return pt_entry_at(it->env->space, it->probe_va + j * SZ_4K, 3);
+}
+
+/* Page j of a run -> A's run (the probe then reads A through it as the run's entry), PTE_CONT set. */
+static pt_entry_t run_desc(struct scn_iter *it, uint64_t pa, unsigned j, bool cont)
+{
+	pt_entry_t d = scn_leaf_desc(it, 3, pa + j * SZ_4K, SCN_PROT);
+
+	return d && cont ? d | PTE_CONT : d;
+}
+
+static void op_map_run(struct scn_iter *it, int arg)
+{
+	uint64_t pa = (arg & RUN_TO_A) ? it->env->pa_new : it->env->pa_old;
+
+	/* A neighbour page past the run makes the PTE table (map_range refuses PTE_CONT); the run by hand. */
+	if (scn_map(it, it->probe_va + RUN_SIZE, pa + RUN_SIZE, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_OK ||
+	    !run_page(it, 0)) {
+		scn_error(it, "no PTE table for the run at 0x%llx", (unsigned long long)it->probe_va);
+		return;
+	}
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		pt_write_desc(run_page(it, j), run_desc(it, pa, j, arg & RUN_CONT));
+	dsb_ishst();
+	isb();
+}
+
+static void op_cont_live(struct scn_iter *it, int arg)
+{
+	pt_entry_t d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+
+	it->policy = "unsafe-write";
+	if (!run_page(it, 0) || !d) {
+		scn_error(it, "no run to change");
+		return;
+	}
+	pt_unsafe_write_no_maintenance(run_page(it, (unsigned)arg), d);
+	dsb_ishst();
+	isb();
+}
+
+static void op_cont_bbm(struct scn_iter *it, int arg)
+{
+	pt_entry_t d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+
+	it->policy = "bbm-one-page";
+	if (!run_page(it, 0) || !d) {
+		scn_error(it, "no run to change");
+		return;
+	}
+	pt_unsafe_bbm_replace(run_page(it, (unsigned)arg), it->probe_va + (uint64_t)arg * SZ_4K, d, BBM_SEQ_CORRECT);
+}
+
+/* contpte_convert() (arch/arm64/mm/contpte.c): clear every page, flush the range, write them all again. */
+static void op_cont_rewrite(struct scn_iter *it, int arg)
+{
+	pt_entry_t *p0 = run_page(it, 0);
+	pt_entry_t d0 = p0 ? pt_read_desc(p0) : 0;
+
+	it->policy = "contpte";
+	if (!desc_is_valid(d0)) {
+		scn_error(it, "no run to fold or unfold");
+		return;
+	}
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		pt_write_desc(run_page(it, j), 0);
+	dsb_ishst();
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		tlbi_vale1is(it->probe_va + j * SZ_4K);
+	dsb_ish();
+	isb();
+	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
+		pt_write_desc(run_page(it, j), run_desc(it, desc_oa(d0, 3), j, arg));
 	dsb_ishst();
 	isb();
 }
@@ -248,20 +377,29 @@ struct op_info {
 
 static const struct op_info ops[OP_COUNT] = {
 	[OP_MAP_PAGE] = {op_map_page, "map 4K -> B"},
-	[OP_MAP_BLOCK] = {op_map_block, "map 2M -> B"},
-	[OP_WARM] = {op_warm, "load (B)"},
+	[OP_MAP_BLOCK] = {op_map_block, "map %s"},
+	[OP_WARM] = {op_warm, "load (%s)"},
 	[OP_TOUCH] = {op_touch, "load VA+%s (unchecked)"},
 	[OP_UNMAP_PAGE] = {op_unmap_page, "unmap 4K: W(pte)=0; dsb ishst; %s; dsb ish; isb"},
 	[OP_REWALK] = {op_rewalk, "re-walk: %s"},
 	[OP_BLOCK] = {op_block, "table->block by %s"},
 	[OP_BBM_SEQ] = {op_bbm_seq, "table->block: %s; free the table"},
 	[OP_REPLACE_BBM] = {op_replace_bbm, "pt_replace_bbm: W=0; dsb ishst; tlbi; dsb ish; isb; free; W=%s"},
-	[OP_NEW_TABLE] = {op_new_table, "new table of 512 pages -> A; dsb ishst"},
+	[OP_NEW_TABLE] = {op_new_table, "new table of 512 %s; dsb ishst"},
 	[OP_LINK_LIVE] = {op_link_live, "W(pmd)=table over the live block; dsb ishst; isb"},
 	[OP_REFUSED_LIVE] = {op_refused_live, "check linux-fixed and refuse-live refuse"},
 	[OP_ATTR_RO] = {op_attr_ro, "W(pmd)=block read-only, same OA; dsb ishst; isb"},
 	[OP_TLBI] = {op_tlbi, "dsb ishst; %s; dsb ish; isb"},
 	[OP_POISON] = {op_poison, "fill the freed table with pages -> C (poison); dsb ishst"},
+	[OP_SET_NT] = {op_set_nt, "W(entry)=block with nT; dsb ishst; isb"},
+	[OP_SPLIT_LIVE] = {op_split_live, "W(entry)=table over the live block, same OA and attributes; dsb ishst; isb"},
+	[OP_FOLD_LIVE] = {op_fold_live, "W(entry)=block over the live table, same OA and attributes; dsb ishst; isb"},
+	[OP_MAP_RUN] = {op_map_run, "map 16 x 4K -> %s; dsb ishst; isb"},
+	[OP_CONT_LIVE] = {op_cont_live, "W(pte[%s])=A's page, contiguous, live; dsb ishst; isb"},
+	[OP_CONT_BBM] = {op_cont_bbm, "BBM of pte[%s] only: W=0; dsb ishst; tlbi vaae1is; dsb ish; isb; W=A's page, "
+				      "contiguous; dsb ishst; isb"},
+	[OP_CONT_REWRITE] = {op_cont_rewrite, "contpte: W(pte[0..15])=0; dsb ishst; tlbi vale1is x16; dsb ish; isb; "
+					      "W(pte[0..15])=%s; dsb ishst; isb"},
 };
 
 void scn_steps_run(struct scn_iter *it)
@@ -321,6 +459,20 @@ static const char *arg_words(const struct scn_step *s)
 		return s->arg ? "table" : "block";
 	case OP_TOUCH:
 		return s->arg == (int)SZ_4K ? "4K" : "offset";
+	case OP_MAP_BLOCK:
+		return s->arg ? "the block -> A's" : "2M -> B";
+	case OP_WARM:
+		return s->arg ? "A" : "B";
+	case OP_NEW_TABLE:
+		return s->arg ? "leaves -> the block's OAs" : "pages -> A";
+	case OP_MAP_RUN:
+		return (s->arg & RUN_TO_A) ? ((s->arg & RUN_CONT) ? "A, contiguous" : "A, not contiguous")
+					   : ((s->arg & RUN_CONT) ? "B, contiguous" : "B, not contiguous");
+	case OP_CONT_LIVE:
+	case OP_CONT_BBM:
+		return s->arg == 0 ? "0" : s->arg == 5 ? "5" : "k";
+	case OP_CONT_REWRITE:
+		return s->arg ? "the same pages, contiguous (fold)" : "the same pages, not contiguous (unfold)";
 	default:
 		return "";
 	}
