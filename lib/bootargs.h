@@ -48,6 +48,8 @@ struct bootargs {
 	struct bootargs_console console_port; /* when console_explicit */
 	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
 	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
+	char trace[12];   /* none | casemate (mmu/trace_casemate.h) */
+	uint64_t trace_iters; /* iterations traced per scenario with trace=casemate */
 };
 
 enum bootarg_type {

@@ -46,6 +46,7 @@ struct test_ctx {
 	unsigned verbose;
 	const char *inject;  /* inject=: honoured only by the faults group */
 	uint64_t timeout_s;  /* the watchdog's deadline for this test */
+	uint64_t cm_trace_iters; /* trace=casemate: scenario iterations to trace (0: none) */
 };
 
 #define TEST_CASE_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \
