@@ -74,9 +74,10 @@ if [ -n "${CASEMATE_CHECK:-}" ] && [ -x "$CASEMATE_CHECK" ]; then
 	cross=$("$top/scripts/casemate-crosscheck" "$all_log" --casemate-check "$CASEMATE_CHECK" 2>&1)
 	ok $? "$name_prefix: Casemate agrees with bbmprobe's monitor on every trace but the listed divergences"
 	echo "$cross" | sed 's/^/# /'
-	# The check can fail: without the divergence table every listed row is a mismatch.
+	# The check can fail: without its row in the divergence table, the fixed sequence is a mismatch.
 	printf '## Known divergences\n\n| `none/none` | `! none` | 0 | - |\n' >"$dir/empty.md"
-	! "$top/scripts/casemate-crosscheck" "$all_log" --casemate-check "$CASEMATE_CHECK" --divergences "$dir/empty.md" \
+	tr -d '\r' <"$all_log" | sed -n '/^# cm-trace begin seed\/remap-linux-5\.x iter=0$/,/^# result scenario=seed\/remap variant=linux-5\.x /p' >"$dir/fixed.log"
+	! "$top/scripts/casemate-crosscheck" "$dir/fixed.log" --casemate-check "$CASEMATE_CHECK" --divergences "$dir/empty.md" \
 		>"$dir/mismatch.out" 2>&1 && grep -q '^MISMATCH seed/remap-linux-5.x: ' "$dir/mismatch.out"
 	ok $? "$name_prefix: without the table, seed/remap-linux-5.x is reported as a mismatch"
 else
