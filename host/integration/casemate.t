@@ -28,7 +28,9 @@ begins=$(echo "$out" | grep -c '^# cm-trace begin ')
 ok $? "$name_prefix: one trace per scenario row ($begins traces, $results result lines)"
 expect_no_line '^# cm-trace begin .* iter=[1-9]' "only the first iteration is traced"
 # Each trace sits inside its own test: begin after the previous TAP line, and its test's result after it.
-order=$(echo "$out" | awk '/^# cm-trace begin /{n=$4} /^# result /{split($3,s,"=");split($4,v,"="); if (n != s[2] "-" v[2]) bad++; n=""} END{print bad+0}')
+order=$(echo "$out" | awk '/^# cm-trace begin /{n=$4}
+	/^# result /{split($3,s,"="); split($4,v,"="); if (n != s[2] "-" v[2]) bad++; n=""}
+	END{print bad+0}')
 [ "$order" = 0 ]
 ok $? "$name_prefix: every trace is followed by its own scenario's result line ($order are not)"
 list=$("$extract" "$all_log" --list --check-syntax 2>&1)
@@ -42,14 +44,16 @@ ok $? "$name_prefix: -o writes one file per trace ($files)"
 ! grep -ql $'\r' "$dir"/all/*.cm && ! grep -q '^# cm' "$dir"/all/*.cm && ! grep -qv '^(' "$dir"/all/*.cm
 ok $? "$name_prefix: the files hold bare records: no '# cm' prefix, no carriage return"
 recs=$(cat "$dir"/all/*.cm)
-for want in '^\(mem-init .*\(size 0x1000\)' '^\(mem-write .*\(mem-order plain\)' '^\(sysreg-write .*\(sysreg ttbr0_el2\)' \
+for want in '^\(mem-init .*\(size 0x1000\)' '^\(mem-write .*\(mem-order plain\)' \
+	'^\(sysreg-write .*\(sysreg ttbr0_el2\)' \
 	'^\(mem-free ' '^\(barrier .* dsb \(kind ishst\)' '^\(barrier .* dsb \(kind ish\)' '^\(barrier .* isb ' \
 	'^\(tlbi .* vale2is \(value 0x' '^\(tlbi .* vae2is \(value 0x' '^\(tlbi .* alle2is '; do
 	echo "$recs" | grep -Eq -- "$want"
 	ok $? "$name_prefix: the traces have records matching $want"
 done
 # The block write the monitor flags in the seed sequence is in its trace, with the same value.
-new=$(echo "$out" | sed -n '/^# cm-trace end seed\/remap-linux-4.14 /,/^# result /s/^# BBM monitor example: .* new=0x0*\([0-9a-f]*\).*/\1/p' | head -1)
+example='s/^# BBM monitor example: .* new=0x0*\([0-9a-f]*\).*/\1/p'
+new=$(echo "$out" | sed -n "/^# cm-trace end seed\/remap-linux-4.14 /,/^# result /$example" | head -1)
 [ -n "$new" ] && grep -q "^(mem-write .*(value 0x$new) " "$dir/all/seed_remap-linux-4.14@0.cm"
 ok $? "$name_prefix: the write the BBM monitor flags in seed/remap-linux-4.14 (0x$new) is in its trace"
 
@@ -76,9 +80,12 @@ if [ -n "${CASEMATE_CHECK:-}" ] && [ -x "$CASEMATE_CHECK" ]; then
 	echo "$cross" | sed 's/^/# /'
 	# The check can fail: without its row in the divergence table, the fixed sequence is a mismatch.
 	printf '## Known divergences\n\n| `none/none` | `! none` | 0 | - |\n' >"$dir/empty.md"
-	tr -d '\r' <"$all_log" | sed -n '/^# cm-trace begin seed\/remap-linux-5\.x iter=0$/,/^# result scenario=seed\/remap variant=linux-5\.x /p' >"$dir/fixed.log"
-	! "$top/scripts/casemate-crosscheck" "$dir/fixed.log" --casemate-check "$CASEMATE_CHECK" --divergences "$dir/empty.md" \
-		>"$dir/mismatch.out" 2>&1 && grep -q '^MISMATCH seed/remap-linux-5.x: ' "$dir/mismatch.out"
+	tr -d '\r' <"$all_log" |
+		sed -n '/^# cm-trace begin seed\/remap-linux-5\.x iter=0$/,/^# result scenario=seed\/remap variant=linux-5\.x /p' \
+		>"$dir/fixed.log"
+	! "$top/scripts/casemate-crosscheck" "$dir/fixed.log" --casemate-check "$CASEMATE_CHECK" \
+		--divergences "$dir/empty.md" >"$dir/mismatch.out" 2>&1 &&
+		grep -q '^MISMATCH seed/remap-linux-5.x: ' "$dir/mismatch.out"
 	ok $? "$name_prefix: without the table, seed/remap-linux-5.x is reported as a mismatch"
 else
 	echo "# CASEMATE_CHECK not set: the cross-check with Casemate is skipped (docs/casemate.md)"
