@@ -26,6 +26,8 @@ ACCEL ?=
 LAVA_URL ?=
 # `make report`: the logs (scripts/run-qemu --log, or a board's console) to merge.
 LOGS ?=
+# A built casemate-check (rems-project/casemate): `make test` then checks every scenario's trace with it.
+CASEMATE_CHECK ?=
 
 # Target compiler: Debian's cross gcc by default, `make CC=clang` for clang/lld.
 ifeq ($(origin CC),default)
@@ -268,7 +270,8 @@ host-test: $(HOST_TESTS) | deps
 # A small pool (build/gcc-pool8) shows exhaustion as a harness error, not an erratum (pool.t).
 integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check $(B)/bbmprobe-virt-x0.elf | deps
 	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
-	@BBMPROBE_BUILD=$(B) prove -v --timer host/integration/*.t
+	@BBMPROBE_BUILD=$(B) CASEMATE_CHECK="$(CASEMATE_CHECK)" prove -v --timer host/integration/*.t
+	@[ -n "$(CASEMATE_CHECK)" ] || echo "== Casemate cross-check skipped: CASEMATE_CHECK is not set (docs/casemate.md)"
 
 # ---- labs (docs/labs.md) ----------------------------------------------------------
 # LAVA jobs for this build into build/lava/ (LAVA_URL: where the lab fetches the files; ARGS added).

@@ -23,6 +23,8 @@ static void defaults_without_arguments(void **state)
 	assert_false(args.list);
 	assert_string_equal(args.tests, "");
 	assert_string_equal(args.exit, "auto");
+	assert_string_equal(args.trace, "none");
+	assert_int_equal(args.trace_iters, 1);
 	assert_true(bootargs_parse("   ", &args, err, sizeof(err)));
 }
 
@@ -48,6 +50,18 @@ static void expect_error(const char *line, const char *fragment)
 	assert_false(bootargs_parse(line, &args, err, sizeof(err)));
 	if (!strstr(err, fragment))
 		fail_msg("error for '%s' is '%s', expected it to mention '%s'", line, err, fragment);
+}
+
+/* trace=casemate and trace-iters=N (mmu/trace_casemate.h). */
+static void casemate_trace_arguments(void **state)
+{
+	(void)state;
+	assert_true(bootargs_parse("trace=casemate trace-iters=5", &args, err, sizeof(err)));
+	assert_string_equal(args.trace, "casemate");
+	assert_int_equal(args.trace_iters, 5);
+	expect_error("trace=lttng", "valid: none, casemate");
+	expect_error("trace=casemate trace-iters=0", "out of range");
+	expect_error("trace-iters=1 trace-iters=2", "given twice");
 }
 
 static void bad_input_is_rejected_with_a_reason(void **state)
@@ -185,6 +199,7 @@ static void malformed_console_is_rejected_with_a_reason(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(casemate_trace_arguments),
 		cmocka_unit_test(defaults_without_arguments),
 		cmocka_unit_test(all_keys_parse),
 		cmocka_unit_test(bad_input_is_rejected_with_a_reason),

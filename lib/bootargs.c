@@ -10,6 +10,7 @@ static const char *const exit_choices[] = {"auto", "halt", "reset", NULL};
 static const char *const console_choices[] = {"auto", "pl011", "mini", NULL};
 static const char *const inject_choices[] = {"none",      "undef",         "serror",       "hang",
 					     "irq-storm", "console-fault", "pool-exhaust", NULL};
+static const char *const trace_choices[] = {"none", "casemate", NULL};
 
 /* Linux earlycon names (drivers/tty/serial/earlycon.c users) and bbmprobe's driver for each. */
 static const struct earlycon_name {
@@ -51,6 +52,12 @@ const struct bootarg_spec bootarg_specs[] = {
 	{"inject", BOOTARG_CHOICE, FIELD(inject), 0, 0, inject_choices,
 	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust",
 	 "tests only: provoke a failure, honoured only with tests=faults (docs/output.md)", "none"},
+	{"trace", BOOTARG_CHOICE, FIELD(trace), 0, 0, trace_choices, "none|casemate",
+	 "casemate: print each scenario's writes, barriers and TLBIs as Casemate records on '# cm' lines "
+	 "(docs/casemate.md)",
+	 "none"},
+	{"trace-iters", BOOTARG_U64, FIELD(trace_iters), 1, 1000000, NULL, "N",
+	 "with trace=casemate: trace the first N iterations of each scenario, one trace each", "1"},
 };
 const size_t bootarg_spec_count = sizeof(bootarg_specs) / sizeof(bootarg_specs[0]);
 
@@ -64,6 +71,8 @@ void bootargs_defaults(struct bootargs *out)
 	strcpy(out->exit, "auto");
 	strcpy(out->console, "auto");
 	strcpy(out->inject, "none");
+	strcpy(out->trace, "none");
+	out->trace_iters = 1;
 }
 
 static bool is_space(char c)

@@ -49,6 +49,8 @@ struct bootargs {
 	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
 	uint64_t progress; /* a scenario's longest silence, in seconds of timer time (progress lines) */
 	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
+	char trace[12];   /* none | casemate (mmu/trace_casemate.h) */
+	uint64_t trace_iters; /* iterations traced per scenario with trace=casemate */
 };
 
 enum bootarg_type {

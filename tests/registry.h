@@ -47,6 +47,7 @@ struct test_ctx {
 	const char *inject;  /* inject=: honoured only by the faults group */
 	uint64_t timeout_s;  /* the watchdog's deadline for this test */
 	uint64_t progress_s; /* progress=: a scenario's longest silence, in seconds */
+	uint64_t cm_trace_iters; /* trace=casemate: scenario iterations to trace (0: none) */
 };
 
 #define TEST_CASE_FLAGS(id, grp, nm, purpose_, flags_)                                                                  \

@@ -311,7 +311,8 @@ static void run_one(const struct test_case *test, const struct bootargs *args)
 	char name[96], line[288];
 	struct test_ctx t = {.test = test, .iters = args->iters, .seed = args->seed, .verbose = (unsigned)args->verbose,
 			     .inject = args->inject, .timeout_s = runner_timeout_s(args),
-			     .progress_s = args->progress};
+			     .progress_s = args->progress,
+			     .cm_trace_iters = strcmp(args->trace, "casemate") == 0 ? args->trace_iters : 0};
 	struct fault_record what;
 	bool harness_only;
 

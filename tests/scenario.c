@@ -8,6 +8,7 @@
 #include "lib/timing.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
+#include "mmu/trace_casemate.h"
 #include "mmu/walk.h"
 #include "tests/scn_internal.h"
 #include "tests/summary.h"
@@ -28,6 +29,7 @@ struct scn_run {
 	unsigned first_slot, nslots;
 	uint64_t tag; /* seed bits in every marker */
 	struct scn_result *r;
+	char name[96]; /* "seed/remap-linux-4.14": the test's full name, for trace=casemate */
 };
 
 /* What the one classified access saw. */
@@ -202,12 +204,16 @@ static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
 	if (i == 0 && run->t->verbose >= 2)
 		scn_model_print_next();
 	bbm_monitor_enable(true);
+	/* trace=casemate: the same window the monitor sees, as Casemate records (mmu/trace_casemate.h). */
+	if (i < run->t->cm_trace_iters && !cm_trace_begin(run->env.space, it.slot, run->name, i))
+		scn_error(&it, "trace=casemate: no free event sink for the exporter");
 	exhaust_pool(run->row, true);
 	uint64_t t0 = timer_counter();
 	scn_steps_run(&it);
 	probe(&it, &p);
 	run->r->sequence_ticks += timer_counter() - t0;
 	exhaust_pool(run->row, false);
+	cm_trace_end();
 	bbm_monitor_enable(false);
 	scn_model_end();
 	iter_judge(run, &it, &p, traced);
@@ -301,6 +307,7 @@ void scn_test(struct test_ctx *t)
 	memset(&result, 0, sizeof(result));
 	if (!run.row || !prepare(&run))
 		return;
+	snprintf(run.name, sizeof(run.name), "%s-%s", run.row->scenario, run.row->variant);
 	result.va = scn_slot_va(run.level, run.first_slot) +
 		    (run.env.pa_new - scn_block_pa(&run.env, run.level));
 	uint64_t t0 = timer_counter();
