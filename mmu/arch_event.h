@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "boot/cpu.h"
+
 enum arch_event_kind {
 	ARCH_EV_WRITE = 1,      /* a = ptep, b = old, c = new */
 	ARCH_EV_DSB_ISHST,
@@ -49,7 +51,7 @@ enum arch_access_kind {
 
 struct arch_event {
 	enum arch_event_kind kind;
-	unsigned cpu; /* the CPU that performed it (index, 0 = boot CPU; one CPU today) */
+	unsigned cpu; /* the CPU that performed it: this_cpu() (boot/cpu.h), 0 = boot CPU */
 	uint64_t a, b, c; /* see enum arch_event_kind */
 };
 
@@ -71,7 +73,7 @@ void arch_event_dispatch(const struct arch_event *ev);
 static inline void arch_event_emit(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c)
 {
 	if (__builtin_expect(arch_event_sink_count != 0, 0)) {
-		struct arch_event ev = {.kind = kind, .cpu = 0, .a = a, .b = b, .c = c};
+		struct arch_event ev = {.kind = kind, .cpu = this_cpu(), .a = a, .b = b, .c = c};
 		arch_event_dispatch(&ev);
 	}
 }

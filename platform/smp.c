@@ -214,7 +214,7 @@ static void wait_for_arrivals(const bool *released, unsigned hold)
 		cpus[i].state = SMP_CPU_FAILED;
 		if (i == hold)
 			snprintf(cpus[i].why, sizeof(cpus[i].why),
-				 "did not arrive within %u ms (boot argument cpu_fail=%u: never released)", ARRIVAL_MS, i);
+				 "boot argument cpu_fail=%u: never released; not there after %u ms", i, ARRIVAL_MS);
 		else
 			snprintf(cpus[i].why + strlen(cpus[i].why), sizeof(cpus[i].why) - strlen(cpus[i].why),
 				 ": did not arrive within %u ms", ARRIVAL_MS);
@@ -246,7 +246,7 @@ void smp_start(const struct board_config *cfg, unsigned hold, uint64_t ttbr0)
 	wait_for_arrivals(released, hold);
 }
 
-static const char *state_name(enum smp_cpu_state s)
+const char *smp_state_name(enum smp_cpu_state s)
 {
 	switch (s) {
 	case SMP_CPU_ONLINE: return "online";
@@ -268,7 +268,7 @@ void smp_print_banner(void)
 			snprintf(midr, sizeof(midr), "%s (MIDR 0x%08llx)", name, (unsigned long long)c->midr);
 		}
 		printf("# cpu %u: MPIDR 0x%llx, %s, %s (%s)\n", i, (unsigned long long)c->mpidr, midr,
-		       state_name(c->state), c->why);
+		       smp_state_name(c->state), c->why);
 	}
 }
 
@@ -279,7 +279,7 @@ void smp_describe_unavailable(unsigned cpu, char *buf, unsigned len)
 		return;
 	}
 	snprintf(buf, len, "CPU %u (MPIDR 0x%llx) %s: %s", cpu, (unsigned long long)cpus[cpu].mpidr,
-		 state_name(cpus[cpu].state), cpus[cpu].why);
+		 smp_state_name(cpus[cpu].state), cpus[cpu].why);
 }
 
 bool smp_post(unsigned cpu, void (*fn)(void *), void *arg)

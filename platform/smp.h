@@ -46,6 +46,8 @@ unsigned smp_online_count(void);
 const struct smp_cpu *smp_cpu_info(unsigned cpu);
 /* "# cpu N: ..." banner lines, one per CPU. */
 void smp_print_banner(void);
+/* "online", "failed to start", "not started", "lost". */
+const char *smp_state_name(enum smp_cpu_state s);
 /* One-line reason why `cpu` cannot take work ("CPU 2 (MPIDR 0x2) failed to start: ..."). */
 void smp_describe_unavailable(unsigned cpu, char *buf, unsigned len);
 
