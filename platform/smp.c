@@ -107,10 +107,6 @@ static bool release_psci(unsigned i, enum psci_conduit conduit)
 {
 	struct psci_call c = {conduit, PSCI_CPU_ON_64, cpus[i].mpidr, (uintptr_t)secondary_entry, i, -1};
 
-	if (conduit == PSCI_NONE) {
-		snprintf(cpus[i].why, sizeof(cpus[i].why), "enable-method psci, but the DTB has no /psci conduit");
-		return false;
-	}
 	if (!guarded_call(psci_call_raw, &c, NULL)) {
 		snprintf(cpus[i].why, sizeof(cpus[i].why), "PSCI CPU_ON (%s) trapped: no firmware behind the conduit",
 			 conduit == PSCI_HVC ? "hvc" : "smc");
@@ -236,6 +232,10 @@ void smp_start(const struct board_config *cfg, unsigned hold, uint64_t ttbr0)
 			continue; /* not startable: why says so */
 		if (i == hold)
 			continue;
+		if (cfg->cpus.method == CPU_ENABLE_PSCI && cfg->psci == PSCI_NONE) {
+			snprintf(cpus[i].why, sizeof(cpus[i].why), "enable-method psci, but the DTB has no /psci conduit");
+			continue; /* never tried: not started */
+		}
 		if (cfg->cpus.method == CPU_ENABLE_PSCI)
 			released[i] = release_psci(i, cfg->psci);
 		else
