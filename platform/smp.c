@@ -74,19 +74,26 @@ struct psci_call {
 	int64_t ret;
 };
 
+/* SMC Calling Convention: arguments in x0-x3, result in x0; x4-x17 may be clobbered (SMCCC 1.0). */
+#define SMCCC_CLOBBERS "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", \
+	"x14", "x15", "x16", "x17", "memory"
+
 static void psci_call_raw(void *arg)
 {
 	struct psci_call *c = arg;
-	register uint64_t x0 __asm__("x0") = c->fn;
-	register uint64_t x1 __asm__("x1") = c->a1;
-	register uint64_t x2 __asm__("x2") = c->a2;
-	register uint64_t x3 __asm__("x3") = c->a3;
+	int64_t ret;
 
 	if (c->conduit == PSCI_HVC)
-		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+		__asm__ volatile("mov x0, %1\n\tmov x1, %2\n\tmov x2, %3\n\tmov x3, %4\n\thvc #0\n\tmov %0, x0"
+				 : "=r"(ret)
+				 : "r"(c->fn), "r"(c->a1), "r"(c->a2), "r"(c->a3)
+				 : SMCCC_CLOBBERS);
 	else
-		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-	c->ret = (int64_t)x0;
+		__asm__ volatile("mov x0, %1\n\tmov x1, %2\n\tmov x2, %3\n\tmov x3, %4\n\tsmc #0\n\tmov %0, x0"
+				 : "=r"(ret)
+				 : "r"(c->fn), "r"(c->a1), "r"(c->a2), "r"(c->a3)
+				 : SMCCC_CLOBBERS);
+	c->ret = ret;
 }
 
 static const char *psci_error_name(int64_t r)
