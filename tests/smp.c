@@ -75,5 +75,6 @@ TEST_CASE(smp_online, "smp", "online",
 	bool cpu0_untouched = !cpu0_rec.taken && fault_slots[0].record == &cpu0_rec;
 	fault_disarm();
 	CHECK(t, cpu0_untouched, "a secondary's fault was recorded in CPU0's slot");
-	test_note(t, "%u secondar%s online, each faulted into its own slot", ran, ran == 1 ? "y" : "ies");
+	test_note(t, "%u secondar%s checked: MMU on over the shared tables, faults in its own slot", ran,
+		  ran == 1 ? "y" : "ies");
 }
