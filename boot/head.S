@@ -133,15 +133,18 @@ at_el1:
 	str	x5, [x21, x3]
 	b	1b
 2:
-	/* Zero BSS (16-byte aligned by the linker script). */
-	adr	x1, __bss_start
-	adr	x2, __bss_end
+	/* Zero BSS (16-byte aligned by the linker script). ADRP: the BSS may end past ADR's 1 MiB reach. */
+	adrp	x1, __bss_start
+	add	x1, x1, :lo12:__bss_start
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
 3:	cmp	x1, x2
 	b.hs	4f
 	stp	xzr, xzr, [x1], #16
 	b	3b
 4:
-	adr	x0, boot_stack_top
+	adrp	x0, boot_stack_top
+	add	x0, x0, :lo12:boot_stack_top
 	mov	sp, x0
 	mov	x29, xzr			/* no caller: see the bl boot_main below */
 	mov	x30, xzr
