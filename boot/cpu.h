@@ -13,7 +13,11 @@
 #define CPU_SECONDARY_STACK_SIZE (16 * 1024)
 
 /* MPIDR_EL1 affinity fields Aff3 and Aff2-Aff0: what /cpus reg and PSCI CPU_ON name a CPU by. */
+#ifdef __ASSEMBLER__
+#define CPU_MPIDR_AFF_MASK 0xff00ffffff /* clang's assembler takes no C suffix */
+#else
 #define CPU_MPIDR_AFF_MASK 0xff00ffffffull
+#endif
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

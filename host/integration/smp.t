@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 60
+plan 70
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -21,6 +21,17 @@ for n in 2 4; do
 	expect_cpus_online "$n" 'PSCI CPU_ON \(hvc\)'
 	expect_line "^ok [0-9]+ - smp/online: $((n - 1)) secondar(y|ies) checked: MMU on over the shared tables, faults in its own slot$" \
 		"smp/online runs on every secondary"
+	# Remote TLB state: the model allows old on CPU 1 only after CPU 0's local TLBI. QEMU keeps a TLB per
+	# vCPU and drops CPU 1's entries only for the broadcast TLBI: old is seen with the local one (every
+	# iteration here, since nothing else evicts it), never with the broadcast one.
+	expect_line '^# allowed on cpu 1 by the architecture \(model\): new,old$' "the model allows old on CPU 1 after a local TLBI"
+	expect_line '^# allowed on cpu 1 by the architecture \(model\): new$' "and only new after the broadcast TLBI"
+	expect_line '^ok [0-9]+ - smp/remote-tlbi-local: old on cpu 1 in [1-9][0-9]* of 100; allowed new,old$' \
+		"QEMU shows old on CPU 1 with the local TLBI"
+	expect_line '^ok [0-9]+ - smp/remote-tlbi-broadcast: old on cpu 1 in 0 of 100; allowed new$' \
+		"and only new with the broadcast TLBI"
+	expect_line '^# CPU 1 loads 0x[0-9a-f]+ after CPU 0.s BBM with tlbi vmalle1 \(local\); 100 iterations in [0-9]+ ms \([0-9]+ per s\)$' \
+		"the iteration rate is printed"
 	expect_clean_run
 done
 
