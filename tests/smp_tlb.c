@@ -33,13 +33,20 @@ struct remote_load {
 	uint64_t va;
 	uint64_t value;
 	struct fault_record rec;
+	const volatile uint64_t *flag; /* MP.BBM1: wait for *flag == token before the load */
+	uint64_t token;
 };
+
+/* The message-passing flag of MP.BBM1, on its own cache line. */
+static volatile uint64_t mp_flag __attribute__((aligned(64)));
 
 /* On CPU 1: synchronise with what CPU 0 completed (the mailbox ordered it), then one armed load. */
 static void remote_load(void *arg)
 {
 	struct remote_load *r = arg;
 
+	while (r->flag && *r->flag != r->token)
+		__asm__ volatile("wfe" ::: "memory");
 	__asm__ volatile("dsb ish\n\tisb" ::: "memory");
 	r->value = probe_read64(r->va, 0, &r->rec);
 }
@@ -76,6 +83,7 @@ struct remote_run {
 	struct histogram h;
 	outcome_set_t allowed_union;
 	uint64_t warm_failures;
+	bool flag; /* MP.BBM1's flag hand-off instead of the mailbox */
 };
 
 /* The model's set for CPU 1's load now: CPU 0's events came through the sink; CPU 1's dsb; isb is fed here. */
@@ -102,6 +110,22 @@ static void set_markers(struct remote_run *r, uint64_t i)
 	dsb_ish();
 }
 
+/*
+ * MP.BBM1 (rems-project/system-litmus-harness): CPU 1 already waits for the flag while CPU 0 breaks,
+ * invalidates (broadcast), makes, and then sets the flag; CPU 1 sees it, dsb; isb, loads.
+ */
+static bool flag_handoff(struct test_ctx *t, struct remote_run *r, struct remote_load *ld, uint64_t i)
+{
+	ld->flag = &mp_flag;
+	ld->token = i + 1;
+	if (!cpus_start(t, REMOTE_CPU, remote_load, ld))
+		return false;
+	remap_bbm(r->entry, desc_page(r->env->pa_new, SCN_PROT), true);
+	__atomic_store_n(&mp_flag, i + 1, __ATOMIC_RELEASE);
+	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
+	return cpus_finish(t, REMOTE_CPU);
+}
+
 /* One iteration; false if CPU 1 could not run its part (the test has failed then). */
 static bool one_iteration(struct test_ctx *t, struct remote_run *r, uint64_t i, bool broadcast)
 {
@@ -121,9 +145,15 @@ static bool one_iteration(struct test_ctx *t, struct remote_run *r, uint64_t i, 
 		return true;
 	}
 	(void)arch_event_subscribe(model_sink, 0);
-	remap_bbm(r->entry, desc_page(r->env->pa_new, SCN_PROT), broadcast);
+	bool ran;
+	if (r->flag) {
+		ran = flag_handoff(t, r, &ld, i);
+	} else {
+		remap_bbm(r->entry, desc_page(r->env->pa_new, SCN_PROT), broadcast);
+		ran = cpus_run(t, REMOTE_CPU, remote_load, &ld);
+	}
 	arch_event_unsubscribe(model_sink, 0);
-	if (!cpus_run(t, REMOTE_CPU, remote_load, &ld))
+	if (!ran)
 		return false;
 	enum outcome o = outcome_classify_load(ld.rec.taken, ld.rec.kind, ld.rec.level, ld.value, &r->m);
 	outcome_set_t allowed = remote_allowed(r);
@@ -141,8 +171,9 @@ static void report(struct test_ctx *t, const struct remote_run *r, bool broadcas
 	uint64_t per_s = ns ? r->h.n * 1000000000ull / ns : 0;
 
 	outcome_set_format(r->allowed_union, set, sizeof(set));
-	test_diag(t, "CPU 1 loads 0x%llx after CPU 0's BBM with tlbi %s; %llu iterations in %llu ms (%llu per s)",
+	test_diag(t, "CPU 1 loads 0x%llx after CPU 0's BBM with tlbi %s%s; %llu iterations in %llu ms (%llu per s)",
 		  (unsigned long long)r->va, broadcast ? "vmalle1is (broadcast)" : "vmalle1 (local)",
+		  r->flag ? ", seen through a flag (MP.BBM1)" : "",
 		  (unsigned long long)r->h.n, (unsigned long long)(ns / 1000000), (unsigned long long)per_s);
 	test_diag(t, "allowed on cpu 1 by the architecture (model): %s", set);
 	test_diag(t, "cpu 1 histogram:");
@@ -202,7 +233,7 @@ static bool set_up(struct test_ctx *t, struct remote_run *r, struct scn_env *env
 	return true;
 }
 
-static void run_remote_tlbi(struct test_ctx *t, bool broadcast)
+static void run_remote_tlbi(struct test_ctx *t, bool broadcast, bool flag)
 {
 	static struct remote_run r;
 	struct scn_env env;
@@ -210,6 +241,8 @@ static void run_remote_tlbi(struct test_ctx *t, bool broadcast)
 	unsigned dangling;
 
 	memset(&r, 0, sizeof(r));
+	r.flag = flag;
+	mp_flag = 0;
 	if (!set_up(t, &r, &env, &slot))
 		return;
 	uint64_t t0 = timer_counter();
@@ -227,11 +260,17 @@ static void run_remote_tlbi(struct test_ctx *t, bool broadcast)
 TEST_CASE(smp_remote_tlbi_local, "smp", "remote-tlbi-local",
 	  "CPU 0 remaps with BBM and a local TLBI while CPU 1 holds the old page: the model allows old on CPU 1")
 {
-	run_remote_tlbi(t, false);
+	run_remote_tlbi(t, false, false);
 }
 
 TEST_CASE(smp_remote_tlbi_broadcast, "smp", "remote-tlbi-broadcast",
 	  "the same with the broadcast TLBI: the model allows only new on CPU 1")
 {
-	run_remote_tlbi(t, true);
+	run_remote_tlbi(t, true, false);
+}
+
+TEST_CASE(smp_mp_bbm1, "smp", "mp-bbm1",
+	  "MP.BBM1: CPU 0 does BBM with a broadcast TLBI, then sets a flag; CPU 1 sees it, dsb; isb, loads: only new")
+{
+	run_remote_tlbi(t, true, true);
 }
