@@ -2,7 +2,7 @@
  * Which CPU is running: the index bbmprobe gave it (0 = the boot CPU, then the
  * /cpus nodes in order), kept in TPIDR_EL1, which nothing else here uses. head.S
  * writes it before any C runs on that CPU (its reset value is UNKNOWN: Arm ARM
- * D19.2 "TPIDR_EL1", DDI 0487 K.a).
+ * "TPIDR_EL1, EL1 Software Thread ID Register", DDI 0487 K.a).
  */
 #ifndef BBMPROBE_BOOT_CPU_H
 #define BBMPROBE_BOOT_CPU_H

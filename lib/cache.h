@@ -2,7 +2,7 @@
  * Data-cache maintenance by VA to the Point of Coherency, for handing memory to
  * a CPU whose MMU (and so whose cacheable view) is still off: what it reads
  * must be in memory, and no other cache may hold a line it is about to write
- * (Arm ARM D7.4 "Cache maintenance instructions", DDI 0487 K.a; the same reason
+ * (Arm ARM "Cache maintenance instructions", DDI 0487 K.a; the same reason
  * Linux's spin-table code cleans cpu-release-addr, arch/arm64/kernel/smp_spin_table.c).
  */
 #ifndef BBMPROBE_LIB_CACHE_H

@@ -4,7 +4,7 @@
  * with break-before-make, once with a local TLBI (tlbi vmalle1: this CPU's TLB
  * only) and once with the broadcast one (tlbi vmalle1is), and CPU 1 loads again
  * after `dsb ish; isb`. The model, with two CPUs, says what CPU 1 may see: with
- * the local TLBI the old translation may survive in CPU 1's TLB (Arm ARM D8.16
+ * the local TLBI the old translation may survive in CPU 1's TLB (Arm ARM
  * "TLB maintenance": a non-broadcast TLBI affects only the PE that executes
  * it, DDI 0487 K.a); with the broadcast one, completed by CPU 0's DSB before
  * CPU 1 is told to look, only the new. QEMU keeps a TLB per vCPU, so the old
@@ -12,6 +12,12 @@
  *
  * The hand-offs go through the mailbox (platform/smp.c: dmb/dsb + SEV), so the
  * three phases are ordered; this is about remote TLB state, not a race.
+ *
+ * smp/mp-bbm1 and smp/mp-rt1 are the message-passing shapes MP.BBM1 and MP.RT1
+ * of rems-project/system-litmus-harness: CPU 1 already waits on a flag while
+ * CPU 0 makes the change (BBM; or, for RT1, the live descriptor overwritten)
+ * with the broadcast TLBI and then sets the flag; after the flag, CPU 1's
+ * `dsb ish; isb` and load may only see the new page.
  */
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +81,21 @@ static void remap_bbm(pt_entry_t *e, pt_entry_t new_desc, bool broadcast)
 	isb();
 }
 
+/*
+ * MP.RT1's change: the valid page descriptor overwritten in place (no break), then the broadcast
+ * TLBI completed by a DSB. Changing the output address of a live page without BBM is what the
+ * architecture says may give a TLB conflict or either translation until the TLBI completes (Arm ARM
+ * "Using break-before-make when updating translation table entries", DDI 0487 K.a).
+ */
+static void remap_live(pt_entry_t *e, pt_entry_t new_desc)
+{
+	pt_unsafe_write_no_maintenance(e, new_desc);
+	dsb_ish();
+	tlbi_vmalle1is();
+	dsb_ish();
+	isb();
+}
+
 struct remote_run {
 	const struct scn_env *env;
 	uint64_t va;
@@ -84,6 +105,7 @@ struct remote_run {
 	outcome_set_t allowed_union;
 	uint64_t warm_failures;
 	bool flag; /* MP.BBM1's flag hand-off instead of the mailbox */
+	bool live; /* MP.RT1: the change without the break */
 };
 
 /* The model's set for CPU 1's load now: CPU 0's events came through the sink; CPU 1's dsb; isb is fed here. */
@@ -111,8 +133,9 @@ static void set_markers(struct remote_run *r, uint64_t i)
 }
 
 /*
- * MP.BBM1 (rems-project/system-litmus-harness): CPU 1 already waits for the flag while CPU 0 breaks,
- * invalidates (broadcast), makes, and then sets the flag; CPU 1 sees it, dsb; isb, loads.
+ * MP.BBM1 and MP.RT1 (rems-project/system-litmus-harness): CPU 1 already waits for the flag while
+ * CPU 0 changes the mapping (BBM, or live for RT1) with the broadcast TLBI, then sets the flag; CPU 1
+ * sees it, dsb; isb, loads.
  */
 static bool flag_handoff(struct test_ctx *t, struct remote_run *r, struct remote_load *ld, uint64_t i)
 {
@@ -120,7 +143,10 @@ static bool flag_handoff(struct test_ctx *t, struct remote_run *r, struct remote
 	ld->token = i + 1;
 	if (!cpus_start(t, REMOTE_CPU, remote_load, ld))
 		return false;
-	remap_bbm(r->entry, desc_page(r->env->pa_new, SCN_PROT), true);
+	if (r->live)
+		remap_live(r->entry, desc_page(r->env->pa_new, SCN_PROT));
+	else
+		remap_bbm(r->entry, desc_page(r->env->pa_new, SCN_PROT), true);
 	__atomic_store_n(&mp_flag, i + 1, __ATOMIC_RELEASE);
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 	return cpus_finish(t, REMOTE_CPU);
@@ -171,9 +197,10 @@ static void report(struct test_ctx *t, const struct remote_run *r, bool broadcas
 	uint64_t per_s = ns ? r->h.n * 1000000000ull / ns : 0;
 
 	outcome_set_format(r->allowed_union, set, sizeof(set));
-	test_diag(t, "CPU 1 loads 0x%llx after CPU 0's BBM with tlbi %s%s; %llu iterations in %llu ms (%llu per s)",
-		  (unsigned long long)r->va, broadcast ? "vmalle1is (broadcast)" : "vmalle1 (local)",
-		  r->flag ? ", seen through a flag (MP.BBM1)" : "",
+	test_diag(t, "CPU 1 loads 0x%llx after CPU 0's %s with tlbi %s%s; %llu iterations in %llu ms (%llu per s)",
+		  (unsigned long long)r->va, r->live ? "live change (no break)" : "BBM",
+		  broadcast ? "vmalle1is (broadcast)" : "vmalle1 (local)",
+		  !r->flag ? "" : r->live ? ", seen through a flag (MP.RT1)" : ", seen through a flag (MP.BBM1)",
 		  (unsigned long long)r->h.n, (unsigned long long)(ns / 1000000), (unsigned long long)per_s);
 	test_diag(t, "allowed on cpu 1 by the architecture (model): %s", set);
 	test_diag(t, "cpu 1 histogram:");
@@ -233,7 +260,7 @@ static bool set_up(struct test_ctx *t, struct remote_run *r, struct scn_env *env
 	return true;
 }
 
-static void run_remote_tlbi(struct test_ctx *t, bool broadcast, bool flag)
+static void run_remote_tlbi(struct test_ctx *t, bool broadcast, bool flag, bool live)
 {
 	static struct remote_run r;
 	struct scn_env env;
@@ -242,6 +269,7 @@ static void run_remote_tlbi(struct test_ctx *t, bool broadcast, bool flag)
 
 	memset(&r, 0, sizeof(r));
 	r.flag = flag;
+	r.live = live;
 	mp_flag = 0;
 	if (!set_up(t, &r, &env, &slot))
 		return;
@@ -260,17 +288,23 @@ static void run_remote_tlbi(struct test_ctx *t, bool broadcast, bool flag)
 TEST_CASE(smp_remote_tlbi_local, "smp", "remote-tlbi-local",
 	  "CPU 0 remaps with BBM and a local TLBI while CPU 1 holds the old page: the model allows old on CPU 1")
 {
-	run_remote_tlbi(t, false, false);
+	run_remote_tlbi(t, false, false, false);
 }
 
 TEST_CASE(smp_remote_tlbi_broadcast, "smp", "remote-tlbi-broadcast",
 	  "the same with the broadcast TLBI: the model allows only new on CPU 1")
 {
-	run_remote_tlbi(t, true, false);
+	run_remote_tlbi(t, true, false, false);
 }
 
 TEST_CASE(smp_mp_bbm1, "smp", "mp-bbm1",
 	  "MP.BBM1: CPU 0 does BBM with a broadcast TLBI, then sets a flag; CPU 1 sees it, dsb; isb, loads: only new")
 {
-	run_remote_tlbi(t, true, true);
+	run_remote_tlbi(t, true, true, false);
+}
+
+TEST_CASE(smp_mp_rt1, "smp", "mp-rt1",
+	  "MP.RT1: CPU 0 changes a live page without BBM, broadcast TLBI, then a flag; CPU 1 sees it, loads: only new")
+{
+	run_remote_tlbi(t, true, true, true);
 }

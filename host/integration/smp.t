@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 72
+plan 74
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -34,6 +34,8 @@ for n in 2 4; do
 		"the iteration rate is printed"
 	expect_line '^ok [0-9]+ - smp/mp-bbm1: old on cpu 1 in 0 of 100; allowed new$' \
 		"MP.BBM1: after the flag, dsb; isb, CPU 1 sees only new, as the model requires"
+	expect_line '^ok [0-9]+ - smp/mp-rt1: old on cpu 1 in 0 of 100; allowed new$' \
+		"MP.RT1: live change, broadcast TLBI, flag: CPU 1 sees only new, as the model requires"
 	expect_clean_run
 done
 
