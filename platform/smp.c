@@ -41,6 +41,7 @@ static struct mailbox mailbox[CPU_MAX];
 static struct smp_cpu cpus[CPU_MAX];
 static unsigned ncpus = 1;
 static uint64_t released_to[CPU_MAX]; /* index -> spin-table release address, or 0 for PSCI */
+static unsigned hold_unmatched; /* cpu_fail=N with no CPU N: said in the banner, not ignored silently */
 
 extern char secondary_entry[], smp_stacks[];
 
@@ -229,6 +230,7 @@ void smp_start(const struct board_config *cfg, unsigned hold, uint64_t ttbr0)
 	bool released[CPU_MAX] = {false};
 
 	discover(&cfg->cpus);
+	hold_unmatched = hold >= ncpus ? hold : 0;
 	/* A periodic event, so that a WFE wait ends even if nobody signals (Linux arch_timer_evtstrm does the same). */
 	write_sysreg(cntkctl_el1, read_sysreg(cntkctl_el1) | CNTKCTL_EVNTEN | CNTKCTL_EVNTI(15));
 	if (ncpus == 1)
@@ -265,6 +267,8 @@ const char *smp_state_name(enum smp_cpu_state s)
 
 void smp_print_banner(void)
 {
+	if (hold_unmatched)
+		printf("# warning: cpu_fail=%u names no CPU (%u listed); nothing was held back\n", hold_unmatched, ncpus);
 	for (unsigned i = 0; i < ncpus; i++) {
 		const struct smp_cpu *c = &cpus[i];
 		char midr[96] = "MIDR unknown";

@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 74
+plan 75
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -72,7 +72,8 @@ expect_status 0
 expect_closing_lines 0
 
 name_prefix="SMP=1"
-boot smp1 -- tests=smp
+boot smp1 -- tests=smp cpu_fail=3
+expect_line '^# warning: cpu_fail=3 names no CPU \(1 listed\); nothing was held back$' "a cpu_fail= naming no CPU is said, not ignored"
 expect_line '^# cpu 0: MPIDR 0x80000000, .*, online \(boot CPU\)$' "the banner lists the boot CPU"
 expect_line '^ok [0-9]+ - smp/online # SKIP needs 2 CPUs online: the DTB lists 1 \(QEMU virt: SMP=2\)$' "smp/online skips"
 
