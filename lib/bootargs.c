@@ -9,7 +9,8 @@
 static const char *const exit_choices[] = {"auto", "halt", "reset", NULL};
 static const char *const console_choices[] = {"auto", "pl011", "mini", NULL};
 static const char *const inject_choices[] = {"none",      "undef",         "serror",       "hang",
-					     "irq-storm", "console-fault", "pool-exhaust", "secondary-undef", NULL};
+					     "irq-storm", "console-fault", "pool-exhaust", "secondary-undef",
+					     "secondary-hang", NULL};
 
 /* Linux earlycon names (drivers/tty/serial/earlycon.c users) and bbmprobe's driver for each. */
 static const struct earlycon_name {
@@ -47,7 +48,7 @@ const struct bootarg_spec bootarg_specs[] = {
 	 "the watchdog: a test running longer fails and the suite goes on (0 is refused: it cannot be turned off)",
 	 "60 + iters/100"},
 	{"inject", BOOTARG_CHOICE, FIELD(inject), 0, 0, inject_choices,
-	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust|secondary-undef",
+	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust|secondary-undef|secondary-hang",
 	 "tests only: provoke a failure, honoured only with tests=faults (docs/output.md)", "none"},
 	{"cpu_fail", BOOTARG_U64, FIELD(cpu_fail), 1, 7, NULL, "N",
 	 "test hook: CPU N (banner index) is never released, so it fails to start and its tests skip", "none"},

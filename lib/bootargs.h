@@ -47,7 +47,7 @@ struct bootargs {
 	bool console_explicit;
 	struct bootargs_console console_port; /* when console_explicit */
 	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
-	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust | secondary-undef */
+	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust | secondary-undef | secondary-hang */
 	uint64_t cpu_fail; /* test hook: this CPU index (1-7) is never released at boot; 0: none */
 };
 

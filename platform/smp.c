@@ -293,14 +293,26 @@ void smp_describe_unavailable(unsigned cpu, char *buf, unsigned len)
 		 smp_state_name(cpus[cpu].state), cpus[cpu].why);
 }
 
+static void mark_lost(unsigned cpu)
+{
+	cpus[cpu].state = SMP_CPU_LOST;
+	snprintf(cpus[cpu].why, sizeof(cpus[cpu].why), "never finished work it was given (a hang the watchdog ended)");
+}
+
+void smp_reap_lost(void)
+{
+	for (unsigned i = 1; i < ncpus; i++)
+		if (cpus[i].state == SMP_CPU_ONLINE && !smp_done(i))
+			mark_lost(i);
+}
+
 bool smp_post(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	if (cpu == 0 || cpu >= ncpus || cpus[cpu].state != SMP_CPU_ONLINE)
 		return false;
 	struct mailbox *m = &mailbox[cpu];
 	if (m->posted != m->done) {
-		cpus[cpu].state = SMP_CPU_LOST;
-		snprintf(cpus[cpu].why, sizeof(cpus[cpu].why), "never finished work it was given (a hang the watchdog ended)");
+		mark_lost(cpu);
 		return false;
 	}
 	m->fn = fn;

@@ -59,6 +59,11 @@ bool smp_post(unsigned cpu, void (*fn)(void *), void *arg);
  * (exception_take_saved(cpu, ...) then has the report).
  */
 bool smp_wait(unsigned cpu);
+/*
+ * Mark `lost` every online secondary still busy with earlier work (its test was ended by the
+ * watchdog while it ran): called between tests, when none should be busy.
+ */
+void smp_reap_lost(void);
 /* True once the posted function has ended (for CPU0 loops that run alongside it). */
 bool smp_done(unsigned cpu);
 

@@ -19,6 +19,7 @@ bool cpus_need(struct test_ctx *t, unsigned n)
 	char why[96];
 	unsigned missing;
 
+	smp_reap_lost();
 	if (smp_online_count() >= n)
 		return true;
 	/* Short: the TAP line has room for little; the banner's "# cpu N:" line says why. */

@@ -126,3 +126,23 @@ TEST_CASE_FLAGS(faults_secondary_undef, "faults", "secondary-undef",
 	CHECK(t, cpus_run(t, 1, secondary_alive, (void *)&alive) && alive == 1,
 	      "CPU 1 takes no work after its exception (ran as %u)", alive);
 }
+
+static void secondary_spin(void *arg)
+{
+	(void)arg;
+	for (volatile uint64_t n = 0;; n++)
+		;
+}
+
+TEST_CASE_FLAGS(faults_secondary_hang, "faults", "secondary-hang",
+		"inject=secondary-hang: CPU 1 spins forever; the watchdog on CPU0 ends the test and CPU 1 is lost",
+		TEST_NOT_DEFAULT)
+{
+	if (!injected(t, "secondary-hang") || !cpus_need(t, 2))
+		return;
+	test_diag(t, "CPU 1 spins forever; CPU0 waits for it until the watchdog fires (%llu s)",
+		  (unsigned long long)t->timeout_s);
+	if (cpus_start(t, 1, secondary_spin, NULL))
+		(void)cpus_finish(t, 1);
+	CHECK(t, false, "CPU 1 returned from an endless loop");
+}

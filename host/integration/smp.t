@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 75
+plan 82
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -91,5 +91,16 @@ expect_line '^# FAIL tests/cpus.c:[0-9]+: CPU 1 \(MPIDR 0x80000001\) took an une
 expect_no_line 'takes no work after its exception' "CPU 1 takes work again afterwards"
 expect_line '^not ok 1 - faults/secondary-undef$' "not ok"
 expect_line '^ok [0-9]+ - smp/online: 1 secondary checked' "the run goes on, CPU 1 still online"
+expect_closing_lines 1
+
+# CPU 1 never returns: CPU0, waiting for it, is ended by its own watchdog (timeout=2), CPU 1 is lost,
+# and every later test that needs it skips, naming it; the run ends normally.
+name_prefix="inject=secondary-hang"
+boot smp-hang --smp 2 -- tests=faults/secondary-hang,smp inject=secondary-hang timeout=2
+expect_status 1
+expect_line '^# WATCHDOG: the test ran past its deadline of 2 s; stopped where it was:$' "the watchdog on CPU0 ends the wait"
+expect_line '^not ok 1 - faults/secondary-hang$' "the test fails"
+expect_line '^ok [0-9]+ - smp/online # SKIP needs 2 CPUs online: CPU 1 \(MPIDR 0x80000001\) lost$' \
+	"later tests skip, naming the lost CPU"
 expect_closing_lines 1
 finish
