@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 82
+plan 86
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -44,6 +44,16 @@ boot smp8 --smp 8 -- tests=smp
 expect_cpus_online 8 'PSCI CPU_ON \(hvc\)'
 expect_line '^ok [0-9]+ - smp/online: 7 secondaries checked' "smp/online on all 7 secondaries"
 expect_closing_lines 0
+
+# Multi-threaded TCG (one host thread per vCPU: true concurrency): the same tests hold.
+name_prefix="virt SMP=2 TCG=multi"
+boot smp-mttcg --smp 2 --tcg multi -- tests=smp iters=20
+expect_status 0
+expect_no_line '^not ok ' "every smp test passes under multi-threaded TCG"
+expect_line '^ok [0-9]+ - smp/mp-bbm1: old on cpu 1 in 0 of 20; allowed new$' "MP.BBM1 runs"
+name_prefix="--tcg bogus"
+boot smp-tcg-bad --tcg bogus
+expect_status 2
 
 name_prefix="U-Boot SMP=2"
 boot smp-uboot --uboot --smp 2 -- tests=smp
