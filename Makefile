@@ -9,6 +9,8 @@ BOARD ?=
 # QEMU -cpu; empty: the board's core (cortex-a72 on virt and rpi4, cortex-a53 on rpi3).
 CPU ?=
 SMP ?=
+# QEMU TCG threading: empty (single; multi on npcm845), single or multi (docs/smp.md).
+TCG ?=
 MEM ?=
 EL ?=
 ARGS ?=
@@ -104,7 +106,7 @@ endif
 # The user's knobs reach the scripts through the environment (BBMPROBE_ARGS, ...), never pasted into
 # a recipe: quotes, `$` and backslashes in ARGS arrive as typed. $(value) keeps make from expanding
 # them, and unexport keeps make from expanding them for the environment of every recipe.
-KNOBS := BOARD CPU SMP MEM EL ARGS TIMEOUT SEMIHOSTING GDB_PORT ACCEL LAVA_URL
+KNOBS := BOARD CPU SMP MEM EL ARGS TIMEOUT SEMIHOSTING GDB_PORT ACCEL LAVA_URL TCG
 $(foreach k,$(KNOBS),$(eval export BBMPROBE_$k := $$(value $k)))
 unexport $(KNOBS)
 # refuse TARGET,KNOBS,WHY: a shell line that stops with status 2 when the user set a knob TARGET ignores.
@@ -183,7 +185,7 @@ $(B)/%.dtb: platform/dts/%.dts | deps
 # scripts/mk-sdcard checks the board and, with the firmware's own parser (build/host/bootargs-check)
 # and the image's test list, the boot arguments before it writes anything.
 sdcard: image $(B)/tests.list $(HOST_B)/bootargs-check | deps
-	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT,QEMU settings; an SD card takes BOARD and ARGS only)
+	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT TCG,QEMU settings; an SD card takes BOARD and ARGS only)
 	@scripts/mk-sdcard --board "$${BBMPROBE_BOARD:-rpi4}" --build $(B) -- "$$BBMPROBE_ARGS"
 
 # The registered test names, asked of the image itself (`list` under QEMU virt, about a second), so
@@ -193,7 +195,7 @@ $(B)/tests.list: $(IMAGE) scripts/list-tests | deps
 
 # ---- running ------------------------------------------------------------------
 RUN_QEMU = scripts/run-qemu --board "$${BBMPROBE_BOARD:-virt}" --cpu "$$BBMPROBE_CPU" --smp "$$BBMPROBE_SMP" \
-	--mem "$$BBMPROBE_MEM" --el "$$BBMPROBE_EL" --semihosting "$$BBMPROBE_SEMIHOSTING" --build $(B)
+	--mem "$$BBMPROBE_MEM" --el "$$BBMPROBE_EL" --semihosting "$$BBMPROBE_SEMIHOSTING" --tcg "$$BBMPROBE_TCG" --build $(B)
 # ACCEL=kvm: QEMU virt on an arm64 host's own cores (docs/labs.md).
 run: image | deps
 	@$(call refuse,run,GDB_PORT,only for make debug)

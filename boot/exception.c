@@ -15,10 +15,8 @@
 #define PSTATE_I (1u << 7)
 #define PSTATE_F (1u << 6)
 
-struct fault_record *volatile fault_armed_record;
-uintptr_t fault_armed_fixup;
-static volatile unsigned handler_depth;
-static unsigned unexpected_count;
+struct fault_slot fault_slots[CPU_MAX];
+static volatile unsigned unexpected_count;
 
 /* Innermost isolated_call or guarded_call, if any: where an exception unwinds to. */
 struct isolation {
@@ -28,11 +26,23 @@ struct isolation {
 	bool quiet;     /* guarded_call: synchronous exceptions only, no report */
 	unsigned depth; /* handler_depth when it was entered (a guard may run inside the handler) */
 };
-static struct isolation *current_isolation;
-/* The isolation isolation_unwind() jumps to. */
-static struct isolation *unwind_target;
+/* Each CPU's own: where its exceptions unwind to, and how deep in the handler it is. */
+struct cpu_exception_state {
+	struct isolation *current_isolation;
+	struct isolation *unwind_target; /* the isolation isolation_unwind() jumps to */
+	volatile unsigned handler_depth;
+	uintptr_t stack_lo, stack_hi; /* for the backtrace's frame-pointer checks */
+	struct saved_exception saved; /* secondaries: reported by CPU0 */
+};
+static struct cpu_exception_state cpu_state[CPU_MAX];
+#define THIS (&cpu_state[this_cpu()])
+#define fault_armed_record (fault_slots[this_cpu()].record)
+#define fault_armed_fixup (fault_slots[this_cpu()].fixup)
+#define handler_depth (THIS->handler_depth)
+#define current_isolation (THIS->current_isolation)
+#define unwind_target (THIS->unwind_target)
 
-static uintptr_t image_base, stack_lo, stack_hi;
+static uintptr_t image_base;
 static struct exception_hooks hooks;
 
 void exception_set_hooks(const struct exception_hooks *h)
@@ -47,8 +57,16 @@ static void panic_write(const char *s)
 		hooks.write_raw(s);
 }
 
+static void __attribute__((noreturn)) park_secondary(void)
+{
+	for (;;)
+		__asm__ volatile("wfe");
+}
+
 static void __attribute__((noreturn)) panic_stop(void)
 {
+	if (this_cpu() != 0)
+		park_secondary(); /* CPU0 owns the exit; it reports this CPU as lost */
 	if (hooks.panic)
 		hooks.panic();
 	for (;;)
@@ -69,8 +87,13 @@ static const char *const vector_names[16] = {
 void exception_set_image_range(uintptr_t base, uintptr_t lo, uintptr_t hi)
 {
 	image_base = base;
-	stack_lo = lo;
-	stack_hi = hi;
+	exception_set_cpu_stack(0, lo, hi);
+}
+
+void exception_set_cpu_stack(unsigned cpu, uintptr_t lo, uintptr_t hi)
+{
+	cpu_state[cpu % CPU_MAX].stack_lo = lo;
+	cpu_state[cpu % CPU_MAX].stack_hi = hi;
 }
 
 unsigned exception_unexpected_count(void)
@@ -100,18 +123,57 @@ static uint64_t elf_addr(uint64_t pc)
 	return pc - image_base;
 }
 
-static bool frame_pointer_ok(uint64_t fp)
+static bool frame_pointer_ok(unsigned cpu, uint64_t fp)
 {
-	return fp && !(fp & 0xf) && fp >= stack_lo && fp + 16 <= stack_hi;
+	const struct cpu_exception_state *c = &cpu_state[cpu];
+
+	return fp && !(fp & 0xf) && fp >= c->stack_lo && fp + 16 <= c->stack_hi;
 }
 
+static void report_on(const struct exception_frame *f, unsigned vector, const char *why, unsigned cpu, uint64_t mpidr);
+
 void exception_report(const struct exception_frame *f, unsigned vector, const char *why)
+{
+	report_on(f, vector, why, this_cpu(), read_sysreg(mpidr_el1));
+}
+
+void exception_report_saved(const struct saved_exception *s, unsigned cpu, const char *why)
+{
+	report_on(&s->frame, s->vector, why, cpu % CPU_MAX, s->mpidr);
+}
+
+bool exception_take_saved(unsigned cpu, struct saved_exception *out)
+{
+	struct saved_exception *s = &cpu_state[cpu % CPU_MAX].saved;
+
+	__asm__ volatile("dmb ish" ::: "memory"); /* valid is written last by the secondary */
+	if (!s->valid)
+		return false;
+	*out = *s;
+	s->valid = false;
+	return true;
+}
+
+/* A secondary's report: CPU0 prints it later (this CPU must not touch the console). */
+static void save_for_cpu0(const struct exception_frame *f, unsigned vector)
+{
+	struct saved_exception *s = &THIS->saved;
+
+	s->frame = *f;
+	s->vector = vector;
+	s->mpidr = read_sysreg(mpidr_el1);
+	__asm__ volatile("dmb ish" ::: "memory");
+	s->valid = true;
+}
+
+static void report_on(const struct exception_frame *f, unsigned vector, const char *why, unsigned cpu, uint64_t mpidr)
 {
 	struct esr_info e;
 	unsigned kind = vector & 3;
 
 	esr_decode(f->esr, &e);
 	printf("# EXCEPTION: %s (vector %u, %s)\n", vector_names[vector & 15], vector, why);
+	printf("#   on CPU %u, MPIDR 0x%llx\n", cpu, (unsigned long long)mpidr);
 	if (kind == 0) {
 		printf("#   EC 0x%02x %s", (unsigned)e.ec, e.ec_name);
 		if (e.is_abort)
@@ -142,10 +204,10 @@ void exception_report(const struct exception_frame *f, unsigned vector, const ch
 	uint64_t fp = f->x[29];
 	uint64_t lr = f->x[30];
 	/* x30 is the caller unless the faulting function already saved it in its frame record. */
-	bool lr_in_record = frame_pointer_ok(fp) && ((const uint64_t *)(uintptr_t)fp)[1] == lr;
+	bool lr_in_record = frame_pointer_ok(cpu, fp) && ((const uint64_t *)(uintptr_t)fp)[1] == lr;
 	if (lr && !lr_in_record)
 		printf(" <- 0x%llx", (unsigned long long)elf_addr(lr - 4));
-	for (int depth = 0; depth < 8 && frame_pointer_ok(fp); depth++) {
+	for (int depth = 0; depth < 8 && frame_pointer_ok(cpu, fp); depth++) {
 		const uint64_t *rec = (const uint64_t *)(uintptr_t)fp;
 		if (!rec[1])
 			break;
@@ -223,6 +285,10 @@ static void handle_svc(struct exception_frame *f, const struct esr_info *e)
 
 static void __attribute__((noreturn)) panic_nested(const struct exception_frame *f, unsigned vector)
 {
+	if (this_cpu() != 0) {
+		save_for_cpu0(f, vector);
+		park_secondary();
+	}
 	panic_write("\n# PANIC: exception inside the exception handler; stopping.\n");
 	panic_write("# PANIC: nested exception details follow (best effort).\n");
 	handler_depth = 2; /* a third one just stops */
@@ -237,8 +303,17 @@ static void unexpected(struct exception_frame *f, unsigned vector, bool reported
 	/* An interrupt ends the whole test (the watchdog's), not a nested isolated call inside it. */
 	struct isolation *iso = isolation_for(irq);
 
-	unexpected_count++;
+	__atomic_fetch_add(&unexpected_count, 1, __ATOMIC_RELAXED);
 	fault_armed_record = NULL;
+	if (this_cpu() != 0) {
+		save_for_cpu0(f, vector);
+		if (!iso)
+			park_secondary();
+		if (iso->what)
+			record_fault(iso->what, f, vector);
+		unwind_to(f, iso);
+		return;
+	}
 	if (!iso) {
 		if (!reported)
 			exception_report(f, vector, "outside any test");
@@ -258,6 +333,8 @@ void exception_dispatch(struct exception_frame *f, unsigned vector)
 	if (guard_catches(f, vector))
 		return;
 	if (handler_depth >= 2) {
+		if (this_cpu() != 0)
+			park_secondary();
 		panic_write("\n# PANIC: exception while reporting a nested exception\n");
 		panic_stop();
 	}

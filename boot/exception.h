@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu.h"
 #include "esr.h"
 
 /* Layout shared with boot/vectors.S. */
@@ -51,21 +52,27 @@ struct fault_record {
  * instruction after the faulting one). Disarm after the access. One-shot: the
  * first exception disarms it.
  */
-extern struct fault_record *volatile fault_armed_record; /* read by the handler */
-extern uintptr_t fault_armed_fixup;
+struct fault_slot {
+	struct fault_record *volatile record; /* read by the handler */
+	uintptr_t fixup;
+} __attribute__((aligned(64))); /* one slot per cache line: CPUs arm theirs concurrently */
+/* Each CPU arms its own slot (this_cpu()), so an observer's fault never lands in another CPU's record. */
+extern struct fault_slot fault_slots[CPU_MAX];
 
 /* Inline: scenarios arm around every probed access, and a call costs more than the access. */
 static inline void fault_arm(struct fault_record *rec, uintptr_t fixup)
 {
+	struct fault_slot *s = &fault_slots[this_cpu()];
+
 	rec->taken = false;
-	fault_armed_fixup = fixup;
+	s->fixup = fixup;
 	__asm__ volatile("" ::: "memory");
-	fault_armed_record = rec;
+	s->record = rec;
 }
 
 static inline void fault_disarm(void)
 {
-	fault_armed_record = NULL;
+	fault_slots[this_cpu()].record = NULL;
 	__asm__ volatile("" ::: "memory");
 }
 
@@ -118,6 +125,21 @@ unsigned exception_unexpected_count(void);
 void exception_report(const struct exception_frame *f, unsigned vector, const char *why);
 
 /*
+ * A secondary CPU never prints (the console is CPU0's): an unexpected exception there is
+ * saved with its frame, ends the isolated call it happened in, and CPU0 reports it.
+ */
+struct saved_exception {
+	bool valid;
+	unsigned vector;
+	uint64_t mpidr;
+	struct exception_frame frame;
+};
+/* Take (and clear) what `cpu` saved; false if nothing. */
+bool exception_take_saved(unsigned cpu, struct saved_exception *out);
+/* Print a saved exception as exception_report does, naming the CPU that took it. */
+void exception_report_saved(const struct saved_exception *s, unsigned cpu, const char *why);
+
+/*
  * How the layers above end a run from here: write a message without stdio, and
  * stop with the panic status. Installed once at boot; until then a panic waits
  * in WFE (this file sits below the console and the exit code).
@@ -135,5 +157,7 @@ void exception_set_hooks(const struct exception_hooks *h);
 
 /* Image placement, for backtraces printed as link-time (ELF) addresses. */
 void exception_set_image_range(uintptr_t base, uintptr_t stack_lo, uintptr_t stack_hi);
+/* A secondary CPU's stack, for the backtraces in its reports. */
+void exception_set_cpu_stack(unsigned cpu, uintptr_t stack_lo, uintptr_t stack_hi);
 
 #endif

@@ -6,6 +6,7 @@
  * EL1, apply our own relocations (static PIE linked at 0), zero BSS, set the
  * stack and vectors, and call boot_main(dtb, entry_el, load_base).
  */
+#include "cpu.h"
 #include "sysregs.h"
 
 #define R_AARCH64_RELATIVE 1027
@@ -34,13 +35,15 @@ primary_entry:
 	and	x1, x1, #0xffffff
 	cbnz	x1, park_cpu
 
+	adr	x24, at_el1			/* x24 = where the drop to EL1 lands */
+drop_to_el1:
 	mrs	x20, CurrentEL
 	lsr	x20, x20, #2			/* x20 = entry EL, kept for the banner */
 	cmp	x20, #3
 	b.eq	from_el3
 	cmp	x20, #2
 	b.eq	from_el2
-	b	at_el1
+	br	x24
 
 from_el3:
 	mov	x0, #(SCR_EL3_NS | SCR_EL3_RES1 | SCR_EL3_HCE | SCR_EL3_RW)
@@ -58,8 +61,7 @@ from_el3:
 	msr	sctlr_el1, x0
 	mov	x0, #SPSR_EL1H_MASKED
 	msr	spsr_el3, x0
-	adr	x0, at_el1
-	msr	elr_el3, x0
+	msr	elr_el3, x24
 	isb
 	eret
 
@@ -67,8 +69,7 @@ from_el2:
 	bl	el2_setup
 	mov	x0, #SPSR_EL1H_MASKED
 	msr	spsr_el2, x0
-	adr	x0, at_el1
-	msr	elr_el2, x0
+	msr	elr_el2, x24
 	isb
 	eret
 
@@ -100,6 +101,7 @@ at_el1:
 	msr	sctlr_el1, x0
 	mov	x0, #CPACR_EL1_FPEN
 	msr	cpacr_el1, x0
+	msr	tpidr_el1, xzr			/* CPU index 0 (boot/cpu.h) */
 	isb
 
 	/*
@@ -169,6 +171,51 @@ park_cpu:
 	wfe
 	b	park_cpu
 
+/*
+ * Secondary CPUs enter here, MMU off, from PSCI CPU_ON or a spin-table release
+ * (platform/smp.c). The CPU finds its index by its MPIDR in smp_boot_mpidr (cleaned
+ * to memory by CPU0 before the release), drops to EL1 like the boot CPU, takes its
+ * own stack from .smp_stacks and calls secondary_main(index). An MPIDR not in the
+ * table parks. ADRP, not ADR: .smp_stacks lies past the image's 1 MiB ADR reach.
+ */
+	.globl secondary_entry
+secondary_entry:
+	mrs	x1, mpidr_el1
+	ldr	x2, =CPU_MPIDR_AFF_MASK
+	and	x1, x1, x2
+	adrp	x3, smp_boot_mpidr
+	add	x3, x3, :lo12:smp_boot_mpidr
+	mov	x23, #1
+1:	cmp	x23, #CPU_MAX
+	b.hs	park_cpu
+	ldr	x5, [x3, x23, lsl #3]
+	cmp	x5, x1
+	b.eq	2f
+	add	x23, x23, #1
+	b	1b
+2:	adr	x24, secondary_el1
+	b	drop_to_el1
+
+secondary_el1:
+	ldr	x0, =SCTLR_EL1_RES1		/* MMU off until secondary_main turns it on */
+	msr	sctlr_el1, x0
+	mov	x0, #CPACR_EL1_FPEN
+	msr	cpacr_el1, x0
+	msr	tpidr_el1, x23
+	adrp	x0, smp_stacks
+	add	x0, x0, :lo12:smp_stacks
+	mov	x1, #CPU_SECONDARY_STACK_SIZE
+	madd	x0, x1, x23, x0			/* CPU n's stack tops at smp_stacks + n * size */
+	mov	sp, x0
+	adr	x0, exception_vectors
+	msr	vbar_el1, x0
+	isb
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, x23
+	bl	secondary_main
+	b	park_cpu
+
 	.ltorg
 
 /*
@@ -234,3 +281,10 @@ boot_stack:
 	.space	64 * 1024
 	.globl boot_stack_top
 boot_stack_top:
+
+	/* Secondaries' stacks (CPUs 1..CPU_MAX-1): not zeroed, outside the BSS that head.S clears by ADR. */
+	.section .smp_stacks, "aw", %nobits
+	.balign 16
+	.globl smp_stacks
+smp_stacks:
+	.space	(CPU_MAX - 1) * CPU_SECONDARY_STACK_SIZE

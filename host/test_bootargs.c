@@ -64,6 +64,19 @@ static void casemate_trace_arguments(void **state)
 	expect_error("trace-iters=1 trace-iters=2", "given twice");
 }
 
+/* cpu_fail=N names a secondary (1..7, the banner's index); CPU0 cannot be held back, nor one past CPU_MAX. */
+static void cpu_fail_names_a_secondary(void **state)
+{
+	(void)state;
+	assert_true(bootargs_parse(NULL, &args, err, sizeof(err)));
+	assert_int_equal(args.cpu_fail, 0);
+	assert_true(bootargs_parse("cpu_fail=3 inject=secondary-undef", &args, err, sizeof(err)));
+	assert_int_equal(args.cpu_fail, 3);
+	assert_string_equal(args.inject, "secondary-undef");
+	expect_error("cpu_fail=0", "cpu_fail");
+	expect_error("cpu_fail=8", "cpu_fail");
+}
+
 static void bad_input_is_rejected_with_a_reason(void **state)
 {
 	(void)state;
@@ -209,6 +222,7 @@ int main(void)
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(earlycon_console_forms),
 		cmocka_unit_test(malformed_console_is_rejected_with_a_reason),
+		cmocka_unit_test(cpu_fail_names_a_secondary),
 	};
 	return cmocka_run_group_tests_name("bootargs", tests, NULL, NULL);
 }

@@ -9,7 +9,8 @@
 static const char *const exit_choices[] = {"auto", "halt", "reset", NULL};
 static const char *const console_choices[] = {"auto", "pl011", "mini", NULL};
 static const char *const inject_choices[] = {"none",      "undef",         "serror",       "hang",
-					     "irq-storm", "console-fault", "pool-exhaust", NULL};
+					     "irq-storm", "console-fault", "pool-exhaust", "secondary-undef",
+					     "secondary-hang", NULL};
 static const char *const trace_choices[] = {"none", "casemate", NULL};
 
 /* Linux earlycon names (drivers/tty/serial/earlycon.c users) and bbmprobe's driver for each. */
@@ -50,7 +51,7 @@ const struct bootarg_spec bootarg_specs[] = {
 	{"progress", BOOTARG_U64, FIELD(progress), 1, 3600, NULL, "SECONDS",
 	 "a scenario prints a progress line at least this often (and every 10% from 10000 iterations)", "10"},
 	{"inject", BOOTARG_CHOICE, FIELD(inject), 0, 0, inject_choices,
-	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust",
+	 "undef|serror|hang|irq-storm|console-fault|pool-exhaust|secondary-undef|secondary-hang",
 	 "tests only: provoke a failure, honoured only with tests=faults (docs/output.md)", "none"},
 	{"trace", BOOTARG_CHOICE, FIELD(trace), 0, 0, trace_choices, "none|casemate",
 	 "casemate: print each scenario's writes, barriers and TLBIs as Casemate records on '# cm' lines "
@@ -58,6 +59,8 @@ const struct bootarg_spec bootarg_specs[] = {
 	 "none"},
 	{"trace-iters", BOOTARG_U64, FIELD(trace_iters), 1, 1000000, NULL, "N",
 	 "with trace=casemate: trace the first N iterations of each scenario, one trace each", "1"},
+	{"cpu_fail", BOOTARG_U64, FIELD(cpu_fail), 1, 7, NULL, "N",
+	 "test hook: CPU N (banner index) is never released, so it fails to start and its tests skip", "none"},
 };
 const size_t bootarg_spec_count = sizeof(bootarg_specs) / sizeof(bootarg_specs[0]);
 

@@ -48,7 +48,8 @@ struct bootargs {
 	struct bootargs_console console_port; /* when console_explicit */
 	uint64_t timeout; /* the watchdog's seconds per test; 0 (not given): scaled with iters */
 	uint64_t progress; /* a scenario's longest silence, in seconds of timer time (progress lines) */
-	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust */
+	char inject[16];  /* none | undef | serror | hang | irq-storm | console-fault | pool-exhaust | secondary-undef | secondary-hang */
+	uint64_t cpu_fail; /* test hook: this CPU index (1-7) is never released at boot; 0: none */
 	char trace[12];   /* none | casemate (mmu/trace_casemate.h) */
 	uint64_t trace_iters; /* iterations traced per scenario with trace=casemate */
 };

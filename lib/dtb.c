@@ -331,8 +331,17 @@ void dtb_cpus(const void *fdt, struct cpu_topology *out)
 		}
 		int len;
 		const fdt32_t *rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
-		if (rel && (len == 4 || len == 8) && out->release_count < CPU_MAX_RELEASE)
-			out->release[out->release_count++] = read_cells(rel, len / 4);
+		bool rel_ok = rel && (len == 4 || len == 8);
+		uint64_t rel_addr = rel_ok ? read_cells(rel, len / 4) : 0;
+		if (rel_ok && out->release_count < CPU_MAX_RELEASE)
+			out->release[out->release_count++] = rel_addr;
+		if (out->count < CPU_MAX_RELEASE) {
+			/* reg: the MPIDR affinity, one or two cells (#address-cells of /cpus; Linux arm64 cpus binding). */
+			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+			out->has_mpidr[out->count] = reg && (len == 4 || len == 8);
+			out->mpidr[out->count] = out->has_mpidr[out->count] ? read_cells(reg, len / 4) : 0;
+			out->release_of[out->count] = rel_addr;
+		}
 		out->count++;
 	}
 }

@@ -96,6 +96,10 @@ struct cpu_topology {
 	const char *method_name;           /* the enable-method string for CPU_ENABLE_OTHER */
 	uint64_t release[CPU_MAX_RELEASE]; /* spin table: cpu-release-addr of each CPU node, in order */
 	unsigned release_count;
+	/* Per CPU node, in order (the first CPU_MAX_RELEASE): its `reg` (MPIDR affinity) and release address. */
+	uint64_t mpidr[CPU_MAX_RELEASE];
+	uint64_t release_of[CPU_MAX_RELEASE]; /* 0: the node has no cpu-release-addr */
+	bool has_mpidr[CPU_MAX_RELEASE];
 };
 
 void dtb_cpus(const void *fdt, struct cpu_topology *out);

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "boot/cpu.h"
+
 enum arch_event_kind {
 	ARCH_EV_WRITE = 1,      /* a = ptep, b = old, c = new */
 	ARCH_EV_DSB_ISHST,
@@ -50,7 +52,7 @@ enum arch_access_kind {
 
 struct arch_event {
 	enum arch_event_kind kind;
-	unsigned cpu; /* the CPU that performed it (index, 0 = boot CPU; one CPU today) */
+	unsigned cpu; /* the CPU that performed it: this_cpu() (boot/cpu.h), 0 = boot CPU */
 	uint64_t a, b, c; /* see enum arch_event_kind */
 };
 
@@ -96,14 +98,18 @@ static inline bool arch_event_flushes_now(enum arch_event_kind kind)
 	return kind == ARCH_EV_TABLE_FREE;
 }
 
-/* The emit point. One CPU emits today (the queue is not shared between CPUs). */
+/*
+ * The emit point. Sinks are not made for concurrent events: while any is
+ * subscribed only one CPU emits through the library at a time (a secondary's
+ * steps in tests/smp_tlb.c are raw instructions, fed to its model directly).
+ */
 static inline void arch_event_emit(enum arch_event_kind kind, uint64_t a, uint64_t b, uint64_t c)
 {
 	if (__builtin_expect(arch_event_sink_count != 0, 0)) {
 		struct arch_event_queue *q = &arch_event_queue;
 		struct arch_event *ev = &q->ev[q->n];
 		ev->kind = kind;
-		ev->cpu = 0;
+		ev->cpu = this_cpu();
 		ev->a = a;
 		ev->b = b;
 		ev->c = c;

@@ -5,6 +5,8 @@
  */
 #include "mmu/enable.h"
 
+#include "lib/cache.h"
+
 #include "boot/sysregs.h"
 #include "mmu/desc.h"
 #include "mmu/geometry.h"
@@ -75,6 +77,28 @@ static void inval_pool_lines(void)
 	dsb_sy();
 }
 
+static void mmu_program_and_enable(uint64_t ttbr)
+{
+	write_sysreg(mair_el1, MAIR_EL1_VALUE);
+	write_sysreg(tcr_el1, mmu_tcr_value(read_sysreg(id_aa64mmfr0_el1)));
+	write_sysreg(ttbr0_el1, ttbr);
+	isb();
+	/* Nothing from before reset or from firmware may survive in this CPU's TLB. */
+	tlbi_vmalle1();
+	dsb_nsh();
+	isb();
+	write_sysreg(sctlr_el1, mmu_sctlr_enable_value(read_sysreg(sctlr_el1)));
+	isb();
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb_nsh();
+	isb();
+}
+
+void mmu_enable_secondary(uint64_t ttbr0)
+{
+	mmu_program_and_enable(ttbr0);
+}
+
 void mmu_enable(const struct pt_space *s)
 {
 	uint64_t ttbr = (uint64_t)(uintptr_t)s->root;
@@ -89,19 +113,16 @@ void mmu_enable(const struct pt_space *s)
 		return;
 	}
 	inval_pool_lines();
-	write_sysreg(mair_el1, MAIR_EL1_VALUE);
-	write_sysreg(tcr_el1, mmu_tcr_value(read_sysreg(id_aa64mmfr0_el1)));
-	write_sysreg(ttbr0_el1, ttbr);
-	isb();
-	/* Nothing from before reset or from firmware may survive in this CPU's TLB. */
-	tlbi_vmalle1();
-	dsb_nsh();
-	isb();
-	write_sysreg(sctlr_el1, mmu_sctlr_enable_value(read_sysreg(sctlr_el1)));
-	isb();
-	__asm__ volatile("ic iallu" ::: "memory");
-	dsb_nsh();
-	isb();
+	mmu_program_and_enable(ttbr);
+}
+
+void mmu_clean_tables(void)
+{
+	uintptr_t base;
+	uint64_t size;
+
+	pt_pool_storage(&base, &size);
+	dcache_clean_range(base, base + size);
 }
 
 #endif

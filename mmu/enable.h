@@ -58,6 +58,14 @@ enum pt_status pt_build_identity_map(struct pt_space *s, const struct mem_region
  */
 void mmu_enable(const struct pt_space *s);
 bool mmu_is_enabled(void);
+/*
+ * A secondary CPU joining the boot CPU's tables (MMU off -> on, same MAIR/TCR,
+ * TTBR0 = ttbr0). Unlike mmu_enable() it invalidates no pool lines: the boot CPU
+ * holds them, possibly dirty, and cleaned them to memory first (mmu_clean_tables()).
+ */
+void mmu_enable_secondary(uint64_t ttbr0);
+/* Write the table pool back to memory, for a CPU that will walk it before its caches are on. */
+void mmu_clean_tables(void);
 #endif
 
 #endif

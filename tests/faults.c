@@ -6,7 +6,7 @@
  * hang, a stray interrupt is silenced, a dead console hands over to
  * semihosting, and pool exhaustion is a harness error, never a finding. The
  * boot-phase cases (inject=undef, serror) are injected by main before the
- * runner (main/boot_guard.c).
+ * runner (main/boot_guard.c). inject=secondary-undef needs a second CPU online.
  */
 #include <string.h>
 
@@ -14,6 +14,7 @@
 #include "lib/console.h"
 #include "lib/irq.h"
 #include "mmu/pool.h"
+#include "tests/cpus.h"
 #include "tests/registry.h"
 #include "tests/scenario.h"
 
@@ -99,3 +100,49 @@ static const struct scn_row pool_exhaust_row = {
 TEST_ROW(faults_pool_exhaust, "faults", "pool-exhaust",
 	 "inject=pool-exhaust: a scenario whose table pool is empty is a harness error, not an erratum",
 	 TEST_NOT_DEFAULT, faults_pool_exhaust, &pool_exhaust_row);
+
+static void secondary_undef(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("udf #0x5ec");
+}
+
+static void secondary_alive(void *arg)
+{
+	*(volatile unsigned *)arg = this_cpu();
+}
+
+TEST_CASE_FLAGS(faults_secondary_undef, "faults", "secondary-undef",
+		"inject=secondary-undef: CPU 1 takes an undefined instruction; reported with its registers, this test "
+		"fails, CPU0 goes on and CPU 1 takes work again",
+		TEST_NOT_DEFAULT)
+{
+	volatile unsigned alive = 0;
+
+	if (!injected(t, "secondary-undef") || !cpus_need(t, 2))
+		return;
+	test_diag(t, "CPU 1 executes UDF #0x5ec");
+	CHECK(t, !cpus_run(t, 1, secondary_undef, NULL), "UDF on CPU 1 returned normally");
+	CHECK(t, cpus_run(t, 1, secondary_alive, (void *)&alive) && alive == 1,
+	      "CPU 1 takes no work after its exception (ran as %u)", alive);
+}
+
+static void secondary_spin(void *arg)
+{
+	(void)arg;
+	for (volatile uint64_t n = 0;; n++)
+		;
+}
+
+TEST_CASE_FLAGS(faults_secondary_hang, "faults", "secondary-hang",
+		"inject=secondary-hang: CPU 1 spins forever; the watchdog on CPU0 ends the test and CPU 1 is lost",
+		TEST_NOT_DEFAULT)
+{
+	if (!injected(t, "secondary-hang") || !cpus_need(t, 2))
+		return;
+	test_diag(t, "CPU 1 spins forever; CPU0 waits for it until the watchdog fires (%llu s)",
+		  (unsigned long long)t->timeout_s);
+	if (cpus_start(t, 1, secondary_spin, NULL))
+		(void)cpus_finish(t, 1);
+	CHECK(t, false, "CPU 1 returned from an endless loop");
+}

@@ -3,7 +3,7 @@
 # B+ compatibles), the Cortex-A53, both consoles on the UART that carries them, GPIO14/15 muxing read
 # back, and the PM watchdog exit at the BCM2837's peripheral base.
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 51
 
 # Default console: /chosen/stdout-path = serial0 = the mini UART. Only the mini UART reaches stdout.
 # The default suite with 200 iterations per scenario (single-threaded TCG, scripts/run-qemu).
@@ -20,6 +20,11 @@ expect_lines <<'EOF'
 ^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$	spin-table secondaries
 ^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, pulls set with GPPUD/GPPUDCLK0$	GPIO14/15 read back as ALT5, pulls through GPPUD/GPPUDCLK0 (BCM2837, not BCM2711's PUP_PDN)
 EOF
+for i in 1 2 3; do
+	expect_line "^# cpu $i: MPIDR 0x8000000$i, Arm Cortex-A53 r[0-9]p[0-9] \\(MIDR 0x[0-9a-f]{8}\\), online \\(spin table at 0x$(printf %x $((0xd8 + 8 * i)))\\)$" \
+		"CPU $i released from the spin table and online"
+done
+expect_line '^ok [0-9]+ - smp/online: 3 secondaries checked: ' "smp/online runs on the three secondaries"
 expect_no_line '^# warning' "no warnings (RAM and peripherals mapped in their shared 1 GiB region)"
 expect_no_line '^not ok ' "every test passes"
 expect_result_lines 35 # 31 seed and live rows, 4 cont rows; bbml2 skips (FEAT_BBM level 0)

@@ -2,7 +2,7 @@
 # The same kernel8.img on QEMU raspi4b (-dtb platform/dts/rpi4.dts): board from the DTB, both
 # consoles on the UART that carries them, GPIO14/15 muxing read back, and the PM watchdog exit.
 . "$(dirname "$0")/lib.sh"
-plan 42
+plan 46
 
 # The default suite runs here, 200 iterations per scenario (scripts/run-qemu uses single-threaded TCG: with QEMU's default
 # multi-threaded TCG each broadcast TLBI waits for all four raspi4b vCPU threads).
@@ -20,6 +20,11 @@ expect_lines <<'EOF'
 ^# cpus: 4, secondaries start from the spin table \(release address 0xd8 \+ 8 \* cpu\)$	spin-table secondaries
 ^# board setup: GPIO14/15 set to ALT5 \(mini UART\), RX pull-up; GPFSEL1 0x00012000, PUP_PDN0 0x4[0-9a-f]{7}$	GPIO14/15 read back as ALT5, GPIO15 pulled up, GPIO14 without pull
 EOF
+for i in 1 2 3; do
+	expect_line "^# cpu $i: MPIDR 0x8000000$i, Arm Cortex-A72 r[0-9]p[0-9] \\(MIDR 0x[0-9a-f]{8}\\), online \\(spin table at 0x$(printf %x $((0xd8 + 8 * i)))\\)$" \
+		"CPU $i released from the spin table and online"
+done
+expect_line '^ok [0-9]+ - smp/online: 3 secondaries checked: ' "smp/online runs on the three secondaries"
 expect_consistent_tap
 expect_result_lines 35 # 31 seed and live rows, 4 cont rows; bbml2 skips (FEAT_BBM level 0)
 expect_line '^# result scenario=seed/remap variant=linux-4\.14 policy=linux-4\.14 board=rpi4 cpu=0x410fd083 .* allowed=new,fault-t3,tlb-conflict verdict=hazard-(possible|seen)$' \
