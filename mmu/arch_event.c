@@ -69,6 +69,8 @@ static const char *const event_names[ARCH_EV_KIND_COUNT] = {
 	[ARCH_EV_TLBI_VAAE1] = "tlbi vaae1",
 	[ARCH_EV_TLBI_VAALE1] = "tlbi vaale1",
 	[ARCH_EV_TLBI_VAALE1IS] = "tlbi vaale1is",
+	[ARCH_EV_TLBI_ASIDE1IS] = "tlbi aside1is",
+	[ARCH_EV_ASID_SWITCH] = "asid switch",
 };
 
 const char *arch_event_name(enum arch_event_kind kind)

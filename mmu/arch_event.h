@@ -39,6 +39,9 @@ enum arch_event_kind {
 	ARCH_EV_TLBI_VAAE1,     /* a = va; all levels, all ASIDs, this CPU */
 	ARCH_EV_TLBI_VAALE1,    /* a = va; last level only, all ASIDs, this CPU */
 	ARCH_EV_TLBI_VAALE1IS,  /* a = va; last level only, all ASIDs, broadcast */
+	/* ASIDs (mmu/asid.h): the ASID-only TLBI and a switch of the running ASID. */
+	ARCH_EV_TLBI_ASIDE1IS,  /* b = asid; every non-global entry of the ASID, any VA, any level; broadcast */
+	ARCH_EV_ASID_SWITCH,    /* a = the new running ASID: TTBR0_EL1.ASID written (an ISB follows) */
 	ARCH_EV_KIND_COUNT
 };
 

@@ -44,6 +44,9 @@
 #ifndef MODEL_PAGES_MAX
 #define MODEL_PAGES_MAX 128u    /* table pages the model knows (level, VA base, freed) */
 #endif
+#ifndef MODEL_ASIDS_MAX
+#define MODEL_ASIDS_MAX 8u      /* ASIDs that ran since attach (each may hold non-global entries) */
+#endif
 
 enum model_status {
 	MODEL_OK = 0,
@@ -54,6 +57,7 @@ enum model_status {
 	MODEL_ERR_TLBI_FULL,     /* MODEL_TLBI_MAX pending TLBIs */
 	MODEL_ERR_PAGES_FULL,    /* MODEL_PAGES_MAX table pages */
 	MODEL_ERR_UNKNOWN_TABLE, /* a write into, or a walk through, a page the model never learned */
+	MODEL_ERR_ASIDS_FULL,    /* MODEL_ASIDS_MAX ASIDs ran since attach: one more could not be recorded */
 	MODEL_STATUS_COUNT
 };
 const char *model_status_name(enum model_status st);
@@ -63,8 +67,8 @@ struct model_config {
 	unsigned feat_bbm;   /* FEAT_BBM support level 0, 1 or 2: below the level a size-only change needs, rule 6b
 			      * also allows an amalgamation (`other`) */
 	bool contiguous;     /* whether PTE_CONT may be honoured: rule 6c (a run cached as one entry) */
-	uint16_t asid;       /* running ASID: tags non-global entries, selects them on access; changing it
-			      * between events models a context switch (TTBR0_EL1.ASID write + ISB) */
+	uint16_t asid;       /* running ASID (every CPU): tags non-global entries, selects them on access. The
+			      * ARCH_EV_ASID_SWITCH event changes it (mmu/asid.h); so may a caller between events */
 };
 /* One CPU, FEAT_BBM level 0, contiguous bit ignored, ASID 0 (what the litmus tests assume). */
 void model_config_default(struct model_config *cfg);
@@ -122,7 +126,8 @@ struct model {
 	int start_level;
 	uint64_t seq;             /* events seen since attach */
 	uint32_t writes;          /* WRITE events seen since attach (witnesses name them "write #n") */
-	unsigned npages, npending, nstale, ntlbi;
+	unsigned npages, npending, nstale, ntlbi, nasids;
+	uint16_t asids[MODEL_ASIDS_MAX]; /* ASIDs that ran since attach: a non-global entry may be tagged with any */
 	struct model_page pages[MODEL_PAGES_MAX];
 	struct model_pending_write pending[MODEL_PENDING_MAX];
 	struct model_stale stale[MODEL_STALE_MAX];

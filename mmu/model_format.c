@@ -20,6 +20,8 @@ const char *model_status_name(enum model_status st)
 		return "table-page table full";
 	case MODEL_ERR_UNKNOWN_TABLE:
 		return "write to or walk through a table page the model does not know";
+	case MODEL_ERR_ASIDS_FULL:
+		return "ASID table full";
 	case MODEL_STATUS_COUNT:
 		break;
 	}

@@ -130,6 +130,8 @@ enum model_status model_attach(struct model *m, const pt_entry_t *root, int star
 	}
 	m->root = (uint64_t)(uintptr_t)root;
 	m->start_level = start_level;
+	m->asids[0] = m->cfg.asid; /* the TLBs are clean: only the running ASID has run since */
+	m->nasids = 1;
 	learn_tree(m, m->root, start_level, 0);
 	m->attached = m->status == MODEL_OK;
 	return m->status;
@@ -149,23 +151,25 @@ struct stale_origin {
 };
 
 /*
- * Rule 1: record that cpu's TLB may hold desc for [va, va + size of level).
+ * Rule 1: record that cpu's TLB may hold desc for [va, va + size of level),
+ * tagged `asid` (ignored for a global entry).
  * A write refreshes an identical record: the newer origin survives at least
  * the TLBIs the older one would (it completes later). A free changes no
  * memory, so it leaves an existing record (and any TLBI on its way) alone.
  */
-static void add_stale(struct model *m, unsigned cpu, int level, uint64_t va, pt_entry_t desc, uint64_t entry,
-		      const struct stale_origin *o)
+static void add_stale_tagged(struct model *m, unsigned cpu, int level, uint64_t va, pt_entry_t desc, uint64_t entry,
+			     const struct stale_origin *o, uint16_t asid)
 {
 	/* R_CHVGJ: entries from levels other than the last are non-global; leaves follow nG (R_QGKGF). */
 	bool global = desc_is_leaf(desc, level) && !(desc & PTE_NG);
 	uint64_t base = va & ~(pt_level_size(level) - 1);
 	struct model_stale *s = 0;
 
+	asid = global ? 0 : asid;
 	for (unsigned i = 0; i < m->nstale && !s; i++) {
 		struct model_stale *e = &m->stale[i];
 		if (e->cpu == cpu && e->level == level && e->va_base == base && e->desc == desc && e->entry == entry &&
-		    e->global == global && e->asid == m->cfg.asid)
+		    e->global == global && e->asid == asid)
 			s = e;
 	}
 	if (s && !o->refresh)
@@ -183,11 +187,31 @@ static void add_stale(struct model *m, unsigned cpu, int level, uint64_t va, pt_
 	s->level = (int8_t)level;
 	s->cpu = (uint8_t)cpu;
 	s->global = global;
-	s->asid = m->cfg.asid;
+	s->asid = asid;
 	s->writer = (uint8_t)o->writer;
 	s->write_no = o->write_no;
 	s->visible_seq = o->visible_seq;
 	s->gone_at_isb = false;
+}
+
+/*
+ * A non-global entry may have been cached under any ASID that ran since
+ * attach (D8.16.3.1 "Global and process-specific translation table entries":
+ * a walk tags it with the ASID current then; R_SQBCS: at any time): one record
+ * per such ASID, and the running one. Conservative: an ASID that ran only
+ * before the entry was written could not have cached it, but it is counted.
+ */
+static void add_stale(struct model *m, unsigned cpu, int level, uint64_t va, pt_entry_t desc, uint64_t entry,
+		      const struct stale_origin *o)
+{
+	bool global = desc_is_leaf(desc, level) && !(desc & PTE_NG), running_seen = false;
+
+	for (unsigned i = 0; i < m->nasids && !global; i++) {
+		add_stale_tagged(m, cpu, level, va, desc, entry, o, m->asids[i]);
+		running_seen |= m->asids[i] == m->cfg.asid;
+	}
+	if (global || !running_seen) /* a caller may set cfg.asid between events */
+		add_stale_tagged(m, cpu, level, va, desc, entry, o, m->cfg.asid);
 }
 
 /*
@@ -308,13 +332,16 @@ struct tlbi_scope {
 	bool leaf_only; /* ...L: entries from the final lookup level only */
 	bool by_va;
 	bool any_asid;
+	bool nonglobal_only; /* ASIDE1: the ASID's non-global entries, never global ones */
 };
 
 /*
  * Rule 3 scopes, D8.17.5.4 "TLB maintenance instruction scope": VA (R_RVMSWQ):
  * non-global entries of the ASID from any level, global entries from the final
  * level; VAL: the same, final level only; VAA (R_RZSXRQ): any level, any ASID;
- * VAAL (R_RJXKNN): final level, any ASID; VMALL: everything of the regime.
+ * VAAL (R_RJXKNN): final level, any ASID; VMALL: everything of the regime;
+ * ASIDE1 (C5.5 "A64 System instructions for TLB maintenance", TLBI ASIDE1IS):
+ * every non-global entry of the ASID at any VA and level, no global entry.
  */
 static bool tlbi_scope_of(enum arch_event_kind k, struct tlbi_scope *sc)
 {
@@ -323,9 +350,13 @@ static bool tlbi_scope_of(enum arch_event_kind k, struct tlbi_scope *sc)
 	sc->leaf_only = k == ARCH_EV_TLBI_VALE1IS || k == ARCH_EV_TLBI_VALE1 || k == ARCH_EV_TLBI_VAALE1IS ||
 			k == ARCH_EV_TLBI_VAALE1;
 	sc->by_va = k != ARCH_EV_TLBI_VMALLE1IS && k != ARCH_EV_TLBI_VMALLE1;
+	sc->nonglobal_only = k == ARCH_EV_TLBI_ASIDE1IS;
+	sc->broadcast |= sc->nonglobal_only;
+	sc->by_va &= !sc->nonglobal_only;
 	sc->any_asid = k == ARCH_EV_TLBI_VAAE1IS || k == ARCH_EV_TLBI_VAAE1 || k == ARCH_EV_TLBI_VAALE1IS ||
-		       k == ARCH_EV_TLBI_VAALE1 || !sc->by_va;
+		       k == ARCH_EV_TLBI_VAALE1 || (!sc->by_va && !sc->nonglobal_only);
 	switch (k) {
+	case ARCH_EV_TLBI_ASIDE1IS:
 	case ARCH_EV_TLBI_VALE1IS:
 	case ARCH_EV_TLBI_VAE1IS:
 	case ARCH_EV_TLBI_VAAE1IS:
@@ -348,7 +379,27 @@ static bool tlbi_hits(const struct model_tlbi *t, const struct tlbi_scope *sc, c
 		return false; /* the walk cache keeps table entries: vale1is is not enough for a table */
 	if (sc->by_va && (t->va < s->va_base || t->va - s->va_base >= pt_level_size(s->level)))
 		return false;
+	if (sc->nonglobal_only && s->global)
+		return false;
 	return sc->any_asid || s->global || s->asid == t->asid;
+}
+
+/* The running ASID changes (TTBR0_EL1 write; the ISB after it is its own event). */
+static void on_asid_switch(struct model *m, uint64_t asid)
+{
+	if (asid > 0xffff) {
+		fail(m, MODEL_ERR_BAD_ARG, asid);
+		return;
+	}
+	m->cfg.asid = (uint16_t)asid;
+	for (unsigned i = 0; i < m->nasids; i++)
+		if (m->asids[i] == asid)
+			return;
+	if (m->nasids == MODEL_ASIDS_MAX) {
+		fail(m, MODEL_ERR_ASIDS_FULL, asid);
+		return;
+	}
+	m->asids[m->nasids++] = (uint16_t)asid;
 }
 
 static void on_tlbi(struct model *m, unsigned cpu, enum arch_event_kind k, uint64_t va, uint64_t asid)
@@ -513,6 +564,9 @@ enum model_status model_on_event(struct model *m, unsigned cpu, enum arch_event_
 		break;
 	case ARCH_EV_TABLE_FREE:
 		on_free(m, cpu, a);
+		break;
+	case ARCH_EV_ASID_SWITCH:
+		on_asid_switch(m, a);
 		break;
 	default:
 		if (tlbi_scope_of(kind, &sc))

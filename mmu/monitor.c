@@ -8,8 +8,10 @@
  * covering it was issued) -> CLEAN (a dsb ish/sy completed that TLBI). Only a
  * CLEAN entry may be made valid with a change a live entry could not take.
  * Table frees are checked against reachability and the state of the parent
- * entry and of the children. Not modelled: accesses (so a missing ISB is
- * invisible), ASIDs, fractured block TLB entries. FEAT_BBM levels 1 and 2:
+ * entry and of the children. ASIDs: a TLBI by ASID covers a cleared entry
+ * once every ASID that may hold it was invalidated (mmu/monitor_asid.c).
+ * Not modelled: accesses (so a missing ISB is invisible), fractured block TLB
+ * entries. FEAT_BBM levels 1 and 2:
  * mmu/monitor_bbm.c. See docs/mmu.md.
  */
 #include "mmu/monitor.h"
@@ -17,6 +19,7 @@
 #include <stdio.h>
 
 #include "lib/enum_names.h"
+#include "mmu/asid.h"
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
 
@@ -50,13 +53,14 @@ struct tracked {
 	int level;
 	unsigned state, flags;
 	uint64_t seq;
+	uint64_t asids; /* bbm_asid_bit()s of the ASIDs that may still hold it; 0: a global leaf */
 };
 
 /* TLBIs issued since the last dsb ish/sy, to name "TLBI before the clear". */
 #define INFLIGHT_MAX 16
 struct inflight_tlbi {
 	enum arch_event_kind kind;
-	uint64_t va;
+	uint64_t va, asid;
 };
 
 static struct tracked track[BBM_MONITOR_TRACK_MAX];
@@ -152,6 +156,7 @@ void bbm_monitor_enable(bool on)
 	if (on) {
 		cache_pool();
 		clear_tracking();
+		bbm_asid_reset(mmu_running_asid);
 		epoch++; /* writes made while off were not seen: no page's count is known */
 	}
 	if (on && !bbm_monitor_active)
@@ -300,7 +305,7 @@ static struct tracked *new_slot(void)
 static bool tlbi_is_broadcast(enum arch_event_kind k)
 {
 	return k == ARCH_EV_TLBI_VALE1IS || k == ARCH_EV_TLBI_VAE1IS || k == ARCH_EV_TLBI_VAAE1IS ||
-	       k == ARCH_EV_TLBI_VMALLE1IS;
+	       k == ARCH_EV_TLBI_VAALE1IS || k == ARCH_EV_TLBI_ASIDE1IS || k == ARCH_EV_TLBI_VMALLE1IS;
 }
 
 /* Does a TLBI of this kind at va reach the cached copies of the entry (any level)? */
@@ -308,7 +313,24 @@ static bool tlbi_covers(enum arch_event_kind k, uint64_t va, const struct tracke
 {
 	/* Unknown range (level < 0, size 0): only a full invalidation is known to reach it. */
 	uint64_t page = va >> PT_GRANULE_SHIFT, first = t->va >> PT_GRANULE_SHIFT;
-	return (k == ARCH_EV_TLBI_VMALLE1IS) | (page - first < (t->size >> PT_GRANULE_SHIFT));
+	return (k == ARCH_EV_TLBI_VMALLE1IS) | (k == ARCH_EV_TLBI_ASIDE1IS) |
+	       (page - first < (t->size >> PT_GRANULE_SHIFT));
+}
+
+/* The forms that take an ASID operand (D8.17.5.4): VA and VAL forms, and ASIDE1. */
+static bool tlbi_by_asid(enum arch_event_kind k)
+{
+	return k == ARCH_EV_TLBI_VAE1IS || k == ARCH_EV_TLBI_VALE1IS || k == ARCH_EV_TLBI_ASIDE1IS;
+}
+
+/* Does a TLBI by ASID reach the entry's copies of some ASID? Global leaves: by-VA forms only. */
+static bool tlbi_asid_reaches(enum arch_event_kind k, uint64_t asid, const struct tracked *t)
+{
+	if (!tlbi_by_asid(k))
+		return true;
+	if (!t->asids)
+		return k != ARCH_EV_TLBI_ASIDE1IS;
+	return (t->asids & bbm_asid_bit(asid)) != 0;
 }
 
 static bool is_table_entry(const struct tracked *t)
@@ -317,18 +339,20 @@ static bool is_table_entry(const struct tracked *t)
 }
 
 /* A TLBI moves the records it covers along (DIRTY stays, flagged; VISIBLE -> PENDING). */
-static inline __attribute__((always_inline)) void on_tlbi(enum arch_event_kind k, uint64_t va)
+static inline __attribute__((always_inline)) void on_tlbi(enum arch_event_kind k, uint64_t va, uint64_t asid)
 {
 	if (n_inflight < INFLIGHT_MAX) {
 		inflight[n_inflight].kind = k;
 		inflight[n_inflight].va = va;
+		inflight[n_inflight].asid = asid;
 		n_inflight++;
 	}
 	bool full = k == ARCH_EV_TLBI_VMALLE1IS;
-	bool leaf_only = k == ARCH_EV_TLBI_VALE1IS;
+	bool leaf_only = k == ARCH_EV_TLBI_VALE1IS || k == ARCH_EV_TLBI_VAALE1IS;
+	uint64_t asid_bit = tlbi_by_asid(k) ? bbm_asid_bit(asid) : ~0ull;
 	for (unsigned i = 0; i < n_slots; i++) {
 		struct tracked *t = &track[i];
-		if (!is_entry_record(t) || !tlbi_covers(k, va, t))
+		if (!is_entry_record(t) || !tlbi_covers(k, va, t) || !tlbi_asid_reaches(k, asid, t))
 			continue;
 		switch (t->state) {
 		case TR_DIRTY: /* may run before walkers see the clear: the old entry can be refetched */
@@ -339,6 +363,9 @@ static inline __attribute__((always_inline)) void on_tlbi(enum arch_event_kind k
 				t->flags |= TRF_LEAF_ON_TABLE; /* the walk-cache copy survives vale1is */
 				break;
 			}
+			t->asids &= ~asid_bit;
+			if (t->asids && asid_bit != ~0ull)
+				break; /* another ASID's copy may survive: not yet covered */
 			t->state = TR_PENDING;
 			any_pending = true;
 			if (full)
@@ -392,7 +419,7 @@ _Static_assert(ARCH_EV_KIND_COUNT <= 32, "event kinds fit the masks");
 #define EV_DSB (EV_BIT(ARCH_EV_DSB_ISHST) | EV_BIT(ARCH_EV_DSB_ISH) | EV_BIT(ARCH_EV_DSB_SY))
 #define EV_TLBI                                                                                                  \
 	(EV_BIT(ARCH_EV_TLBI_VALE1IS) | EV_BIT(ARCH_EV_TLBI_VAE1IS) | EV_BIT(ARCH_EV_TLBI_VAAE1IS) |                 \
-	 EV_BIT(ARCH_EV_TLBI_VMALLE1IS))
+	 EV_BIT(ARCH_EV_TLBI_VAALE1IS) | EV_BIT(ARCH_EV_TLBI_ASIDE1IS) | EV_BIT(ARCH_EV_TLBI_VMALLE1IS))
 #define EV_NOT_BARRIER (EV_BIT(ARCH_EV_WRITE) | EV_BIT(ARCH_EV_TABLE_ALLOC) | EV_BIT(ARCH_EV_TABLE_FREE))
 
 /* The kind's bit for the masks above (none for a kind out of range). */
@@ -402,19 +429,22 @@ static inline unsigned kind_bit(enum arch_event_kind kind)
 	return EV_BIT(k & 31) & (0u - (unsigned)(k < 32));
 }
 
-static inline __attribute__((always_inline)) void on_barrier(unsigned bit, enum arch_event_kind kind, uint64_t va)
+static inline __attribute__((always_inline)) void on_barrier(unsigned bit, const struct arch_event *ev)
 {
 	stats.events++;
 	if (bit & EV_DSB)
-		on_dsb(kind != ARCH_EV_DSB_ISHST);
+		on_dsb(ev->kind != ARCH_EV_DSB_ISHST);
 	else if (bit & EV_TLBI)
-		on_tlbi(kind, va);
+		on_tlbi(ev->kind, ev->a, ev->b);
+	else if (bit & EV_BIT(ARCH_EV_ASID_SWITCH))
+		bbm_asid_switch(ev->a);
 }
 
 static unsigned early_tlbi_flags(const struct tracked *t)
 {
 	for (unsigned i = 0; i < n_inflight; i++)
-		if (tlbi_is_broadcast(inflight[i].kind) && tlbi_covers(inflight[i].kind, inflight[i].va, t))
+		if (tlbi_is_broadcast(inflight[i].kind) && tlbi_covers(inflight[i].kind, inflight[i].va, t) &&
+		    tlbi_asid_reaches(inflight[i].kind, inflight[i].asid, t))
 			return TRF_TLBI_EARLY;
 	return 0;
 }
@@ -456,6 +486,7 @@ static void track_break(pt_entry_t *ptep, struct tracked *t, pt_entry_t old, uin
 	t->state = TR_DIRTY;
 	any_dirty = true;
 	t->seq = stats.events;
+	t->asids = bbm_asid_holders(ptep, old, level);
 	t->flags = 0;
 	t->flags = early_tlbi_flags(t);
 }
@@ -494,6 +525,8 @@ static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_
 	/* Only writes of a page with the Contiguous bit, before or after, look at its run. */
 	if (((old | new_desc) & PTE_CONT) && level == PT_LAST_LEVEL && !bbm_cont_run_consistent(ptep))
 		report(BBM_RULE_CONT_MISPROGRAMMED, va, level, old, new_desc, ptep);
+	if ((new_desc & PTE_NG) && nv)
+		bbm_asid_note_valid(ptep, new_desc, level);
 	if (ov && nv) {
 		if (!pgattr_change_is_safe(old, new_desc) && !permitted_by_feat_bbm(level, old, new_desc))
 			report(BBM_RULE_LIVE_CHANGE, va, level, old, new_desc, ptep);
@@ -693,7 +726,7 @@ static inline __attribute__((always_inline)) void on_one_event(const struct arch
 	enum arch_event_kind kind = ev->kind;
 	unsigned bit = kind_bit(kind);
 	if (!(bit & EV_NOT_BARRIER))
-		on_barrier(bit, kind, ev->a);
+		on_barrier(bit, ev);
 	else if (kind == ARCH_EV_WRITE)
 		on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
 	else if (kind == ARCH_EV_TABLE_ALLOC)

@@ -78,6 +78,25 @@ bool bbm_size_change_permitted(int level, pt_entry_t old, pt_entry_t new_desc, u
 /* Whether the valid pages of the contiguous run holding the level 3 entry at ptep agree (or none has PTE_CONT). */
 bool bbm_cont_run_consistent(const pt_entry_t *ptep);
 
+/*
+ * ASIDs (mmu/monitor_asid.c). A cleared entry carries the mask of ASIDs that
+ * may hold it (0: a global leaf); a TLBI by ASID clears that ASID's bit and
+ * covers the entry once none is left. ASIDs from 63 up share bit 63, which
+ * only an all-ASID TLBI (or one of ASID 63 and up) clears: conservative.
+ */
+static inline uint64_t bbm_asid_bit(uint64_t asid)
+{
+	return 1ull << (asid < 63 ? asid : 63);
+}
+/* At enable: the running ASID (mmu/asid.h); forget every record. */
+void bbm_asid_reset(uint16_t running_asid);
+/* ARCH_EV_ASID_SWITCH. */
+void bbm_asid_switch(uint64_t asid);
+/* A valid leaf was written at ptep (level from the pool): remember when an nG one became valid. */
+void bbm_asid_note_valid(const pt_entry_t *ptep, pt_entry_t desc, int level);
+/* At a break of `old`: the ASIDs whose TLBs may hold it; 0 for a global leaf. */
+uint64_t bbm_asid_holders(const pt_entry_t *ptep, pt_entry_t old, int level);
+
 /* The readers deliver queued events first (arch_event_sync()). */
 void bbm_monitor_get_stats(struct bbm_monitor_stats *out);
 uint64_t bbm_monitor_count(enum bbm_rule rule);

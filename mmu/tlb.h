@@ -80,6 +80,27 @@ static inline void tlbi_vaae1is(uint64_t va)
 	arch_event_emit(ARCH_EV_TLBI_VAAE1IS, va, 0, 0);
 }
 
+/* Last level only, this VA, non-global entries of `asid` and global ones (Linux flush_tlb_page). */
+static inline void tlbi_vale1is_asid(uint64_t va, uint16_t asid)
+{
+	ARCH_INSN_X("tlbi vale1is", tlbi_vaddr(va, asid));
+	arch_event_emit(ARCH_EV_TLBI_VALE1IS, va, asid, 0);
+}
+
+/* Last level only, this VA, all ASIDs (Linux flush_tlb_kernel_range since 5.x). */
+static inline void tlbi_vaale1is(uint64_t va)
+{
+	ARCH_INSN_X("tlbi vaale1is", tlbi_vaddr(va, 0));
+	arch_event_emit(ARCH_EV_TLBI_VAALE1IS, va, 0, 0);
+}
+
+/* Every non-global entry of one ASID, any VA; global entries stay (Linux flush_tlb_mm). */
+static inline void tlbi_aside1is(uint16_t asid)
+{
+	ARCH_INSN_X("tlbi aside1is", (uint64_t)asid << 48);
+	arch_event_emit(ARCH_EV_TLBI_ASIDE1IS, 0, asid, 0);
+}
+
 /* Everything for EL1&0 (current VMID), broadcast. */
 static inline void tlbi_vmalle1is(void)
 {
@@ -110,6 +131,42 @@ static inline void tlbi_all_levels_va(uint64_t va)
 {
 	dsb_ishst();
 	tlbi_vaae1is(va);
+	dsb_ish();
+	isb();
+}
+
+/* Leaf entries for `va` in one ASID, and global ones (Linux flush_tlb_page: vale1is with the mm's ASID). */
+static inline void tlbi_leaf_va_asid(uint64_t va, uint16_t asid)
+{
+	dsb_ishst();
+	tlbi_vale1is_asid(va, asid);
+	dsb_ish();
+	isb();
+}
+
+/* Every level for `va` in one ASID, and global leaves (Linux __flush_tlb_range when not last-level only). */
+static inline void tlbi_all_levels_va_asid(uint64_t va, uint16_t asid)
+{
+	dsb_ishst();
+	tlbi_vae1is(va, asid);
+	dsb_ish();
+	isb();
+}
+
+/* Leaf entries for `va` in every ASID (Linux flush_tlb_kernel_range: vaale1is). */
+static inline void tlbi_leaf_va_all_asids(uint64_t va)
+{
+	dsb_ishst();
+	tlbi_vaale1is(va);
+	dsb_ish();
+	isb();
+}
+
+/* One ASID's non-global entries at every VA (Linux flush_tlb_mm: aside1is). */
+static inline void tlbi_asid(uint16_t asid)
+{
+	dsb_ishst();
+	tlbi_aside1is(asid);
 	dsb_ish();
 	isb();
 }

@@ -6,6 +6,7 @@
 
 #include "boot/exception.h"
 #include "lib/timing.h"
+#include "mmu/asid.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
 #include "mmu/trace_casemate.h"
@@ -177,6 +178,8 @@ static void iter_cleanup(struct scn_run *run, const struct scn_iter *it, uint64_
 	r->refused += it->refused;
 	if (it->policy && !r->policy)
 		r->policy = it->policy;
+	if (mmu_running_asid) /* an asid row switched: back to the boot map's ASID 0 before its cleanup */
+		mmu_switch_asid(run->env.space, 0);
 	/* A full sweep every 16th and on the last iteration, and whenever the live count moved. */
 	r->leaked += scn_cleanup_slot(&run->env, it->slot, it->level, &dangling, it->index % 16 == 0 || it->index + 1 == n,
 				      PT_TLBI_ALL);

@@ -71,7 +71,7 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs);
 
 enum scn_op {
 	OP_END = 0,
-	OP_MAP_PAGE,     /* map_range 4K at the probe VA -> B (refuse-live) */
+	OP_MAP_PAGE,     /* map_range 4K at the probe VA -> B (refuse-live); arg PAGE_NG: non-global */
 	OP_MAP_BLOCK,    /* map_range of the slot's size at the slot -> B; arg 1: -> the slot's block of A */
 	OP_WARM,         /* load at the probe VA, must read B's marker (arg 1: A's) (fills TLB and walk caches) */
 	OP_TOUCH,        /* load at probe VA + arg, unchecked: caches a second translation size */
@@ -93,6 +93,8 @@ enum scn_op {
 	OP_CONT_LIVE,    /* page arg of the run moved to A's run, PTE_CONT kept, live: no break */
 	OP_CONT_BBM,     /* page arg of the run moved to A's run with BBM of that page only */
 	OP_CONT_REWRITE, /* Linux contpte_convert: BBM of the whole run, rewritten with (arg 1) or without PTE_CONT */
+	OP_ASID,         /* switch to ASID arg: TTBR0_EL1 write + isb (mmu_switch_asid); the cleanup restores 0 */
+	OP_BBM_ASID,     /* the probe page -> A with BBM whose TLBI is ASID_TLBI(form, asid); nG kept */
 	OP_COUNT
 };
 
@@ -102,6 +104,19 @@ enum scn_rewalk {
 	REWALK_AT,   /* at s1e1r: PAR_EL1 must report a level 3 translation fault */
 	REWALK_COUNT
 };
+
+/* OP_MAP_PAGE's argument. */
+#define PAGE_NG 1
+
+/* OP_BBM_ASID's TLBI (the scope helpers of mmu/tlb.h) and its ASID operand. */
+enum scn_asid_tlbi {
+	ASID_TLBI_VALE1IS,  /* tlbi_leaf_va_asid(): Linux flush_tlb_page */
+	ASID_TLBI_VAE1IS,   /* tlbi_all_levels_va_asid() */
+	ASID_TLBI_VAALE1IS, /* tlbi_leaf_va_all_asids(): Linux flush_tlb_kernel_range (no operand) */
+	ASID_TLBI_ASIDE1IS, /* tlbi_asid(): Linux flush_tlb_mm */
+	ASID_TLBI_COUNT
+};
+#define ASID_TLBI(form, asid) ((int)(form) | ((int)(asid) << 8))
 
 /* OP_MAP_RUN's argument. */
 #define RUN_TO_A 1

@@ -115,11 +115,15 @@ static void print_event(const struct arch_event *ev)
 		printf("#   access %s 0x%llx: %s\n", arch_access_name((enum arch_access_kind)ev->b), (unsigned long long)ev->a,
 		       ev->c < OUTCOME_COUNT ? outcome_name((enum outcome)ev->c) : "not classified");
 		break;
+	case ARCH_EV_ASID_SWITCH:
+		printf("#   %s to ASID %llu\n", name, (unsigned long long)ev->a);
+		break;
 	default:
 		if (ev->a)
-			printf("#   %s 0x%llx\n", name, (unsigned long long)ev->a);
+			printf("#   %s 0x%llx", name, (unsigned long long)ev->a);
 		else
-			printf("#   %s\n", name);
+			printf("#   %s", name);
+		printf(ev->b ? " ASID %llu\n" : "\n", (unsigned long long)ev->b); /* TLBIs by ASID */
 		break;
 	}
 }

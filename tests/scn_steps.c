@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "boot/exception.h"
+#include "mmu/asid.h"
 #include "mmu/pool.h"
 #include "mmu/pt_write.h"
 #include "mmu/tlb.h"
@@ -15,9 +16,9 @@
 
 static void op_map_page(struct scn_iter *it, int arg)
 {
-	enum pt_status st = scn_map(it, it->probe_va, it->env->pa_old, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+	pt_attrs_t prot = SCN_PROT | ((arg & PAGE_NG) ? PTE_NG : 0);
+	enum pt_status st = scn_map(it, it->probe_va, it->env->pa_old, SZ_4K, prot, PT_POLICY_REFUSE_LIVE);
 
-	(void)arg;
 	if (st != PT_OK)
 		scn_error(it, "map 4K at 0x%llx failed: %s", (unsigned long long)it->probe_va, pt_strerror(st));
 }
@@ -370,13 +371,62 @@ static void op_poison(struct scn_iter *it, int arg)
 	dsb_ishst();
 }
 
+/* ---- ASIDs: the running ASID, and a BBM whose TLBI differs only in ASID scope ---- */
+
+static void op_asid(struct scn_iter *it, int arg)
+{
+	mmu_switch_asid(it->env->space, (uint16_t)arg);
+}
+
+static void asid_tlbi(struct scn_iter *it, int arg)
+{
+	uint16_t asid = (uint16_t)(arg >> 8);
+
+	switch ((enum scn_asid_tlbi)(arg & 0xff)) {
+	case ASID_TLBI_VALE1IS:
+		tlbi_leaf_va_asid(it->probe_va, asid);
+		break;
+	case ASID_TLBI_VAE1IS:
+		tlbi_all_levels_va_asid(it->probe_va, asid);
+		break;
+	case ASID_TLBI_VAALE1IS:
+		tlbi_leaf_va_all_asids(it->probe_va);
+		break;
+	case ASID_TLBI_ASIDE1IS:
+		tlbi_asid(asid);
+		break;
+	case ASID_TLBI_COUNT:
+		scn_error(it, "bad ASID TLBI form");
+		break;
+	}
+}
+
+/* The probe page -> A with BBM: W=0; the TLBI (dsb ishst; tlbi; dsb ish; isb); W=A's page, nG kept. */
+static void op_bbm_asid(struct scn_iter *it, int arg)
+{
+	pt_entry_t *e = pt_entry_at(it->env->space, it->probe_va, 3);
+	pt_entry_t old = e ? pt_read_desc(e) : 0;
+	pt_entry_t d = scn_leaf_desc(it, 3, it->env->pa_new, SCN_PROT | (old & PTE_NG));
+
+	it->policy = "bbm-asid";
+	if (!desc_is_valid(old) || !d) {
+		scn_error(it, "no page to replace");
+		return;
+	}
+	pt_write_desc(e, 0);
+	asid_tlbi(it, arg);
+	pt_write_desc(e, d);
+	dsb_ishst();
+	isb();
+}
+
 struct op_info {
 	void (*run)(struct scn_iter *it, int arg);
 	const char *words; /* %s gets the argument's name */
 };
 
 static const struct op_info ops[OP_COUNT] = {
-	[OP_MAP_PAGE] = {op_map_page, "map 4K -> B"},
+	[OP_MAP_PAGE] = {op_map_page, "map 4K -> B%s"},
 	[OP_MAP_BLOCK] = {op_map_block, "map %s"},
 	[OP_WARM] = {op_warm, "load (%s)"},
 	[OP_TOUCH] = {op_touch, "load VA+%s (unchecked)"},
@@ -400,6 +450,8 @@ static const struct op_info ops[OP_COUNT] = {
 				      "contiguous; dsb ishst; isb"},
 	[OP_CONT_REWRITE] = {op_cont_rewrite, "contpte: W(pte[0..15])=0; dsb ishst; tlbi vale1is x16; dsb ish; isb; "
 					      "W(pte[0..15])=%s; dsb ishst; isb"},
+	[OP_ASID] = {op_asid, "TTBR0_EL1.ASID=%s; isb"},
+	[OP_BBM_ASID] = {op_bbm_asid, "W(pte)=0; dsb ishst; %s; dsb ish; isb; W(pte)=A's page; dsb ishst; isb"},
 };
 
 void scn_steps_run(struct scn_iter *it)
@@ -438,8 +490,22 @@ static const char *bbm_seq_words(int seq)
 	return (unsigned)seq < BBM_SEQ_COUNT ? w[seq] : "?";
 }
 
+static const char *asid_tlbi_words(int arg)
+{
+	static const char *const w[ASID_TLBI_COUNT][3] = {
+		[ASID_TLBI_VALE1IS] = {"tlbi vale1is ASID 0", "tlbi vale1is ASID 1", "tlbi vale1is ASID 2"},
+		[ASID_TLBI_VAE1IS] = {"tlbi vae1is ASID 0", "tlbi vae1is ASID 1", "tlbi vae1is ASID 2"},
+		[ASID_TLBI_VAALE1IS] = {"tlbi vaale1is", "tlbi vaale1is", "tlbi vaale1is"},
+		[ASID_TLBI_ASIDE1IS] = {"tlbi aside1is ASID 0", "tlbi aside1is ASID 1", "tlbi aside1is ASID 2"},
+	};
+	unsigned form = (unsigned)arg & 0xff, asid = (unsigned)arg >> 8;
+	return form < ASID_TLBI_COUNT && asid < 3 ? w[form][asid] : "tlbi ?";
+}
+
 static const char *arg_words(const struct scn_step *s)
 {
+	static const char *const asids[3] = {"0", "1", "2"};
+
 	static const char *const rewalk[REWALK_COUNT] = {
 		[REWALK_LOAD] = "ldr (must fault at L3)",
 		[REWALK_PRFM] = "prfm pldl1keep",
@@ -473,6 +539,12 @@ static const char *arg_words(const struct scn_step *s)
 		return s->arg == 0 ? "0" : s->arg == 5 ? "5" : "k";
 	case OP_CONT_REWRITE:
 		return s->arg ? "the same pages, contiguous (fold)" : "the same pages, not contiguous (unfold)";
+	case OP_MAP_PAGE:
+		return (s->arg & PAGE_NG) ? ", nG" : "";
+	case OP_ASID:
+		return (unsigned)s->arg < 3 ? asids[s->arg] : "n";
+	case OP_BBM_ASID:
+		return asid_tlbi_words(s->arg);
 	default:
 		return "";
 	}

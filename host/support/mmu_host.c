@@ -2,12 +2,14 @@
 #include "host/support/mmu_host.h"
 
 #include "host/support/arch_log.h"
+#include "mmu/asid.h"
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
 
 void mmu_host_reset(void)
 {
 	bbm_monitor_enable(false);
+	mmu_running_asid = 0; /* as after boot; no event: nothing watches */
 	bbm_monitor_reset();
 	bbm_monitor_set_print(true);
 	pt_pool_reset();
