@@ -17,6 +17,8 @@ static const char *const tlbi_names[ARCH_EV_KIND_COUNT] = {
 	[ARCH_EV_TLBI_VMALLE1IS] = "alle2is", [ARCH_EV_TLBI_VMALLE1] = "alle2",
 	[ARCH_EV_TLBI_VALE1] = "alle2",      [ARCH_EV_TLBI_VAE1] = "alle2",
 	[ARCH_EV_TLBI_VAAE1] = "alle2",      [ARCH_EV_TLBI_VAALE1] = "alle2",
+	/* No ASIDs at EL2 (non-VHE): an ASID's flush can only be over-approximated by all of it. */
+	[ARCH_EV_TLBI_ASIDE1IS] = "alle2is",
 };
 
 const char *cm_tlbi_name(enum arch_event_kind kind)
