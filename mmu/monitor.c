@@ -584,7 +584,7 @@ static void climb_to_cut(const pt_entry_t *table, struct climb *c)
 			return;
 		}
 		/* A foreign table links it, or the links loop: assume reachable, be loud. */
-		if (!pm || ++c->depth > PT_LEVELS) {
+		if (!pm || ++c->depth > PT_MAX_LEVELS) {
 			c->reachable = true;
 			return;
 		}

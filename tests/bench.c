@@ -67,8 +67,8 @@ static uint16_t round_ratio[PATH_COUNT - 1][BENCH_MAX_ROUNDS];
 static uint16_t samples[PATH_COUNT][BENCH_MAX_CYCLES];
 static uint16_t sorted[BENCH_MAX_CYCLES];
 
-/* The baseline's PTE table: a fresh zeroed table per cycle, like the pool gives the library. */
-static pt_entry_t baseline_table[PT_ENTRIES] __attribute__((aligned(SZ_4K)));
+/* The baseline's PTE table: a fresh zeroed table per cycle, like the pool gives the library. 4K granule only. */
+static pt_entry_t baseline_table[SZ_4K / sizeof(pt_entry_t)] __attribute__((aligned(SZ_4K)));
 static volatile uint64_t load_sink;
 
 /*
