@@ -15,6 +15,7 @@
 
 #include "host/support/arch_log.h"
 #include "host/support/mmu_host.h"
+#include "mmu/enable.h"
 #include "mmu/model.h"
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
@@ -39,11 +40,12 @@ struct expect_geometry {
 	bool block_l1;
 	unsigned cont_pages;
 	const char *root_name;
+	unsigned tg0; /* TCR_EL1.TG0 (Arm ARM D19.2): 0b00 4K, 0b10 16K, 0b01 64K */
 };
 static const struct expect_geometry geometries[] = {
-	{12, 0, 512, 512, 2ull << 20, true, 16, "PGD"},
-	{14, 0, 2, 2048, 32ull << 20, false, 128, "PGD"},
-	{16, 1, 64, 8192, 512ull << 20, false, 32, "PGD"},
+	{12, 0, 512, 512, 2ull << 20, true, 16, "PGD", 0},
+	{14, 0, 2, 2048, 32ull << 20, false, 128, "PGD", 2},
+	{16, 1, 64, 8192, 512ull << 20, false, 32, "PGD", 1},
 };
 
 static const struct expect_geometry *want;
@@ -85,6 +87,10 @@ static void test_geometry(void **state)
 	assert_int_equal((uint64_t)pt_level_entries(PT_START_LEVEL) * pt_level_size(PT_START_LEVEL), PT_VA_LIMIT);
 	/* A level-1 block encoding is reserved where the granule has none (faults like invalid). */
 	assert_int_equal(desc_type(PTE_TYPE_BLOCK | 0x40000000ull, 1), want->block_l1 ? DESC_BLOCK : DESC_RESERVED);
+	uint64_t tcr = mmu_tcr_value(2);
+	assert_int_equal((tcr >> 14) & 3, want->tg0);
+	assert_int_equal(tcr & 0x3f, 16); /* T0SZ: 48-bit VA at every granule */
+	assert_int_equal((tcr >> 30) & 3, 2); /* TG1 untouched (TTBR1 walks are disabled by EPD1) */
 	assert_false(pt_geometry_set(13));
 	assert_int_equal(PT_GRANULE_SHIFT, want->shift); /* refused: unchanged */
 }

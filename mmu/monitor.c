@@ -307,8 +307,8 @@ static bool tlbi_is_broadcast(enum arch_event_kind k)
 static bool tlbi_covers(enum arch_event_kind k, uint64_t va, const struct tracked *t)
 {
 	/* Unknown range (level < 0, size 0): only a full invalidation is known to reach it. */
-	uint64_t page = va >> PT_GRANULE_SHIFT, first = t->va >> PT_GRANULE_SHIFT;
-	return (k == ARCH_EV_TLBI_VMALLE1IS) | (page - first < (t->size >> PT_GRANULE_SHIFT));
+	/* t->va is aligned to t->size (an entry's span, a multiple of the granule): same as comparing pages. */
+	return (k == ARCH_EV_TLBI_VMALLE1IS) | (va - t->va < t->size);
 }
 
 static bool is_table_entry(const struct tracked *t)

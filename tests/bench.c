@@ -116,7 +116,7 @@ static void cycle_baseline(struct bench *b)
 	volatile pt_entry_t *zero = baseline_table;
 	pt_entry_t *ptep = &baseline_table[pt_va_index(b->va, 3)];
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++)
+	for (unsigned i = 0; i < SZ_4K / sizeof(pt_entry_t); i++)
 		zero[i] = 0;
 	dsb_ishst();
 	pt_write_desc(b->pmdp, desc_table((uint64_t)(uintptr_t)baseline_table));
