@@ -125,7 +125,8 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 	unsigned i = first_free;
 	while (pool_meta[i].state != PT_PAGE_FREE) /* stops at the sentinel past the last page */
 		i++;
-	if ((pool_stats.live >= pool_limit()) | (i >= pt_pool_capacity())) {
+	unsigned capacity = pt_pool_capacity();
+	if ((pool_stats.live >= pool_limit()) | (i >= capacity)) {
 		ASSERT(pool_stats.live >= pool_limit() && "a free page exists whenever live < capacity");
 		pool_stats.failed++;
 		return 0;

@@ -27,7 +27,7 @@
  */
 static inline bool pt_write_reads_neighbours(pt_entry_t old, pt_entry_t desc)
 {
-	return (desc_is_valid(old) & desc_is_valid(desc)) | (((old | desc) & PTE_CONT) != 0);
+	return ((int)desc_is_valid(old) & (int)desc_is_valid(desc)) | (((old | desc) & PTE_CONT) != 0); /* no branch */
 }
 
 static inline void pt_write_desc(pt_entry_t *ptep, pt_entry_t desc)
