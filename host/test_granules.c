@@ -20,6 +20,7 @@
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
 #include "mmu/pt.h"
+#include "mmu/pt_va.h"
 #include "mmu/sweep.h"
 #include "mmu/walk.h"
 
@@ -221,6 +222,53 @@ static void test_seed_refuse_live(void **state)
 	check_seed(PT_POLICY_REFUSE_LIVE, B(FAULT_T3)); /* nothing changed: the empty page table */
 }
 
+/* The seed's events (kind and arguments) through map_range()/unmap_range(), into log[]; returns the count. */
+#define MAX_EVENTS 64
+static size_t seed_events(bool prepared, enum pt_policy policy, struct arch_event *log)
+{
+	struct pt_va h;
+	uint64_t block = pt_block_size_min(), gran = PT_GRANULE_SIZE;
+
+	assert_int_equal(mmu_host_monitored_space(&sp, false), PT_OK);
+	assert_int_equal(pt_va_prepare(&h, &sp, VA1), PT_OK);
+	arch_log_clear();
+	for (int round = 0; round < 2; round++) { /* the second round runs on a kept, changed path */
+		if (prepared) {
+			assert_int_equal(pt_va_map(&h, PA_PAGE, gran, PROT, PT_POLICY_REFUSE_LIVE), PT_OK);
+			assert_int_equal(pt_va_unmap(&h, gran, PT_TLBI_LEAF), PT_OK);
+			(void)pt_va_map(&h, PA_BLOCK, block, PROT, policy);
+			(void)pt_va_unmap(&h, block, PT_TLBI_LEAF);
+		} else {
+			assert_int_equal(map_range(&sp, VA1, PA_PAGE, gran, PROT, PT_POLICY_REFUSE_LIVE), PT_OK);
+			assert_int_equal(unmap_range(&sp, VA1, gran, PT_TLBI_LEAF), PT_OK);
+			(void)map_range(&sp, VA1, PA_BLOCK, block, PROT, policy);
+			(void)unmap_range(&sp, VA1, block, PT_TLBI_LEAF);
+		}
+	}
+	size_t n = arch_log_count();
+	assert_true(n > 0 && n <= MAX_EVENTS);
+	for (size_t i = 0; i < n; i++)
+		log[i] = *arch_log_get(i);
+	return n;
+}
+
+/* The prepared VA (mmu/pt_va.h, the bench's path) does what map_range()/unmap_range() do, at this granule. */
+static void test_prepared_va_matches_map_range(void **state)
+{
+	(void)state;
+	for (int p = 0; p < PT_POLICY_COUNT; p++) {
+		static struct arch_event a[MAX_EVENTS], b[MAX_EVENTS];
+		size_t na = seed_events(false, (enum pt_policy)p, a), nb = seed_events(true, (enum pt_policy)p, b);
+		assert_int_equal(na, nb);
+		for (size_t i = 0; i < na; i++) {
+			assert_int_equal(a[i].kind, b[i].kind);
+			assert_int_equal(a[i].a, b[i].a);
+			assert_int_equal(a[i].b, b[i].b);
+			assert_int_equal(a[i].c, b[i].c);
+		}
+	}
+}
+
 #define GRANULE_TESTS(name)                                                                                      \
 	static const struct CMUnitTest name[] = {                                                                \
 		cmocka_unit_test(test_geometry),                                                                 \
@@ -229,6 +277,7 @@ static void test_seed_refuse_live(void **state)
 		cmocka_unit_test(test_seed_linux_4_14),                                                          \
 		cmocka_unit_test(test_seed_linux_fixed),                                                         \
 		cmocka_unit_test(test_seed_refuse_live),                                                         \
+		cmocka_unit_test(test_prepared_va_matches_map_range),                                            \
 	}
 
 int main(void)
