@@ -237,11 +237,13 @@ static inline __attribute__((always_inline)) int locate(const pt_entry_t *ptep, 
 	*va = 0;
 	if (off >= pool_bytes)
 		return -1;
-	const struct pt_page_meta *m = &pool_meta0[off >> PT_GRANULE_SHIFT];
+	/* One geometry load (the shift); the mask and the entry's span are computed from it (mmu/geometry.c). */
+	unsigned sh = PT_GRANULE_SHIFT;
+	const struct pt_page_meta *m = &pool_meta0[off >> sh];
 	if (!pt_level_valid(m->level))
 		return -1;
-	unsigned idx = (unsigned)(((uintptr_t)ptep & (PT_GRANULE_SIZE - 1)) / sizeof(pt_entry_t));
-	*va = m->va_base + (uint64_t)idx * pt_level_size(m->level);
+	uint64_t idx = (off & ((1ull << sh) - 1)) / sizeof(pt_entry_t); /* the pool is granule-aligned */
+	*va = m->va_base + (idx << (sh + (unsigned)(PT_LAST_LEVEL - m->level) * (sh - PT_ENTRY_SHIFT)));
 	return m->level;
 }
 
