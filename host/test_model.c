@@ -801,7 +801,7 @@ static void errors(void **state)
 {
 	struct model_config cfg;
 	struct model_markers mk = {0, 0};
-	static pt_entry_t stray[PT_ENTRIES] __attribute__((aligned(4096)));
+	static pt_entry_t stray[PT_MAX_ENTRIES] __attribute__((aligned(PT_GRANULE_MAX_SIZE)));
 
 	(void)state;
 	model_config_default(&cfg);

@@ -1,5 +1,5 @@
 /*
- * VMSAv8-64 stage 1 descriptors, 4K granule, 48-bit OA (Arm ARM D8.3,
+ * VMSAv8-64 stage 1 descriptors, 4K/16K/64K granule (mmu/geometry.h), 48-bit OA (Arm ARM D8.3,
  * "Translation table descriptor formats"). Bit names follow Linux
  * arch/arm64/include/asm/pgtable-hwdef.h so mirrored code reads the same.
  */
@@ -36,21 +36,25 @@ typedef uint64_t pt_attrs_t;
 #define PTE_AF (1ull << 10)
 #define PTE_NG (1ull << 11)
 /*
- * nT, bit[16] of a Block descriptor (level 1 and 2 with the 4K granule), FEAT_BBM: marks a block
+ * nT, bit[16] of a Block descriptor (any granule), FEAT_BBM: marks a block
  * whose size is being changed (FEAT_BBM level 1). RES0 without FEAT_BBM. Inside PTE_ADDR_MASK's span,
  * but below every block's output address alignment, so desc_oa() of a block ignores it.
  */
 #define PTE_NT (1ull << 16)
 
-/* Output address [47:12] (block OA is further aligned to the block size). */
+/*
+ * Output address [47:12] (block OA is further aligned to the block size; a page's or table's
+ * to the granule, pt_geom.oa_mask: bits [15:12] of a 64K descriptor are OA[51:48] with FEAT_LPA,
+ * RES0 here).
+ */
 #define PTE_ADDR_MASK 0x0000fffffffff000ull
 
 /* Upper attributes. */
 #define PTE_DBM (1ull << 51)   /* Linux PTE_WRITE */
 #define PTE_WRITE PTE_DBM
 #define PTE_CONT (1ull << 52)
-/* Pages in a contiguous run with the 4K granule (Arm ARM DDI 0487, "The Contiguous bit"): 16 x 4K. */
-#define PT_CONT_PAGES 16u
+/* Pages in a contiguous run (Arm ARM DDI 0487, "The Contiguous bit"): 16 x 4K, 128 x 16K, 32 x 64K. */
+#define PT_CONT_PAGES (pt_geom.cont_pages)
 #define PTE_PXN (1ull << 53)
 #define PTE_UXN (1ull << 54)
 #define PTE_SW_SHIFT 55
@@ -100,7 +104,7 @@ enum desc_type {
 /* Encoders. Addresses must be aligned to what they map; extra low bits are dropped. */
 static inline pt_entry_t desc_table(uint64_t table_pa)
 {
-	return (table_pa & PTE_ADDR_MASK) | PTE_TYPE_TABLE;
+	return (table_pa & pt_geom.oa_mask) | PTE_TYPE_TABLE;
 }
 static inline pt_entry_t desc_block(int level, uint64_t pa, pt_attrs_t attrs)
 {
@@ -109,7 +113,7 @@ static inline pt_entry_t desc_block(int level, uint64_t pa, pt_attrs_t attrs)
 }
 static inline pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs)
 {
-	return (pa & PTE_ADDR_MASK) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
+	return (pa & pt_geom.oa_mask) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
 }
 /* Block at L1/L2, page at L3. */
 static inline pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs)
@@ -140,7 +144,7 @@ static inline uint64_t desc_oa(pt_entry_t d, int level)
 {
 	if (desc_type(d, level) == DESC_BLOCK)
 		return d & PTE_ADDR_MASK & ~(pt_level_size(level) - 1);
-	return d & PTE_ADDR_MASK;
+	return d & pt_geom.oa_mask;
 }
 static inline pt_attrs_t desc_attrs(pt_entry_t d)
 {

@@ -13,12 +13,21 @@
 #include "mmu/pool.h"
 #include "mmu/tlb.h"
 
+/* TG0's encoding is not the granule's log2 order: 0b00 4K, 0b01 64K, 0b10 16K (Arm ARM D19.2, TCR_EL1). */
+uint64_t mmu_tcr_ttbr0_geometry(void)
+{
+	uint64_t tg0 = PT_GRANULE_SHIFT == PT_GRANULE_64K   ? TCR_TG0_64K
+		       : PT_GRANULE_SHIFT == PT_GRANULE_16K ? TCR_TG0_16K
+							    : TCR_TG0_4K;
+	return TCR_T0SZ(PT_VA_BITS) | tg0;
+}
+
 uint64_t mmu_tcr_value(uint64_t id_aa64mmfr0)
 {
 	uint64_t ips = id_aa64mmfr0 & 0xf;
 	if (ips > MMFR0_PARANGE_48)
 		ips = MMFR0_PARANGE_48; /* 52-bit PA needs the LPA descriptor format: not used */
-	return TCR_T0SZ(PT_VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
+	return mmu_tcr_ttbr0_geometry() | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
 	       TCR_T1SZ(PT_VA_BITS) | TCR_EPD1 | TCR_TG1_4K | (ips << TCR_IPS_SHIFT);
 }
 

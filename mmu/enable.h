@@ -23,6 +23,9 @@
 #define TCR_ORGN0_WBWA (1ull << 10)
 #define TCR_SH0_INNER (3ull << 12)
 #define TCR_TG0_4K (0ull << 14)
+#define TCR_TG0_64K (1ull << 14)
+#define TCR_TG0_16K (2ull << 14)
+#define TCR_TG0_MASK (3ull << 14)
 #define TCR_T1SZ(bits) ((uint64_t)(64 - (bits)) << 16)
 #define TCR_EPD1 (1ull << 23)
 #define TCR_TG1_4K (2ull << 30)
@@ -32,7 +35,9 @@
 /* ID_AA64MMFR0_EL1.PARange [3:0]; 0b0101 = 48 bits, the largest our descriptor format carries. */
 #define MMFR0_PARANGE_48 5u
 
-/* TCR_EL1 for this library: T0SZ=16, 4K granule, inner-shareable WBWA walks, IPS from PARange, EPD1. */
+/* TCR_EL1.TG0 and T0SZ for the geometry in force (mmu/geometry.h): the granule and the 48-bit VA. */
+uint64_t mmu_tcr_ttbr0_geometry(void);
+/* TCR_EL1 for this library: T0SZ=16, TG0 from the geometry, inner-shareable WBWA walks, IPS from PARange, EPD1. */
 uint64_t mmu_tcr_value(uint64_t id_aa64mmfr0);
 /* SCTLR_EL1 with M, C and I set (other bits kept). */
 uint64_t mmu_sctlr_enable_value(uint64_t sctlr);

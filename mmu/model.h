@@ -188,7 +188,7 @@ enum model_witness_kind {
 struct model_witness {
 	uint8_t kind;   /* enum model_witness_kind */
 	uint8_t nsteps;
-	struct model_step step[PT_LEVELS];
+	struct model_step step[PT_MAX_LEVELS];
 };
 
 struct model_answer {

@@ -26,7 +26,7 @@ struct explore {
 	bool found;
 	enum model_status status;
 	unsigned depth; /* the walk so far: path[0..depth) */
-	struct model_step path[PT_LEVELS];
+	struct model_step path[PT_MAX_LEVELS];
 	bool cache_done[PT_LAST_LEVEL + 1];
 	/* Rule 6: the first possibly-cached table and leaf entry seen at each level. */
 	bool have_table[PT_LAST_LEVEL + 1], have_leaf[PT_LAST_LEVEL + 1];
@@ -55,7 +55,7 @@ static void allow(struct explore *x, enum outcome o)
 
 static bool push(struct explore *x, int level, uint64_t entry, pt_entry_t d, enum model_source src, uint32_t write_no)
 {
-	if (x->depth == PT_LEVELS)
+	if (x->depth == PT_MAX_LEVELS)
 		return false; /* cannot happen: one step per level */
 	struct model_step *s = &x->path[x->depth++];
 	s->entry = entry;

@@ -242,11 +242,13 @@ static inline __attribute__((always_inline)) int locate(const pt_entry_t *ptep, 
 	*va = 0;
 	if (off >= pool_bytes)
 		return -1;
-	const struct pt_page_meta *m = &pool_meta0[off >> PT_GRANULE_SHIFT];
+	/* One geometry load (the shift); the mask and the entry's span are computed from it (mmu/geometry.c). */
+	unsigned sh = PT_GRANULE_SHIFT;
+	const struct pt_page_meta *m = &pool_meta0[off >> sh];
 	if (!pt_level_valid(m->level))
 		return -1;
-	unsigned idx = (unsigned)(((uintptr_t)ptep & (PT_GRANULE_SIZE - 1)) / sizeof(pt_entry_t));
-	*va = m->va_base + (uint64_t)idx * pt_level_size(m->level);
+	uint64_t idx = (off & ((1ull << sh) - 1)) / sizeof(pt_entry_t); /* the pool is granule-aligned */
+	*va = m->va_base + (idx << (sh + (unsigned)(PT_LAST_LEVEL - m->level) * (sh - PT_ENTRY_SHIFT)));
 	return m->level;
 }
 
@@ -312,9 +314,8 @@ static bool tlbi_is_broadcast(enum arch_event_kind k)
 static bool tlbi_covers(enum arch_event_kind k, uint64_t va, const struct tracked *t)
 {
 	/* Unknown range (level < 0, size 0): only a full invalidation is known to reach it. */
-	uint64_t page = va >> PT_GRANULE_SHIFT, first = t->va >> PT_GRANULE_SHIFT;
-	return (k == ARCH_EV_TLBI_VMALLE1IS) | (k == ARCH_EV_TLBI_ASIDE1IS) |
-	       (page - first < (t->size >> PT_GRANULE_SHIFT));
+	/* t->va is aligned to t->size (an entry's span, a multiple of the granule): same as comparing pages. */
+	return (k == ARCH_EV_TLBI_VMALLE1IS) | (k == ARCH_EV_TLBI_ASIDE1IS) | (va - t->va < t->size);
 }
 
 /* The forms that take an ASID operand (D8.17.5.4): VA and VAL forms, and ASIDE1. */
@@ -617,7 +618,7 @@ static void climb_to_cut(const pt_entry_t *table, struct climb *c)
 			return;
 		}
 		/* A foreign table links it, or the links loop: assume reachable, be loud. */
-		if (!pm || ++c->depth > PT_LEVELS) {
+		if (!pm || ++c->depth > PT_MAX_LEVELS) {
 			c->reachable = true;
 			return;
 		}

@@ -13,7 +13,12 @@
 #include <assert.h>
 #endif
 
-static pt_entry_t pool_pages[PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PT_GRANULE_SIZE)));
+/*
+ * PT_POOL_PAGES x 4 KiB of storage, aligned for the largest granule; a table page is one granule of
+ * it, so the pool holds PT_POOL_PAGES pages at 4K, a quarter at 16K, a sixteenth at 64K.
+ */
+#define POOL_WORDS ((unsigned)PT_POOL_PAGES * 512u)
+static pt_entry_t pool_store[POOL_WORDS] __attribute__((aligned(PT_GRANULE_MAX_SIZE)));
 /* One more than the pages: the last entry is always free, so the lowest-free search needs no bound test. */
 static struct pt_page_meta pool_meta[PT_POOL_PAGES + 1];
 static struct pt_pool_stats pool_stats;
@@ -22,19 +27,29 @@ static unsigned limit_gap;
 /* Every page below it is live: alloc starts its lowest-free-first search there. */
 static unsigned first_free;
 
-_Static_assert(sizeof(pool_pages[0]) == PT_GRANULE_SIZE, "one table per granule");
 _Static_assert(PT_POOL_PAGES > 0, "PT_POOL_PAGES must be positive");
+
+/* Table pages at the granule in force (mmu/geometry.h). */
+unsigned pt_pool_capacity(void)
+{
+	return (unsigned)PT_POOL_PAGES >> (PT_GRANULE_SHIFT - PT_GRANULE_4K);
+}
+
+static pt_entry_t *pool_page_at(unsigned i)
+{
+	return &pool_store[(uint64_t)i << (PT_GRANULE_SHIFT - PT_ENTRY_SHIFT)];
+}
 
 static unsigned pool_limit(void)
 {
-	return PT_POOL_PAGES - limit_gap;
+	return pt_pool_capacity() - limit_gap;
 }
 
 void pt_pool_reset(void)
 {
 #ifdef BBMPROBE_HOST
 	/* Host pointers double as PAs: they must fit the 48-bit OA field. */
-	assert((uintptr_t)&pool_pages[PT_POOL_PAGES - 1][PT_ENTRIES - 1] < (1ull << 47));
+	assert((uintptr_t)&pool_store[POOL_WORDS - 1] < (1ull << 47));
 #endif
 	for (unsigned i = 0; i < PT_POOL_PAGES; i++) {
 		pool_meta[i].state = PT_PAGE_FREE;
@@ -49,16 +64,16 @@ void pt_pool_reset(void)
 	pool_stats.high_water = 0;
 	pool_stats.failed = 0;
 	pool_stats.bad_frees = 0;
-	pool_stats.capacity = PT_POOL_PAGES;
-	pool_stats.limit = PT_POOL_PAGES;
+	pool_stats.capacity = pt_pool_capacity();
+	pool_stats.limit = pt_pool_capacity();
 	limit_gap = 0;
 	first_free = 0;
 }
 
 void pt_pool_set_limit(unsigned n)
 {
-	pool_stats.limit = n > PT_POOL_PAGES ? PT_POOL_PAGES : n;
-	limit_gap = PT_POOL_PAGES - pool_stats.limit;
+	pool_stats.limit = n > pt_pool_capacity() ? pt_pool_capacity() : n;
+	limit_gap = pt_pool_capacity() - pool_stats.limit;
 }
 
 unsigned pt_pool_available(void)
@@ -77,10 +92,10 @@ bool pt_pool_check_available(unsigned n)
 
 int pt_pool_index(const void *addr)
 {
-	uintptr_t a = (uintptr_t)addr, base = (uintptr_t)&pool_pages[0][0];
-	if (a < base || a >= base + sizeof(pool_pages))
+	uintptr_t a = (uintptr_t)addr, base = (uintptr_t)&pool_store[0];
+	if (a < base || a - base >= ((uint64_t)pt_pool_capacity() << PT_GRANULE_SHIFT))
 		return -1;
-	return (int)((a - base) / PT_GRANULE_SIZE);
+	return (int)((a - base) >> PT_GRANULE_SHIFT);
 }
 
 bool pt_pool_contains(const void *addr)
@@ -90,7 +105,7 @@ bool pt_pool_contains(const void *addr)
 
 pt_entry_t *pt_pool_page(unsigned index)
 {
-	return index < PT_POOL_PAGES ? pool_pages[index] : 0;
+	return index < pt_pool_capacity() ? pool_page_at(index) : 0;
 }
 
 const struct pt_page_meta *pt_pool_meta(const void *addr)
@@ -110,13 +125,15 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 	unsigned i = first_free;
 	while (pool_meta[i].state != PT_PAGE_FREE) /* stops at the sentinel past the last page */
 		i++;
-	if ((pool_stats.live >= pool_limit()) | (i >= PT_POOL_PAGES)) {
+	unsigned capacity = pt_pool_capacity();
+	if ((pool_stats.live >= pool_limit()) | (i >= capacity)) {
 		ASSERT(pool_stats.live >= pool_limit() && "a free page exists whenever live < capacity");
 		pool_stats.failed++;
 		return 0;
 	}
 	first_free = i + 1;
-	volatile pt_entry_t *p = pool_pages[i];
+	pt_entry_t *page = pool_page_at(i);
+	volatile pt_entry_t *p = page;
 	for (unsigned j = 0; j < PT_ENTRIES; j++)
 		p[j] = 0; /* a table that is not linked yet: plain zeroing, not a descriptor write */
 	pool_meta[i].state = PT_PAGE_LIVE;
@@ -127,14 +144,14 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 	pool_stats.allocated++;
 	pool_stats.live++;
 	pool_stats.high_water = pool_stats.live > pool_stats.high_water ? pool_stats.live : pool_stats.high_water;
-	arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)pool_pages[i], (uint64_t)level, va_base);
-	return pool_pages[i];
+	arch_event_emit(ARCH_EV_TABLE_ALLOC, (uint64_t)(uintptr_t)page, (uint64_t)level, va_base);
+	return page;
 }
 
 bool pt_pool_free(pt_entry_t *table)
 {
-	uintptr_t off = (uintptr_t)table - (uintptr_t)&pool_pages[0][0];
-	bool page = (off < sizeof(pool_pages)) & ((off & (PT_GRANULE_SIZE - 1)) == 0);
+	uintptr_t off = (uintptr_t)table - (uintptr_t)&pool_store[0];
+	bool page = (off < ((uint64_t)pt_pool_capacity() << PT_GRANULE_SHIFT)) & ((off & (PT_GRANULE_SIZE - 1)) == 0);
 	unsigned i = page ? (unsigned)(off >> PT_GRANULE_SHIFT) : 0;
 	if (!page | (pool_meta[i].state != PT_PAGE_LIVE)) {
 		pool_stats.bad_frees++; /* not a pool page, or not live */
@@ -167,11 +184,11 @@ void pt_pool_get_stats(struct pt_pool_stats *out)
 	out->failed = pool_stats.failed;
 	out->bad_frees = pool_stats.bad_frees;
 	out->limit = pool_limit();
-	out->capacity = PT_POOL_PAGES;
+	out->capacity = pt_pool_capacity();
 }
 
 void pt_pool_storage(uintptr_t *base, uint64_t *size)
 {
-	*base = (uintptr_t)&pool_pages[0][0];
-	*size = sizeof(pool_pages);
+	*base = (uintptr_t)&pool_store[0];
+	*size = (uint64_t)pt_pool_capacity() << PT_GRANULE_SHIFT;
 }

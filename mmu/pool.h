@@ -1,10 +1,10 @@
 /*
- * Table-page pool: a fixed array of 4K translation-table pages with
+ * Table-page pool: a fixed array of translation-table pages (one granule each) with
  * accounting, because the firmware has no allocator and because a leak is
  * "allocated minus reachable from TTBR" (the same accounting Linux's page-table page counters allow).
  *
  * Physical address == pointer value: the target runs identity-mapped; on the
- * host the pool is 4K-aligned static storage below 2^47, which fits the
+ * host the pool is 64K-aligned static storage below 2^47, which fits the
  * descriptor OA field (checked by pt_pool_reset()).
  */
 #ifndef BBMPROBE_MMU_POOL_H
@@ -39,7 +39,7 @@ struct pt_pool_stats {
 	unsigned high_water;  /* max live */
 	uint64_t failed;      /* allocations (or reservations) refused */
 	uint64_t bad_frees;   /* frees of non-pool or already-free pages (refused) */
-	unsigned capacity;    /* PT_POOL_PAGES */
+	unsigned capacity;    /* pt_pool_capacity() */
 	unsigned limit;       /* live pages allowed now (<= capacity) */
 };
 
@@ -47,6 +47,8 @@ struct pt_pool_stats {
 void pt_pool_reset(void);
 /* Allow at most n live pages (n > capacity means capacity). Tests exhaust the pool with it. */
 void pt_pool_set_limit(unsigned n);
+/* Table pages the pool holds at the granule in force: PT_POOL_PAGES 4 KiB pages' worth of storage. */
+unsigned pt_pool_capacity(void);
 /* Pages that can still be allocated. */
 unsigned pt_pool_available(void);
 /* True if n pages are available; otherwise counts a failed allocation. Reserves nothing. */

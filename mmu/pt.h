@@ -17,8 +17,8 @@
 enum pt_status {
 	PT_OK = 0,
 	PT_ERR_NOMEM,         /* out of table pages (nothing was changed) */
-	PT_ERR_MISALIGNED,    /* VA or PA not 4K-aligned */
-	PT_ERR_BAD_SIZE,      /* size zero or not a multiple of 4K */
+	PT_ERR_MISALIGNED,    /* VA or PA not granule-aligned */
+	PT_ERR_BAD_SIZE,      /* size zero or not a multiple of the granule */
 	PT_ERR_VA_RANGE,      /* VA range outside [0, 2^48) */
 	PT_ERR_OVERLAP,       /* an existing mapping is in the way */
 	PT_ERR_LIVE_CHANGE,   /* the policy refuses a change pgattr_change_is_safe() rejects */
@@ -67,8 +67,8 @@ enum pt_status pt_space_init(struct pt_space *s);
 void pt_space_teardown(struct pt_space *s);
 
 /*
- * Map [va, va+size) -> [pa, pa+size) with 1G/2M blocks where VA, PA and size
- * allow, else 4K pages. All-or-nothing: every check (alignment, range, overlap,
+ * Map [va, va+size) -> [pa, pa+size) with blocks (1G/2M at 4K, 32M at 16K,
+ * 512M at 64K) where VA, PA and size allow, else pages of the granule. All-or-nothing: every check (alignment, range, overlap,
  * policy, table pages needed) runs before the first write, so an error leaves
  * the tables untouched. Ends with dsb ishst; isb (Linux set_pte/set_pmd).
  */
@@ -92,7 +92,7 @@ enum pt_status unmap_range(struct pt_space *s, uint64_t va, uint64_t size, enum 
 enum pt_status pt_replace_bbm(const struct pt_space *s, pt_entry_t *ptep, pt_entry_t new_desc);
 
 /*
- * Split the valid block at ptep (L1 or L2) into a next-level table with the
+ * Split the valid block at ptep (a block level of the granule) into a next-level table with the
  * same OA and attributes. with_bbm: via pt_replace_bbm(); otherwise the table
  * is written straight over the live block (a BBM violation the monitor flags;
  * FEAT_BBM level 2 would be needed to make it legal).
@@ -167,8 +167,9 @@ int pt_path_revalidate(const struct pt_space *s, struct pt_path *p);
 static inline unsigned pt_path_changes(const struct pt_space *s, const struct pt_path *p)
 {
 	unsigned changed = (unsigned)(s->root != p->root) << (PT_LAST_LEVEL + 1);
+	/* From level 0 whatever the granule: above the start level entry[] is the placeholder (pt_descend()). */
 #pragma GCC unroll 4
-	for (int level = PT_START_LEVEL; level <= PT_LAST_LEVEL; level++)
+	for (int level = 0; level <= PT_LAST_LEVEL; level++)
 		changed |= (unsigned)(*(const volatile pt_entry_t *)p->entry[level] != p->desc[level]) << level;
 	return changed;
 }

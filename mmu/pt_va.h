@@ -35,7 +35,7 @@ struct pt_va {
 	struct pt_path path;
 };
 
-/* Walk s once for va (4K-aligned, below s->va_limit) and keep the path in h. */
+/* Walk s once for va (granule-aligned, below s->va_limit) and keep the path in h. */
 enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va);
 /* pt_entry_at(h->s, va, level), from the kept path once revalidated. */
 pt_entry_t *pt_va_entry(struct pt_va *h, int level);
@@ -43,7 +43,7 @@ pt_entry_t *pt_va_entry(struct pt_va *h, int level);
 enum pt_status pt_va_map_full(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy);
 enum pt_status pt_va_unmap_full(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope);
 
-/* The leaf level of a size (page, 2M or 1G block), or -1. Folds away for a constant size. */
+/* The leaf level of a size (a page or a block of the granule in force), or -1. */
 PT_VA_INLINE int pt_leaf_level_of_size(uint64_t size)
 {
 	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)

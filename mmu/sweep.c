@@ -74,7 +74,7 @@ enum pt_status pt_sweep(const struct pt_space *s, struct pt_sweep_report *r)
 	}
 	mark(r, s->root, s->start_level, 0);
 
-	for (unsigned i = 0; i < PT_POOL_PAGES; i++) {
+	for (unsigned i = 0; i < pt_pool_capacity(); i++) {
 		const pt_entry_t *page = pt_pool_page(i);
 		const struct pt_page_meta *m = pt_pool_meta(page);
 		if (m->state != PT_PAGE_LIVE || m->owner != owner)

@@ -64,6 +64,7 @@ int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *
 	p->root = s->root;
 	p->va = va;
 	p->stop = stop;
+	p->external = false; /* set again where the walk stops; the start level is a run-time value */
 	for (int l = 0; l < level; l++) { /* above the start level (none for 4K/48-bit): nothing to read */
 		p->entry[l] = &pt_path_placeholder;
 		p->desc[l] = 0;
@@ -94,6 +95,7 @@ pt_entry_t *pt_entry_at(const struct pt_space *s, uint64_t va, int level)
 {
 	struct pt_path p;
 
+	p.external = false; /* the analyzer cannot see that a valid level is never pt_descend()'s -1 */
 	if (!pt_level_valid(level) || pt_descend(s, va, level, &p) != level || p.external)
 		return 0;
 	return p.entry[level];

@@ -56,7 +56,7 @@ static const char *kernels(const char *policy)
 
 static bool cached_table_step(const struct model_witness *w)
 {
-	for (unsigned i = 0; i < w->nsteps && i < PT_LEVELS; i++)
+	for (unsigned i = 0; i < w->nsteps && i < PT_MAX_LEVELS; i++)
 		if (w->step[i].source == MODEL_SRC_CACHED && desc_type(w->step[i].desc, w->step[i].level) == DESC_TABLE)
 			return true;
 	return false;

@@ -67,8 +67,8 @@ static uint16_t round_ratio[PATH_COUNT - 1][BENCH_MAX_ROUNDS];
 static uint16_t samples[PATH_COUNT][BENCH_MAX_CYCLES];
 static uint16_t sorted[BENCH_MAX_CYCLES];
 
-/* The baseline's PTE table: a fresh zeroed table per cycle, like the pool gives the library. */
-static pt_entry_t baseline_table[PT_ENTRIES] __attribute__((aligned(SZ_4K)));
+/* The baseline's PTE table: a fresh zeroed table per cycle, like the pool gives the library. 4K granule only. */
+static pt_entry_t baseline_table[SZ_4K / sizeof(pt_entry_t)] __attribute__((aligned(SZ_4K)));
 static volatile uint64_t load_sink;
 
 /*
@@ -116,7 +116,7 @@ static void cycle_baseline(struct bench *b)
 	volatile pt_entry_t *zero = baseline_table;
 	pt_entry_t *ptep = &baseline_table[pt_va_index(b->va, 3)];
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++)
+	for (unsigned i = 0; i < SZ_4K / sizeof(pt_entry_t); i++)
 		zero[i] = 0;
 	dsb_ishst();
 	pt_write_desc(b->pmdp, desc_table((uint64_t)(uintptr_t)baseline_table));

@@ -46,7 +46,7 @@ static bool beyond_qemu(const struct model_witness *w)
 {
 	if (w->kind == MODEL_WITNESS_CONFLICT)
 		return true;
-	for (unsigned i = 0; i < w->nsteps && i < PT_LEVELS; i++) {
+	for (unsigned i = 0; i < w->nsteps && i < PT_MAX_LEVELS; i++) {
 		const struct model_step *s = &w->step[i];
 		if (s->source == MODEL_SRC_FREED)
 			return true;

@@ -1,0 +1,67 @@
+/*
+ * The run-time translation geometry (mmu/geometry.h). Level shifts follow the
+ * Arm ARM's table lookup (D8.2): each level resolves granule_shift - 3 VA bits
+ * above the page offset; the start level is the first one that still has VA
+ * bits left for a 48-bit VA. Contiguous run lengths: Arm ARM D8.6.1 ("The
+ * Contiguous bit"): 16 x 4K, 128 x 16K, 32 x 64K pages.
+ */
+#include "mmu/geometry.h"
+
+#include "mmu/desc.h"
+
+/* 4K at reset, as the image is linked: .data, valid with the MMU off before anything runs. */
+struct pt_geometry pt_geom = {
+	.granule_shift = 12,
+	.table_shift = 9,
+	.granule_size = 4096,
+	.entries = 512,
+	.start_level = 0,
+	.block_levels = (1u << 1) | (1u << 2),
+	.cont_pages = 16,
+	.oa_mask = 0x0000fffffffff000ull,
+	.level_shift = {39, 30, 21, 12},
+	.level_entries = {512, 512, 512, 512},
+};
+
+static unsigned cont_pages_for(unsigned granule_shift)
+{
+	return granule_shift == PT_GRANULE_4K ? 16u : granule_shift == PT_GRANULE_16K ? 128u : 32u;
+}
+
+/* Field by field, no struct copy: a copy may become a memcpy call, and this runs with the MMU off. */
+bool pt_geometry_set(unsigned granule_shift)
+{
+	if (granule_shift != PT_GRANULE_4K && granule_shift != PT_GRANULE_16K && granule_shift != PT_GRANULE_64K)
+		return false;
+	struct pt_geometry *g = &pt_geom;
+	g->granule_shift = granule_shift;
+	g->table_shift = granule_shift - PT_ENTRY_SHIFT;
+	g->granule_size = 1ull << granule_shift;
+	g->entries = 1u << g->table_shift;
+	/* Levels needed to resolve VA bits [47:granule_shift], table_shift bits each, rounded up. */
+	unsigned levels = (PT_VA_BITS - granule_shift + g->table_shift - 1) / g->table_shift;
+	g->start_level = PT_LAST_LEVEL + 1 - (int)levels;
+	g->block_levels = granule_shift == PT_GRANULE_4K ? (1u << 1) | (1u << 2) : 1u << 2;
+	g->cont_pages = cont_pages_for(granule_shift);
+	g->oa_mask = PTE_ADDR_MASK & ~(g->granule_size - 1);
+	for (int l = 0; l < PT_MAX_LEVELS; l++) {
+		g->level_shift[l] = granule_shift + (unsigned)(PT_LAST_LEVEL - l) * g->table_shift;
+		unsigned bits = g->level_shift[l] >= PT_VA_BITS ? 0 : PT_VA_BITS - g->level_shift[l];
+		g->level_entries[l] = bits < g->table_shift ? 1u << bits : g->entries;
+	}
+	return true;
+}
+
+const char *pt_granule_name(unsigned granule_shift)
+{
+	switch (granule_shift) {
+	case PT_GRANULE_4K:
+		return "4K";
+	case PT_GRANULE_16K:
+		return "16K";
+	case PT_GRANULE_64K:
+		return "64K";
+	default:
+		return "?";
+	}
+}
