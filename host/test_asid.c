@@ -16,6 +16,7 @@
 
 #include "host/support/arch_log.h"
 #include "host/support/mmu_host.h"
+#include "host/support/model_feed.h"
 #include "mmu/asid.h"
 #include "mmu/model.h"
 #include "mmu/monitor.h"
@@ -51,11 +52,7 @@ struct shape {
 
 static void feed(void)
 {
-	assert_int_equal(arch_log_total(), arch_log_count());
-	for (; fed < arch_log_count(); fed++) {
-		const struct arch_event *e = arch_log_get(fed);
-		assert_int_equal(model_on_event(&M, 0, e->kind, e->a, e->b, e->c), MODEL_OK);
-	}
+	assert_true(model_feed_from_log(&M, &fed));
 }
 
 /* ASID 0 runs, TLBs clean, model and monitor watching (what the scenario engine starts from). */
@@ -66,13 +63,7 @@ static void start(void)
 	mmu_host_reset();
 	assert_int_equal(pt_space_init(&sp), PT_OK);
 	model_config_default(&cfg);
-	assert_int_equal(model_init(&M, &cfg), MODEL_OK);
-	assert_int_equal(model_attach(&M, sp.root, sp.start_level), MODEL_OK);
-	arch_log_clear();
-	fed = 0;
-	bbm_monitor_set_print(false);
-	bbm_monitor_reset();
-	bbm_monitor_enable(true);
+	assert_int_equal(model_watch_space(&M, &cfg, &sp, &fed), MODEL_OK);
 }
 
 static void tlbi_form(enum form f, uint16_t asid)

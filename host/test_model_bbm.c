@@ -15,6 +15,7 @@
 
 #include "host/support/arch_log.h"
 #include "host/support/mmu_host.h"
+#include "host/support/model_feed.h"
 #include "mmu/model.h"
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
@@ -42,11 +43,7 @@ static struct model_answer ans;
 
 static void feed(void)
 {
-	assert_int_equal(arch_log_total(), arch_log_count());
-	for (; fed < arch_log_count(); fed++) {
-		const struct arch_event *e = arch_log_get(fed);
-		assert_int_equal(model_on_event(&M, 0, e->kind, e->a, e->b, e->c), MODEL_OK);
-	}
+	assert_true(model_feed_from_log(&M, &fed));
 }
 
 /* A fresh space with one block at VA1 (2M -> PA_2M, or 1G -> PA_1G), and a model at FEAT_BBM level. */

@@ -15,6 +15,7 @@
 
 #include "host/support/arch_log.h"
 #include "host/support/mmu_host.h"
+#include "host/support/model_feed.h"
 #include "mmu/model.h"
 #include "mmu/monitor.h"
 #include "mmu/pt.h"
@@ -40,11 +41,7 @@ static pt_entry_t *run; /* page 0 of the run */
 
 static void feed(void)
 {
-	assert_int_equal(arch_log_total(), arch_log_count());
-	for (; fed < arch_log_count(); fed++) {
-		const struct arch_event *e = arch_log_get(fed);
-		assert_int_equal(model_on_event(&M, 0, e->kind, e->a, e->b, e->c), MODEL_OK);
-	}
+	assert_true(model_feed_from_log(&M, &fed));
 }
 
 static pt_entry_t page(uint64_t pa, unsigned j, bool cont)
@@ -68,13 +65,7 @@ static void start(bool contiguous)
 	isb();
 	model_config_default(&cfg);
 	cfg.contiguous = contiguous;
-	assert_int_equal(model_init(&M, &cfg), MODEL_OK);
-	assert_int_equal(model_attach(&M, sp.root, sp.start_level), MODEL_OK);
-	arch_log_clear();
-	fed = 0;
-	bbm_monitor_set_print(false);
-	bbm_monitor_reset();
-	bbm_monitor_enable(true);
+	assert_int_equal(model_watch_space(&M, &cfg, &sp, &fed), MODEL_OK);
 }
 
 static void expect(uint64_t new_pa, uint64_t old_pa, outcome_set_t want)

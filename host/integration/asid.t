@@ -8,20 +8,6 @@
 plan 24
 N=200
 
-result() { echo "$out" | grep -E "^# result scenario=$1 variant=$2 " | head -1; }
-field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
-expect_fields() { # expect_fields SCENARIO VARIANT 'k=v ...' DESCRIPTION (values are extended regexes)
-	local line want k v bad=0
-	line=$(result "$1" "$2")
-	for want in $3; do
-		k=${want%%=*} v=${want#*=}
-		[[ "$(field "$line" "$k")" =~ ^($v)$ ]] || bad=1
-	done
-	[ -n "$line" ] && [ $bad = 0 ]
-	ok $? "$name_prefix: $1-$2: $4"
-	[ -n "$line" ] && [ $bad = 0 ] || echo "# got: ${line:-no result line}"
-}
-
 SAFE="allowed=new violations=0 verdict=safe"
 STALE="allowed=new,old violations=$N verdict=hazard-(possible|seen)"
 for cpu in cortex-a72 max; do

@@ -9,8 +9,6 @@
 plan 30
 N=200
 
-result() { echo "$out" | grep -E "^# result scenario=$1 variant=$2 " | head -1; }
-field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
 
 name_prefix="bbml2 -cpu max iters=$N"
 boot bbml2-max --cpu max --mem 2G -- tests=bbml2 iters=$N

@@ -7,20 +7,6 @@
 plan 15
 N=200
 
-result() { echo "$out" | grep -E "^# result scenario=$1 variant=$2 " | head -1; }
-field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
-expect_fields() { # expect_fields SCENARIO VARIANT 'k=v ...' DESCRIPTION (values are extended regexes)
-	local line want k v bad=0
-	line=$(result "$1" "$2")
-	for want in $3; do
-		k=${want%%=*} v=${want#*=}
-		[[ "$(field "$line" "$k")" =~ ^($v)$ ]] || bad=1
-	done
-	[ -n "$line" ] && [ $bad = 0 ]
-	ok $? "$name_prefix: $1-$2: $4"
-	[ -n "$line" ] && [ $bad = 0 ] || echo "# got: ${line:-no result line}"
-}
-
 for cpu in cortex-a72 max; do
 	name_prefix="cont -cpu $cpu iters=$N"
 	boot "cont-$cpu" --cpu $cpu -- tests=cont iters=$N

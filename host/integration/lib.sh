@@ -39,6 +39,22 @@ expect_line() { # expect_line EXTENDED_REGEX DESCRIPTION
 	ok $? "$name_prefix: $2"
 }
 
+# A scenario's "# result" line in $out (scenario, variant), one key's value from such a line, and a
+# test point that the line's keys match the given regexes ('k=v ...').
+result() { echo "$out" | grep -E "^# result scenario=$1 variant=$2 " | head -1; }
+field() { echo "$1" | sed -n "s/.* $2=\([^ ]*\).*/\1/p"; }
+expect_fields() { # expect_fields SCENARIO VARIANT 'k=v ...' DESCRIPTION (values are extended regexes)
+	local line want k v bad=0
+	line=$(result "$1" "$2")
+	for want in $3; do
+		k=${want%%=*} v=${want#*=}
+		[[ "$(field "$line" "$k")" =~ ^($v)$ ]] || bad=1
+	done
+	[ -n "$line" ] && [ $bad = 0 ]
+	ok $? "$name_prefix: $1-$2: $4"
+	[ -n "$line" ] && [ $bad = 0 ] || echo "# got: ${line:-no result line}"
+}
+
 # The banner lines a board must print, as data: one row per line on stdin,
 # "EXTENDED_REGEX<TAB>DESCRIPTION", one test point each.
 expect_lines() {
