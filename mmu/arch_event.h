@@ -92,7 +92,9 @@ void arch_event_flush(void);
 /*
  * When events reach sinks: at the latest when the queue fills, when a table
  * page is freed (consumers read the page and the pool's metadata for it, which
- * change right after), and when anyone calls arch_event_flush(). A consumer
+ * change right after), after a write whose judgement reads the tables around it
+ * (pt_write_desc(), mmu/pt_write.h), at (un)subscribe, and when anyone calls
+ * arch_event_flush() or arch_event_sync(). A consumer
  * flushes before it reads its own state (the monitor's counts, the model's
  * verdict, a log), so what it reports is never behind what was emitted.
  */
