@@ -18,25 +18,39 @@ static inline uint64_t dcache_line_size(void)
 	return 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xf); /* CTR_EL0.DminLine, in words */
 }
 
+/* One `dc OP` per line of [lo, hi), lines as small as CTR_EL0 says any cache's can be. */
+#define DCACHE_BY_LINE(op, lo, hi)                                                           \
+	do {                                                                                 \
+		uint64_t line_ = dcache_line_size();                                         \
+		for (uintptr_t a_ = (lo) & ~(uintptr_t)(line_ - 1); a_ < (hi); a_ += line_) \
+			__asm__ volatile("dc " op ", %0" ::"r"(a_) : "memory");             \
+	} while (0)
+
 /* Write [lo, hi) back to memory (dc cvac), then dsb sy. */
 static inline void dcache_clean_range(uintptr_t lo, uintptr_t hi)
 {
-	uint64_t line = dcache_line_size();
-
 	__asm__ volatile("dsb ish" ::: "memory");
-	for (uintptr_t a = lo & ~(uintptr_t)(line - 1); a < hi; a += line)
-		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+	DCACHE_BY_LINE("cvac", lo, hi);
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 
 /* Write back and drop [lo, hi) from every cache (dc civac), then dsb sy. */
 static inline void dcache_clean_inval_range(uintptr_t lo, uintptr_t hi)
 {
-	uint64_t line = dcache_line_size();
-
 	__asm__ volatile("dsb ish" ::: "memory");
-	for (uintptr_t a = lo & ~(uintptr_t)(line - 1); a < hi; a += line)
-		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+	DCACHE_BY_LINE("civac", lo, hi);
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+/*
+ * Drop [lo, hi) from every cache without writing it back (dc ivac), then dsb
+ * sy: for memory written with the MMU and caches off, where a line a loader
+ * left behind would otherwise hide what is in memory.
+ */
+static inline void dcache_inval_range(uintptr_t lo, uintptr_t hi)
+{
+	__asm__ volatile("dmb sy" ::: "memory");
+	DCACHE_BY_LINE("ivac", lo, hi);
 	__asm__ volatile("dsb sy" ::: "memory");
 }
 #endif

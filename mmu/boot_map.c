@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "lib/cache.h"
 #include "mmu/desc.h"
 #include "mmu/enable.h"
 #include "mmu/walk.h"
@@ -58,9 +59,7 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	 * for those addresses. Drop them before turning the caches on (Linux head.S
 	 * does the same for what it writes with the MMU off).
 	 */
-	for (uintptr_t a = image_lo & ~63ul; a < image_hi; a += 64)
-		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
-	__asm__ volatile("dsb sy" ::: "memory");
+	dcache_inval_range(image_lo, image_hi);
 	mmu_enable(&boot_space);
 	return PT_OK;
 }

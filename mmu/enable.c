@@ -78,12 +78,8 @@ static void inval_pool_lines(void)
 {
 	uintptr_t base;
 	uint64_t size;
-	uint64_t line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xf); /* CTR_EL0.DminLine, words */
 	pt_pool_storage(&base, &size);
-	__asm__ volatile("dmb sy" ::: "memory");
-	for (uintptr_t a = base & ~(uintptr_t)(line - 1); a < base + size; a += line)
-		__asm__ volatile("dc ivac, %0" ::"r"(a) : "memory");
-	dsb_sy();
+	dcache_inval_range(base, base + size);
 }
 
 static void mmu_program_and_enable(uint64_t ttbr)
