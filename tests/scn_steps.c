@@ -271,30 +271,37 @@ static void op_map_run(struct scn_iter *it, int arg)
 	isb();
 }
 
+/* Page `arg` of the run and its new descriptor (-> A, still contiguous), under `policy`; NULL (an error) if none. */
+static pt_entry_t *cont_page_to_change(struct scn_iter *it, int arg, const char *policy, pt_entry_t *d)
+{
+	*d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+	it->policy = policy;
+	if (!run_page(it, 0) || !*d) {
+		scn_error(it, "no run to change");
+		return 0;
+	}
+	return run_page(it, (unsigned)arg);
+}
+
 static void op_cont_live(struct scn_iter *it, int arg)
 {
-	pt_entry_t d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+	pt_entry_t d;
+	pt_entry_t *ptep = cont_page_to_change(it, arg, "unsafe-write", &d);
 
-	it->policy = "unsafe-write";
-	if (!run_page(it, 0) || !d) {
-		scn_error(it, "no run to change");
+	if (!ptep)
 		return;
-	}
-	pt_unsafe_write_no_maintenance(run_page(it, (unsigned)arg), d);
+	pt_unsafe_write_no_maintenance(ptep, d);
 	dsb_ishst();
 	isb();
 }
 
 static void op_cont_bbm(struct scn_iter *it, int arg)
 {
-	pt_entry_t d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+	pt_entry_t d;
+	pt_entry_t *ptep = cont_page_to_change(it, arg, "bbm-one-page", &d);
 
-	it->policy = "bbm-one-page";
-	if (!run_page(it, 0) || !d) {
-		scn_error(it, "no run to change");
-		return;
-	}
-	pt_unsafe_bbm_replace(run_page(it, (unsigned)arg), it->probe_va + (uint64_t)arg * SZ_4K, d, BBM_SEQ_CORRECT);
+	if (ptep)
+		pt_unsafe_bbm_replace(ptep, it->probe_va + (uint64_t)arg * SZ_4K, d, BBM_SEQ_CORRECT);
 }
 
 /* contpte_convert() (arch/arm64/mm/contpte.c): clear every page, flush the range, write them all again. */
