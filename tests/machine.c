@@ -100,4 +100,8 @@ void machine_print_banner(void)
 	       "# entries, one translation per page. Outcomes that need a cached table entry or a TLB conflict\n"
 	       "# cannot be observed here; each scenario prints what the architecture permits (the model's\n"
 	       "# allowed set) next to what this run saw.\n");
+	/* QEMU's TLB (accel/tcg/cputlb.c) has no ASID field: the asid group's stale entries cannot show. */
+	printf("# QEMU TCG tags no translation with an ASID: a TTBR0_EL1 write that changes the ASID empties its\n"
+	       "# TLB, and a by-VA TLBI drops every ASID's copy, so another ASID's stale translation cannot be\n"
+	       "# observed here either.\n");
 }

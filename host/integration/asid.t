@@ -5,7 +5,7 @@
 # translation table entries", D8.17.5.4 "TLB maintenance instruction scope"), and the BBM monitor's
 # no-tlbi rule exactly when the TLBI missed an ASID that may hold the old entry.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 26
 N=200
 
 SAFE="allowed=new violations=0 verdict=safe"
@@ -15,6 +15,7 @@ for cpu in cortex-a72 max; do
 	boot "asid-$cpu" --cpu $cpu -- tests=asid iters=$N
 	expect_status 0
 	expect_result_lines 7
+	expect_line "^# QEMU TCG tags no translation with an ASID: " "the run says QEMU cannot show another ASID's stale entry"
 	expect_no_line 'verdict=(forbidden-seen|harness-error)' "no forbidden outcome, no harness error"
 	expect_fields asid/ng-page vale1is-own-asid "$SAFE policy=bbm-asid" "flush_tlb_page (vale1is, the mm's ASID): only new"
 	expect_fields asid/ng-page vale1is-other-asid "$STALE" "vale1is of another ASID: the nG entry may stay; no-tlbi"
