@@ -72,7 +72,7 @@ LIBGCC = $(eval LIBGCC := $(call tool_path,$(CROSS)gcc -print-libgcc-file-name))
 CFLAGS = $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-printf \
 	-fpie -mstrict-align -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
 	-ftls-model=local-exec -nostdinc -isystem $(PICOLIBC)/include -isystem $(LIBFDT)/include \
-	-isystem $(CC_INCLUDE) -I. \
+	-isystem $(CC_INCLUDE) -I. -include boot/visibility.h \
 	-I$(B)/generated -DFALLBACK_BOARD='"$(FALLBACK_BOARD)"' -DPT_POOL_PAGES=$(PT_POOL_PAGES) \
 	-MMD -MP
 ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP

@@ -6,6 +6,7 @@
  * handler, not the faulting code, moves the PC on.
  */
 #include "exception.h"
+#include "boot/hot_data.h"
 
 #include "boot/assert.h"
 #include "boot/sysregs.h"
@@ -15,7 +16,7 @@
 #define PSTATE_I (1u << 7)
 #define PSTATE_F (1u << 6)
 
-struct fault_slot fault_slots[CPU_MAX];
+HOT_DATA struct fault_slot fault_slots[CPU_MAX];
 static volatile unsigned unexpected_count;
 
 /* Innermost isolated_call or guarded_call, if any: where an exception unwinds to. */

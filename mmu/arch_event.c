@@ -1,5 +1,6 @@
 /* The event stream's sink list and dispatch, and event names for logs and diagnostics. */
 #include "mmu/arch_event.h"
+#include "boot/hot_data.h"
 
 #include "lib/enum_names.h"
 
@@ -8,9 +9,9 @@ struct sink_slot {
 	void *ctx;
 };
 
-unsigned arch_event_sink_count;
-struct arch_event_queue arch_event_queue;
-static struct sink_slot sinks[ARCH_EVENT_MAX_SINKS];
+HOT_DATA unsigned arch_event_sink_count;
+HOT_DATA struct arch_event_queue arch_event_queue;
+HOT_DATA static struct sink_slot sinks[ARCH_EVENT_MAX_SINKS];
 
 bool arch_event_subscribe(arch_event_sink fn, void *ctx)
 {

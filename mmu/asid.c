@@ -1,5 +1,6 @@
 /* The running ASID and the switch (mmu/asid.h). */
 #include "mmu/asid.h"
+#include "boot/hot_data.h"
 
 #include "mmu/arch_event.h"
 #include "mmu/tlb.h"
@@ -8,7 +9,7 @@
 #include "boot/sysregs.h"
 #endif
 
-uint16_t mmu_running_asid;
+HOT_DATA uint16_t mmu_running_asid;
 
 void mmu_switch_asid(const struct pt_space *s, uint16_t asid)
 {

@@ -6,6 +6,7 @@
  * whatever the early step already covers.
  */
 #include "mmu/boot_map.h"
+#include "boot/hot_data.h"
 
 #include <stdbool.h>
 
@@ -16,7 +17,7 @@
 
 #define SZ_2M (2ull << 20)
 
-static struct pt_space boot_space;
+HOT_DATA static struct pt_space boot_space; /* every scenario and the bench map through it */
 /* What boot_map_early() mapped, so boot_map_board() can map around it. */
 static struct mem_region early[2];
 static unsigned early_count;

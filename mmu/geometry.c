@@ -6,11 +6,12 @@
  * Contiguous bit"): 16 x 4K, 128 x 16K, 32 x 64K pages.
  */
 #include "mmu/geometry.h"
+#include "boot/hot_data.h"
 
 #include "mmu/desc.h"
 
 /* 4K at reset, as the image is linked: .data, valid with the MMU off before anything runs. */
-struct pt_geometry pt_geom = {
+HOT_DATA struct pt_geometry pt_geom = {
 	.granule_shift = 12,
 	.table_shift = 9,
 	.granule_size = 4096,

@@ -15,6 +15,7 @@
  * mmu/monitor_bbm.c. See docs/mmu.md.
  */
 #include "mmu/monitor.h"
+#include "boot/hot_data.h"
 
 #include <stdio.h>
 
@@ -27,7 +28,7 @@
 #include <assert.h>
 #endif
 
-bool bbm_monitor_active;
+HOT_DATA bool bbm_monitor_active;
 
 enum track_state {
 	TR_UNUSED = 0,
@@ -65,21 +66,21 @@ struct inflight_tlbi {
 
 static struct tracked track[BBM_MONITOR_TRACK_MAX];
 /* Slots in use all lie below n_slots, so every scan stops there (usually after a few slots). */
-static unsigned n_slots;
+HOT_DATA static unsigned n_slots;
 /*
  * Whether a DSB has anything to do: some record may be DIRTY (set when a
  * break is tracked), or PENDING or waiting for a full TLBI to complete (set
  * when a TLBI moves a record). Cleared by the DSB scan that settles them, so
  * most barriers return at once.
  */
-static bool any_dirty, any_pending;
-static struct inflight_tlbi inflight[INFLIGHT_MAX];
-static unsigned n_inflight;
+HOT_DATA static bool any_dirty, any_pending;
+HOT_DATA static struct inflight_tlbi inflight[INFLIGHT_MAX];
+HOT_DATA static unsigned n_inflight;
 static struct bbm_violation ring[BBM_MONITOR_RING];
-static unsigned ring_next;
-static struct bbm_monitor_stats stats;
+HOT_DATA static unsigned ring_next;
+HOT_DATA static struct bbm_monitor_stats stats;
 static bool print_off; /* zero-initialised BSS: printing on */
-static unsigned feat_bbm; /* the CPU's FEAT_BBM level, as the caller says */
+HOT_DATA static unsigned feat_bbm; /* the CPU's FEAT_BBM level, as the caller says */
 
 /*
  * Valid entries per pool page, kept for pages allocated since the last enable
@@ -89,16 +90,16 @@ static unsigned feat_bbm; /* the CPU's FEAT_BBM level, as the caller says */
  */
 static uint16_t valid_count[PT_POOL_PAGES];
 static uint32_t count_epoch[PT_POOL_PAGES];
-static uint32_t epoch; /* bumped on every enable: 0 never matches a counted page */
+HOT_DATA static uint32_t epoch; /* bumped on every enable: 0 never matches a counted page */
 
 /*
  * The pool's storage and metadata never move: cached when the monitor is
  * enabled, so the lookups every event makes need no call (on QEMU TCG a call
  * costs more than the lookup).
  */
-static uintptr_t pool_base;
-static uint64_t pool_bytes;
-static const struct pt_page_meta *pool_meta0;
+HOT_DATA static uintptr_t pool_base;
+HOT_DATA static uint64_t pool_bytes;
+HOT_DATA static const struct pt_page_meta *pool_meta0;
 
 static void cache_pool(void)
 {

@@ -11,6 +11,7 @@
  * and ASID switches come here.
  */
 #include "mmu/monitor.h"
+#include "boot/hot_data.h"
 
 #define ASID_LIVE_MAX 16u
 
@@ -20,10 +21,10 @@ struct asid_live {
 	uint64_t mask;
 };
 
-static struct asid_live live[ASID_LIVE_MAX];
-static unsigned n_live;
-static uint64_t seen;      /* ASIDs that ran since the monitor was enabled */
-static uint64_t running;   /* bbm_asid_bit() of the running ASID */
+HOT_DATA static struct asid_live live[ASID_LIVE_MAX];
+HOT_DATA static unsigned n_live;
+HOT_DATA static uint64_t seen;      /* ASIDs that ran since the monitor was enabled */
+HOT_DATA static uint64_t running;   /* bbm_asid_bit() of the running ASID */
 
 void bbm_asid_reset(uint16_t running_asid)
 {

@@ -4,6 +4,7 @@
  * cannot turn the loop into a memset call).
  */
 #include "mmu/pool.h"
+#include "boot/hot_data.h"
 
 #include "boot/assert.h"
 #include "mmu/arch_event.h"
@@ -21,11 +22,11 @@
 static pt_entry_t pool_store[POOL_WORDS] __attribute__((aligned(PT_GRANULE_MAX_SIZE)));
 /* One more than the pages: the last entry is always free, so the lowest-free search needs no bound test. */
 static struct pt_page_meta pool_meta[PT_POOL_PAGES + 1];
-static struct pt_pool_stats pool_stats;
+HOT_DATA static struct pt_pool_stats pool_stats;
 /* Capacity minus the limit: zero in BSS, so the pool works before any reset; no flag to test. */
-static unsigned limit_gap;
+HOT_DATA static unsigned limit_gap;
 /* Every page below it is live: alloc starts its lowest-free-first search there. */
-static unsigned first_free;
+HOT_DATA static unsigned first_free;
 
 _Static_assert(PT_POOL_PAGES > 0, "PT_POOL_PAGES must be positive");
 
