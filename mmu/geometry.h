@@ -44,12 +44,8 @@ struct pt_geometry {
 	unsigned level_entries[PT_MAX_LEVELS]; /* entries in a table at each level (the start one may be short) */
 };
 
-/*
- * The geometry in force. Starts as 4K; change only with no table page live (pt_pool_reset() after).
- * Hidden: the image is -fpie, and a default-visibility extern is reached through the GOT (two
- * loads per use); hidden makes it one PC-relative load, which the monitor's per-write path feels.
- */
-extern struct pt_geometry pt_geom __attribute__((visibility("hidden")));
+/* The geometry in force. Starts as 4K; change only with no table page live (pt_pool_reset() after). */
+extern struct pt_geometry pt_geom;
 
 /* Select a granule (12, 14 or 16); false (and pt_geom unchanged) for anything else. */
 bool pt_geometry_set(unsigned granule_shift);
