@@ -58,13 +58,17 @@ static void observe_prfm(uint64_t va, struct obs_cpu *c)
 		c->prfm_faults++;
 }
 
-/* Record rounds of generation g until it ends or the buffer is full. */
+/* Record rounds of generation g, the newest overwriting the oldest, until two after the make (or g ends). */
 static void observe_generation(struct obs_shared *sh, struct obs_cpu *c, uint64_t g)
 {
-	while (__atomic_load_n(&sh->gen, __ATOMIC_ACQUIRE) == g && c->n + OBS_OFFSETS <= OBS_ROUNDS_MAX * OBS_OFFSETS) {
+	unsigned after = 0;
+
+	while (__atomic_load_n(&sh->gen, __ATOMIC_ACQUIRE) == g) {
+		if (__atomic_load_n(&sh->made, __ATOMIC_ACQUIRE) == g && ++after > 2)
+			break;
 		uint32_t n = c->n;
 		for (unsigned k = 0; k < OBS_OFFSETS; k++)
-			observe_load(sh->va[k], k, &c->rec[n + k]);
+			observe_load(sh->va[k], k, &c->rec[(n + k) % OBS_RECORDS]);
 		for (unsigned k = 0; k < OBS_OFFSETS; k++)
 			observe_prfm(sh->va[k], c);
 		__atomic_store_n(&c->n, n + OBS_OFFSETS, __ATOMIC_RELEASE);
