@@ -155,6 +155,13 @@ static bool remap(struct obs_run *r)
 
 	if (unmap_range(r->env.space, r->slot, SZ_4K, PT_TLBI_ALL_LEVELS) != PT_OK)
 		return false;
+	/*
+	 * The model decides whether the cleared PTE could still be walked (and so cached) from table
+	 * memory when it takes the write: it must take it before the PMD changes, not in one batch with
+	 * that change. Measured: with the unmap's TLBI dropped and this sync missing, the model lost the
+	 * observer's stale copy and forbade the old page QEMU showed.
+	 */
+	arch_event_sync();
 	(void)probe_read64(r->slot, 0, &rec);
 	if (!rec.taken || rec.kind != FAULT_TRANSLATION || rec.level != 3)
 		return false;
