@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 112
+plan 118
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -52,6 +52,12 @@ for n in 2 4; do
 	expect_line '^# QEMU: single-threaded TCG runs one vCPU at a time' "the run says what single-threaded TCG can show"
 	expect_line '^# CPU 0 remaps 0x[0-9a-f]+ by linux-fixed .* 100 times in [0-9]+ ms \([0-9]+ per s\); '"$last"' observer CPU\(s\)' \
 		"the rate and the observer count are printed"
+	# The report's re-walk done by CPU 1: after 4.14 either CPU's walk cache may hold the old table pointer.
+	expect_line '^# cpu 1 witness fault-t3: L0..L1 from memory, L2 table pointer 0x[0-9a-f]+ from the walk cache \(stale since write #2\), L3\[0\]=0 from memory$' \
+		"the model's witness for CPU 1's fault-t3 after the 4.14 change"
+	expect_line '^ok [0-9]+ - smp/seed-rewalk-other-cpu-linux-4.14: new on cpu 0 in 100, on cpu 1 in 100 of 100$' \
+		"4.14 with CPU 1's re-walk: QEMU shows new on both CPUs (allowed)"
+	expect_line '^# cpu 1: allowed by the architecture \(model\): new$' "after the fixed path only new on CPU 1"
 	for v in linux-4.14 linux-5.x; do
 		expect_line "^ok [0-9]+ - smp/observers-$v: [1-9][0-9]* loads: before [1-9][0-9]*, window [0-9]+, after [1-9][0-9]*, straddle [0-9]+; forbidden 0$" \
 			"smp/observers-$v: loads in every phase, none forbidden"
