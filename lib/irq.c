@@ -16,6 +16,8 @@
 #define GICD_ICENABLER 0x180
 #define GICD_ICPENDR 0x280
 #define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_SGIR 0xf00
 #define GICC_CTLR 0x000
 #define GICC_PMR 0x004
 #define GICC_BPR 0x008
@@ -125,6 +127,33 @@ void irq_disable(unsigned intid)
 	}
 	if (ready && intid < lines())
 		mmio_write32(gic.dist + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
+}
+
+uint8_t irq_wake_init(unsigned sgi)
+{
+	uintptr_t prio = gic.dist + GICD_IPRIORITYR + (sgi & ~3u);
+	unsigned shift = 8 * (sgi & 3);
+
+	if (!ready || gic.kind != IRQC_GICV2 || sgi > 15)
+		return 0;
+	/* GICv2 "Interrupt Processor Targets Registers": ITARGETSR0..7 read as this CPU's own interface bit. */
+	uint8_t mask = (uint8_t)(mmio_read32(gic.dist + GICD_ITARGETSR) & 0xff);
+	if (!mask)
+		return 0; /* a uniprocessor GIC: no SGI targets */
+	mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (PRIORITY << shift));
+	mmio_write32(gic.dist + GICD_ISENABLER, 1u << sgi); /* SGI enables may also be fixed at 1 (GICv2) */
+	if (!(mmio_read32(gic.dist + GICD_ISENABLER) & 1u << sgi))
+		return 0;
+	mmio_write32(gic.cpu + GICC_PMR, 0xff);
+	mmio_write32(gic.cpu + GICC_BPR, 0);
+	mmio_write32(gic.cpu + GICC_CTLR, 1);
+	return mask;
+}
+
+void irq_wake(uint8_t mask, unsigned sgi)
+{
+	if (ready && gic.kind == IRQC_GICV2 && mask)
+		mmio_write32(gic.dist + GICD_SGIR, (uint32_t)mask << 16 | (sgi & 0xf)); /* TargetListFilter 0: the list */
 }
 
 unsigned irq_ack(void)
