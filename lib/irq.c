@@ -129,6 +129,26 @@ void irq_disable(unsigned intid)
 		mmio_write32(gic.dist + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
 }
 
+/*
+ * Send `sgi` to this CPU only and take it: a parked CPU must never wait for an SGI that cannot reach
+ * it (a Group 0 SGI is not sent for a Non-secure write to GICD_SGIR: GICv2 "Software Generated
+ * Interrupt Register"). The EOI names the IAR's source CPU too, as GICv2 requires for an SGI.
+ */
+static bool self_sgi_arrives(unsigned sgi)
+{
+	mmio_write32(gic.dist + GICD_SGIR, 2u << 24 | sgi); /* TargetListFilter 0b10: this CPU */
+	for (unsigned tries = 0; tries < 10000; tries++) {
+		uint32_t iar = mmio_read32(gic.cpu + GICC_IAR);
+		if ((iar & 0x3ff) == sgi) {
+			mmio_write32(gic.cpu + GICC_EOIR, iar);
+			return true;
+		}
+		if ((iar & 0x3ff) != IRQ_SPURIOUS)
+			mmio_write32(gic.cpu + GICC_EOIR, iar);
+	}
+	return false;
+}
+
 uint8_t irq_wake_init(unsigned sgi)
 {
 	uintptr_t prio = gic.dist + GICD_IPRIORITYR + (sgi & ~3u);
@@ -147,7 +167,7 @@ uint8_t irq_wake_init(unsigned sgi)
 	mmio_write32(gic.cpu + GICC_PMR, 0xff);
 	mmio_write32(gic.cpu + GICC_BPR, 0);
 	mmio_write32(gic.cpu + GICC_CTLR, 1);
-	return mask;
+	return self_sgi_arrives(sgi) ? mask : 0;
 }
 
 void irq_wake(uint8_t mask, unsigned sgi)

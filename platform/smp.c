@@ -372,7 +372,8 @@ static void wait_for_post(struct mailbox *m, uint64_t seen)
 		if (m->posted == seen)
 			__asm__ volatile("wfi" ::: "memory");
 		m->parked = false;
-		unsigned id = irq_ack(); /* IRQs stay masked here: take the SGI off the interface by hand */
+		/* IRQs stay masked here: take the SGI off the interface by hand (sent by CPU 0: source 0 in IAR). */
+		unsigned id = irq_ack();
 		irq_eoi(id);
 		since = timer_counter();
 	}
