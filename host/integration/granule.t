@@ -6,7 +6,7 @@
 # error, status 2. Nothing here depends on what QEMU did: the verdicts are checked against each
 # line's own counts and the model's allowed set (expect_result_lines).
 . "$(dirname "$0")/lib.sh"
-plan 108
+plan 110
 N=50
 
 # Per row: scenario variant policy leaked-per-iteration violations-per-iteration allowed.
@@ -84,4 +84,17 @@ expect_line '^Bail out! bad boot arguments: granule=16k: this CPU does not imple
 expect_line '^# mmu: .* granules 4K:yes 16K:no 64K:yes' "the banner shows no 16K granule"
 expect_line '^# granule: 4K \(TCR_EL1.TG0\)' "the run stays at 4K"
 expect_closing_lines 2
+
+# A pool with no room for the map at 64K (make PT_POOL_PAGES=8: 32 KiB, no 64K table page): a usage
+# error that says so, after a run that stayed at 4K.
+name_prefix="granule=64k PT_POOL_PAGES=8"
+pool8=${BBMPROBE_POOL8_BUILD:-$top/build/gcc-pool8}
+if [ -f "$pool8/kernel8.img" ]; then
+	build=$pool8 boot granule-64k-pool8 -- granule=64k
+	expect_status 2
+	expect_line '^Bail out! bad boot arguments: granule=64k: the page-table pool cannot hold the boot map at this granule \(out of table pages\); rebuild with a larger PT_POOL_PAGES$' \
+		"the message names the pool"
+else
+	for i in 1 2; do ok 0 "# SKIP $pool8/kernel8.img not built (make PT_POOL_PAGES=8 image)"; done
+fi
 finish
