@@ -6,7 +6,7 @@
 # error, status 2. Nothing here depends on what QEMU did: the verdicts are checked against each
 # line's own counts and the model's allowed set (expect_result_lines).
 . "$(dirname "$0")/lib.sh"
-plan 110
+plan 112
 N=50
 
 # Per row: scenario variant policy leaked-per-iteration violations-per-iteration allowed.
@@ -96,5 +96,17 @@ if [ -f "$pool8/kernel8.img" ]; then
 		"the message names the pool"
 else
 	for i in 1 2; do ok 0 "# SKIP $pool8/kernel8.img not built (make PT_POOL_PAGES=8 image)"; done
+fi
+# make sdcard's host check (build/host/bootargs-check) runs the firmware's parser: the same values pass.
+name_prefix="bootargs-check granule="
+check=$top/build/host/bootargs-check
+if [ -x "$check" ] && [ -f "$build/tests.list" ]; then
+	"$check" --tests "$build/tests.list" "granule=16k" && "$check" --tests "$build/tests.list" "granule=64k"
+	ok $? "$name_prefix: accepts 16k and 64k"
+	msg=$("$check" --tests "$build/tests.list" "granule=8k" 2>&1)
+	[ $? = 2 ] && [[ "$msg" = *"'granule=8k' is not a valid choice; valid: 4k, 16k, 64k"* ]]
+	ok $? "$name_prefix: refuses 8k with the firmware's message and status 2"
+else
+	for i in 1 2; do ok 0 "# SKIP $check or $build/tests.list not built"; done
 fi
 finish
