@@ -431,16 +431,21 @@ static void op_bbm_asid(struct scn_iter *it, int arg)
 
 struct op_info {
 	void (*run)(struct scn_iter *it, int arg);
-	const char *words; /* %s gets the argument's name */
-	bool page_sized;   /* words start with a %s for the page size (the granule) */
+	const char *words; /* %s gets the argument's name (after the page size, for page_sized() ops) */
 };
 
+/* Steps whose words start with a %s for the page size: the granule in force. */
+static bool page_sized(enum scn_op op)
+{
+	return op == OP_MAP_PAGE || op == OP_UNMAP_PAGE;
+}
+
 static const struct op_info ops[OP_COUNT] = {
-	[OP_MAP_PAGE] = {op_map_page, "map %s -> B%s", true},
+	[OP_MAP_PAGE] = {op_map_page, "map %s -> B%s"},
 	[OP_MAP_BLOCK] = {op_map_block, "map %s"},
 	[OP_WARM] = {op_warm, "load (%s)"},
 	[OP_TOUCH] = {op_touch, "load VA+%s (unchecked)"},
-	[OP_UNMAP_PAGE] = {op_unmap_page, "unmap %s: W(pte)=0; dsb ishst; %s; dsb ish; isb", true},
+	[OP_UNMAP_PAGE] = {op_unmap_page, "unmap %s: W(pte)=0; dsb ishst; %s; dsb ish; isb"},
 	[OP_REWALK] = {op_rewalk, "re-walk: %s"},
 	[OP_BLOCK] = {op_block, "table->block by %s"},
 	[OP_BBM_SEQ] = {op_bbm_seq, "table->block: %s; free the table"},
@@ -574,7 +579,7 @@ int scn_steps_describe(const struct scn_row *row, char *buf, size_t len)
 			used += (size_t)n;
 		if (used < len) {
 			const char *page = pt_granule_name(PT_GRANULE_SHIFT);
-			n = ops[s->op].page_sized ? snprintf(buf + used, len - used, ops[s->op].words, page, arg_words(s))
+			n = page_sized(s->op) ? snprintf(buf + used, len - used, ops[s->op].words, page, arg_words(s))
 						  : snprintf(buf + used, len - used, ops[s->op].words, arg_words(s));
 			if (n > 0)
 				used += (size_t)n;
