@@ -6,7 +6,7 @@
 # error, status 2. Nothing here depends on what QEMU did: the verdicts are checked against each
 # line's own counts and the model's allowed set (expect_result_lines).
 . "$(dirname "$0")/lib.sh"
-plan 112
+plan 113
 N=50
 
 # Per row: scenario variant policy leaked-per-iteration violations-per-iteration allowed.
@@ -65,6 +65,13 @@ for run in "cortex-a72:64k:64K:512:1:" "max:64k:64K:512:1:tests=seed,live" "max:
 	expect_rows
 	expect_granule_skips "$gname"
 done
+# scripts/results (labs) records the granule of each run from the banner.
+name_prefix="scripts/results"
+got=$("$top/scripts/results" --csv - "$top/build/logs/it-granule-64k-cortex-a72.log" "$top/build/logs/it-granule-16k-max.log" |
+	python3 -c 'import csv, sys; print(" ".join(sorted({r["granule"] for r in csv.DictReader(sys.stdin)})))')
+[ "$got" = "16K 64K" ]
+ok $? "$name_prefix: the records' granule column says 16K and 64K (got '$got')"
+
 # The first run was the default suite: the 4K-only rows say why they skip there.
 boot granule-64k-a72-default --cpu cortex-a72 -- granule=64k tests=seed1g,mmu iters=$N
 name_prefix="granule=64k -cpu cortex-a72 tests=seed1g,mmu"
