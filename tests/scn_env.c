@@ -64,8 +64,11 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs)
 	return 0;
 }
 
-/* Highest 2 MiB-aligned 6 MiB (A, B, C) in region r clear of the image, the DTB and reserved memory, or 0. */
-static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r)
+/*
+ * Highest 2 MiB-aligned 6 MiB (A, B, C) in region r clear of the image, the DTB and reserved memory,
+ * and, if `block` is not 0, whose `block`-aligned window is all RAM; or 0.
+ */
+static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r, uint64_t block)
 {
 	const uint64_t need = 3 * SZ_2M;
 	uint64_t base = r->base, end = (r->base + r->size) & ~(SZ_2M - 1);
@@ -75,7 +78,7 @@ static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_r
 		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi) ||
 		    boot_info_overlaps_reserved(lo, top))
 			continue;
-		if (top > PTE_ADDR_MASK)
+		if (top > PTE_ADDR_MASK || (block && !scn_is_ram(lo & ~(block - 1), block)))
 			continue;
 		return lo;
 	}
@@ -97,12 +100,16 @@ static uint64_t pick_scratch(bool *all_ram)
 	uint64_t best = 0;
 
 	*all_ram = false;
+	/* The largest block of the granule: 1G at 4K, else the level-2 block (32M, 512M). */
+	uint64_t big = pt_block_size_max();
+
 	for (unsigned i = 0; i < bi->config.mem_count; i++) {
-		uint64_t lo = scratch_in_region(bi, &bi->config.mem[i]);
+		/* In each region, the highest scratch under an all-RAM block first (a Pi's first GiB holds devices). */
+		uint64_t lo = scratch_in_region(bi, &bi->config.mem[i], big);
+		if (!lo)
+			lo = scratch_in_region(bi, &bi->config.mem[i], 0);
 		if (!lo)
 			continue;
-		/* The largest block of the granule: 1G at 4K, else the level-2 block (32M, 512M). */
-		uint64_t big = pt_block_size_max();
 		bool ram = scn_is_ram(lo & ~(big - 1), big);
 		if (!best || (ram && !*all_ram) || (ram == *all_ram && lo > best)) {
 			best = lo;
