@@ -6,7 +6,7 @@
 # error, status 2. Nothing here depends on what QEMU did: the verdicts are checked against each
 # line's own counts and the model's allowed set (expect_result_lines).
 . "$(dirname "$0")/lib.sh"
-plan 113
+plan 133
 N=50
 
 # Per row: scenario variant policy leaked-per-iteration violations-per-iteration allowed.
@@ -34,9 +34,10 @@ live/4k-to-2m tlbi linux-4.14 1 1 new'
 
 # One point per row: policy, leaks and violations exactly, the allowed set, and a verdict of
 # safe exactly where the model allows one outcome.
-expect_rows() {
+expect_rows() { # [PREFIX]: only the rows whose scenario starts with it
 	local scn var pol leak viol allowed verdict
 	while read -r scn var pol leak viol allowed; do
+		[[ "$scn" = "${1:-}"* ]] || continue
 		verdict='hazard-(possible|seen)'
 		[[ "$allowed" = *,* ]] || verdict=safe
 		expect_fields "$scn" "$var" "policy=$pol leaked=$((leak * N)) violations=$((viol * N)) allowed=$allowed verdict=$verdict" \
@@ -65,6 +66,15 @@ for run in "cortex-a72:64k:64K:512:1:" "max:64k:64K:512:1:tests=seed,live" "max:
 	expect_rows
 	expect_granule_skips "$gname"
 done
+# raspi3b (Cortex-A53: 4K and 64K, entry at EL2, four CPUs from the spin table): the seed at 64K
+# under the first GiB's all-RAM 512M block, and the secondaries' MMUs on the 64K tables.
+name_prefix="granule=64k raspi3b tests=seed,smp iters=$N"
+boot granule-64k-rpi3 --board rpi3 -- granule=64k tests=seed,smp iters=$N
+expect_status 0
+expect_no_line '^not ok ' "every test passes"
+expect_rows seed/
+expect_line '^ok [0-9]+ - smp/online: 3 secondaries checked' "the three secondaries run on the 64K tables"
+
 # scripts/results (labs) records the granule of each run from the banner.
 name_prefix="scripts/results"
 got=$("$top/scripts/results" --csv - "$top/build/logs/it-granule-64k-cortex-a72.log" "$top/build/logs/it-granule-16k-max.log" |
