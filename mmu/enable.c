@@ -124,8 +124,8 @@ void mmu_enable(const struct pt_space *s)
 /*
  * Clean and drop [lo, hi) to the PoC, then MMU and data cache off, in one asm block so nothing
  * is written to the stack between the last clean and SCTLR_EL1: with the MMU off, data accesses
- * are Device-nGnRnE (Arm ARM DDI 0487, D8.2.11 "The effects of disabling an address translation
- * stage") and read memory, so memory must hold everything written so far. Linux does the same
+ * are Device-nGnRnE (Arm ARM DDI 0487, "The effects of disabling a stage of address translation")
+ * and read memory, so memory must hold everything written so far. Linux does the same
  * before turning its MMU off (arch/arm64/kernel/relocate_kernel.S, cpu-reset.S).
  */
 void mmu_disable(uintptr_t lo, uintptr_t hi)
