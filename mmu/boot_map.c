@@ -109,11 +109,22 @@ static void note_failure(struct boot_map_report *r, uint64_t base, enum pt_statu
 	}
 }
 
-/* Map [lo, hi) identity with `attrs`, skipping the parts boot_map_early() already mapped. */
+/*
+ * Map [lo, hi) identity with `attrs`, skipping the parts boot_map_early() already mapped. A
+ * device window grows to whole pages of the granule (Device memory either way); RAM shrinks to
+ * them, so a region that is not 16K/64K-aligned never maps its non-RAM neighbour as Normal.
+ */
 static void map_around_early(uint64_t lo, uint64_t hi, pt_attrs_t attrs, struct boot_map_report *r)
 {
-	lo &= ~(PT_GRANULE_SIZE - 1);
-	hi = (hi + PT_GRANULE_SIZE - 1) & ~(PT_GRANULE_SIZE - 1);
+	uint64_t mask = PT_GRANULE_SIZE - 1;
+
+	if (desc_memtype(attrs) == MT_DEVICE_nGnRnE) {
+		lo &= ~mask;
+		hi = (hi + mask) & ~mask;
+	} else {
+		lo = (lo + mask) & ~mask;
+		hi &= ~mask;
+	}
 	while (lo < hi) {
 		uint64_t end = hi;
 		bool skipped = false;

@@ -6,7 +6,7 @@
 # error, status 2. Nothing here depends on what QEMU did: the verdicts are checked against each
 # line's own counts and the model's allowed set (expect_result_lines).
 . "$(dirname "$0")/lib.sh"
-plan 133
+plan 136
 N=50
 
 # Per row: scenario variant policy leaked-per-iteration violations-per-iteration allowed.
@@ -66,6 +66,14 @@ for run in "cortex-a72:64k:64K:512:1:" "max:64k:64K:512:1:tests=seed,live" "max:
 	expect_rows
 	expect_granule_skips "$gname"
 done
+# RAM that does not end on a 64K boundary (512 MiB less 32 KiB): its partial last page stays
+# unmapped, never a Normal mapping of what lies past RAM.
+name_prefix="granule=64k --mem 524256K"
+boot granule-64k-oddram --cpu cortex-a72 --mem 524256K -- granule=64k tests=mmu
+expect_status 0
+expect_line '^ok [0-9]+ - mmu/normal-is-ram$' "every Normal leaf is RAM by the DTB"
+expect_line '^ok [0-9]+ - mmu/boot-map$' "RAM's whole 64K pages are mapped Normal, to its last one"
+
 # raspi3b (Cortex-A53: 4K and 64K, entry at EL2, four CPUs from the spin table): the seed at 64K
 # under the first GiB's all-RAM 512M block, and the secondaries' MMUs on the 64K tables.
 name_prefix="granule=64k raspi3b tests=seed,smp iters=$N"
