@@ -382,6 +382,49 @@ static void test_violation_line_format(void **state)
 	assert_string_equal(line, expect);
 }
 
+/*
+ * Contiguous block runs (mmu/monitor_cont.c): the PMD table holding VA's table entry (index 0) and VB's
+ * block (index 2) is one 16-entry run. With the bit on VB's block, the table among its entries, a block
+ * of another output run and one of other attributes each disagree; invalid entries never do; level 1
+ * has no run here.
+ */
+static void test_cont_block_runs(void **state)
+{
+	(void)state;
+	pt_entry_t *run = pmd; /* entry 0 of the run */
+	pt_entry_t cont_blk = desc_block(2, 0x80400000, PT_PROT_NORMAL) | PTE_CONT;
+
+	bbm_monitor_enable(false); /* the function alone: no writes are judged here */
+	assert_true(bbm_cont_run_consistent(blk, 2)); /* no entry has the bit */
+	pt_write_desc(blk, cont_blk);
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* a table at index 0 */
+	assert_false(bbm_cont_run_consistent(run, 2));
+	assert_true(bbm_cont_run_consistent(pud, 1));
+	pt_entry_t table = pt_read_desc(run);
+	pt_write_desc(run, 0);
+	assert_true(bbm_cont_run_consistent(blk, 2)); /* one valid block: nothing to disagree with */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL) | PTE_CONT);
+	assert_true(bbm_cont_run_consistent(blk, 2)); /* index 3 at base + 3 x 2M */
+	pt_write_desc(&run[3], desc_block(2, 0x80800000, PT_PROT_NORMAL) | PTE_CONT);
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* another output run */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL_RO) | PTE_CONT);
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* other attributes */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL));
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* the bit missing on one */
+	pt_write_desc(&run[3], 0);
+	pt_write_desc(blk, desc_block(2, 0x80400000, PT_PROT_NORMAL));
+	pt_write_desc(run, table);
+	/* Judged: a table linked into a run of contiguous blocks, after their break-free write. */
+	bbm_monitor_reset();
+	pt_write_desc(blk, 0);
+	bbm_monitor_enable(true);
+	pt_write_desc(run, 0);
+	pt_write_desc(blk, cont_blk);
+	expect_only(-1);
+	pt_write_desc(run, table);
+	expect_only(BBM_RULE_CONT_MISPROGRAMMED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +435,7 @@ int main(void)
 		cmocka_unit_test_setup(test_free_rules, setup),
 		cmocka_unit_test_setup(test_ring_counters_overflow_disable, setup),
 		cmocka_unit_test_setup(test_violation_line_format, setup),
+		cmocka_unit_test_setup(test_cont_block_runs, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

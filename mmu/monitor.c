@@ -513,8 +513,12 @@ static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_
 	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
 
 	count_write(ptep, ov, nv);
-	/* Only writes of a page with the Contiguous bit, before or after, look at its run. */
-	if (((old | new_desc) & PTE_CONT) && level == PT_LAST_LEVEL && !bbm_cont_run_consistent(ptep))
+	/*
+	 * Only writes of a page or block with the Contiguous bit, before or after, and tables linked at
+	 * level 2 (a table cannot be part of a block run), look at the run.
+	 */
+	bool cont_write = ((old | new_desc) & PTE_CONT) || (level == 2 && desc_type(new_desc, 2) == DESC_TABLE);
+	if (cont_write && level >= 0 && !bbm_cont_run_consistent(ptep, level))
 		report(BBM_RULE_CONT_MISPROGRAMMED, va, level, old, new_desc, ptep);
 	if ((new_desc & PTE_NG) && nv)
 		bbm_asid_note_valid(ptep, new_desc, level);
