@@ -386,7 +386,7 @@ static void test_violation_line_format(void **state)
  * Contiguous block runs (mmu/monitor_cont.c): the PMD table holding VA's table entry (index 0) and VB's
  * block (index 2) is one 16-entry run. With the bit on VB's block, the table among its entries, a block
  * of another output run and one of other attributes each disagree; invalid entries never do; level 1
- * has no run here.
+ * has no run here. Judged: a table linked where a contiguous block was (after its break).
  */
 static void test_cont_block_runs(void **state)
 {
@@ -400,7 +400,7 @@ static void test_cont_block_runs(void **state)
 	assert_false(bbm_cont_run_consistent(blk, 2)); /* a table at index 0 */
 	assert_false(bbm_cont_run_consistent(run, 2));
 	assert_true(bbm_cont_run_consistent(pud, 1));
-	pt_entry_t table = pt_read_desc(run);
+	pt_entry_t table = pt_read_desc(run); /* VA's PTE table: linked at index 3 below */
 	pt_write_desc(run, 0);
 	assert_true(bbm_cont_run_consistent(blk, 2)); /* one valid block: nothing to disagree with */
 	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL) | PTE_CONT);
@@ -411,17 +411,17 @@ static void test_cont_block_runs(void **state)
 	assert_false(bbm_cont_run_consistent(blk, 2)); /* other attributes */
 	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL));
 	assert_false(bbm_cont_run_consistent(blk, 2)); /* the bit missing on one */
-	pt_write_desc(&run[3], 0);
-	pt_write_desc(blk, desc_block(2, 0x80400000, PT_PROT_NORMAL));
-	pt_write_desc(run, table);
-	/* Judged: a table linked into a run of contiguous blocks, after their break-free write. */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL) | PTE_CONT);
+	/* Judged: block 3 of the (agreeing) run broken and a table linked there: a table among the blocks. */
 	bbm_monitor_reset();
-	pt_write_desc(blk, 0);
 	bbm_monitor_enable(true);
-	pt_write_desc(run, 0);
-	pt_write_desc(blk, cont_blk);
+	pt_write_desc(&run[3], 0);
+	dsb_ishst();
+	tlbi_vaae1is(VB + M2);
+	dsb_ish();
+	isb();
 	expect_only(-1);
-	pt_write_desc(run, table);
+	pt_write_desc(&run[3], table);
 	expect_only(BBM_RULE_CONT_MISPROGRAMMED);
 }
 
