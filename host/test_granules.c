@@ -40,13 +40,15 @@ struct expect_geometry {
 	uint64_t block_l2;
 	bool block_l1;
 	unsigned cont_pages;
+	unsigned cont_blocks; /* level 2 blocks in a contiguous run */
+	uint64_t cont_block_span;
 	const char *root_name;
 	unsigned tg0; /* TCR_EL1.TG0 (Arm ARM D19.2): 0b00 4K, 0b10 16K, 0b01 64K */
 };
 static const struct expect_geometry geometries[] = {
-	{12, 0, 512, 512, 2ull << 20, true, 16, "PGD", 0},
-	{14, 0, 2, 2048, 32ull << 20, false, 128, "PGD", 2},
-	{16, 1, 64, 8192, 512ull << 20, false, 32, "PGD", 1},
+	{12, 0, 512, 512, 2ull << 20, true, 16, 16, 32ull << 20, "PGD", 0},
+	{14, 0, 2, 2048, 32ull << 20, false, 128, 32, 1ull << 30, "PGD", 2},
+	{16, 1, 64, 8192, 512ull << 20, false, 32, 32, 16ull << 30, "PGD", 1},
 };
 
 static const struct expect_geometry *want;
@@ -83,6 +85,12 @@ static void test_geometry(void **state)
 	assert_int_equal(pt_level_allows_block(1), want->block_l1);
 	assert_false(pt_level_allows_block(0) || pt_level_allows_block(3));
 	assert_int_equal(PT_CONT_PAGES, want->cont_pages);
+	assert_int_equal(pt_cont_entries(3), want->cont_pages);
+	assert_int_equal(pt_cont_span(3), (uint64_t)want->cont_pages << want->shift);
+	assert_int_equal(PT_CONT_BLOCKS, want->cont_blocks);
+	assert_int_equal(pt_cont_entries(2), want->cont_blocks);
+	assert_int_equal(pt_cont_span(2), want->cont_block_span);
+	assert_int_equal(pt_cont_entries(1), 0);
 	assert_string_equal(pt_level_linux_name(want->start_level), want->root_name);
 	/* The start level's entries times their size is the whole 48-bit VA space. */
 	assert_int_equal((uint64_t)pt_level_entries(PT_START_LEVEL) * pt_level_size(PT_START_LEVEL), PT_VA_LIMIT);

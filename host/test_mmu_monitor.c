@@ -384,6 +384,49 @@ static void test_violation_line_format(void **state)
 	assert_string_equal(line, expect);
 }
 
+/*
+ * Contiguous block runs (mmu/monitor_cont.c): the PMD table holding VA's table entry (index 0) and VB's
+ * block (index 2) is one 16-entry run. With the bit on VB's block, the table among its entries, a block
+ * of another output run and one of other attributes each disagree; invalid entries never do; level 1
+ * has no run here. Judged: a table linked where a contiguous block was (after its break).
+ */
+static void test_cont_block_runs(void **state)
+{
+	(void)state;
+	pt_entry_t *run = pmd; /* entry 0 of the run */
+	pt_entry_t cont_blk = desc_block(2, 0x80400000, PT_PROT_NORMAL) | PTE_CONT;
+
+	bbm_monitor_enable(false); /* the function alone: no writes are judged here */
+	assert_true(bbm_cont_run_consistent(blk, 2)); /* no entry has the bit */
+	pt_write_desc(blk, cont_blk);
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* a table at index 0 */
+	assert_false(bbm_cont_run_consistent(run, 2));
+	assert_true(bbm_cont_run_consistent(pud, 1));
+	pt_entry_t table = pt_read_desc(run); /* VA's PTE table: linked at index 3 below */
+	pt_write_desc(run, 0);
+	assert_true(bbm_cont_run_consistent(blk, 2)); /* one valid block: nothing to disagree with */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL) | PTE_CONT);
+	assert_true(bbm_cont_run_consistent(blk, 2)); /* index 3 at base + 3 x 2M */
+	pt_write_desc(&run[3], desc_block(2, 0x80800000, PT_PROT_NORMAL) | PTE_CONT);
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* another output run */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL_RO) | PTE_CONT);
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* other attributes */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL));
+	assert_false(bbm_cont_run_consistent(blk, 2)); /* the bit missing on one */
+	pt_write_desc(&run[3], desc_block(2, 0x80600000, PT_PROT_NORMAL) | PTE_CONT);
+	/* Judged: block 3 of the (agreeing) run broken and a table linked there: a table among the blocks. */
+	bbm_monitor_reset();
+	bbm_monitor_enable(true);
+	pt_write_desc(&run[3], 0);
+	dsb_ishst();
+	tlbi_vaae1is(VB + M2);
+	dsb_ish();
+	isb();
+	expect_only(-1);
+	pt_write_desc(&run[3], table);
+	expect_only(BBM_RULE_CONT_MISPROGRAMMED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +437,7 @@ int main(void)
 		cmocka_unit_test_setup(test_free_rules, setup),
 		cmocka_unit_test_setup(test_ring_counters_overflow_disable, setup),
 		cmocka_unit_test_setup(test_violation_line_format, setup),
+		cmocka_unit_test_setup(test_cont_block_runs, setup),
 	};
 	return MMU_HOST_RUN_AT_GRANULES("mmu_monitor", tests);
 }

@@ -55,6 +55,8 @@ typedef uint64_t pt_attrs_t;
 #define PTE_CONT (1ull << 52)
 /* Pages in a contiguous run (Arm ARM DDI 0487, "The Contiguous bit"): 16 x 4K, 128 x 16K, 32 x 64K. */
 #define PT_CONT_PAGES (pt_geom.cont_pages)
+/* Level 2 blocks in a contiguous run: 16 x 2M, 32 x 32M, 32 x 512M (pt_cont_entries() by level). */
+#define PT_CONT_BLOCKS (pt_geom.cont_blocks)
 #define PTE_PXN (1ull << 53)
 #define PTE_UXN (1ull << 54)
 #define PTE_SW_SHIFT 55

@@ -3,7 +3,10 @@
  * Arm ARM's table lookup (D8.2): each level resolves granule_shift - 3 VA bits
  * above the page offset; the start level is the first one that still has VA
  * bits left for a 48-bit VA. Contiguous run lengths: Arm ARM D8.6.1 ("The
- * Contiguous bit"): 16 x 4K, 128 x 16K, 32 x 64K pages.
+ * Contiguous bit"): 16 x 4K, 128 x 16K, 32 x 64K pages; 16 x 2M, 32 x 32M,
+ * 32 x 512M level 2 blocks (the same numbers as Linux's CONT_PTE_SHIFT and
+ * CONT_PMD_SHIFT, arch/arm64/include/asm/pgtable-hwdef.h, and the support
+ * matrix of arch/arm64/mm/hugetlbpage.c: 64K/32M, 2M/1G, 2M/16G).
  */
 #include "mmu/geometry.h"
 #include "boot/hot_data.h"
@@ -19,6 +22,7 @@ HOT_DATA struct pt_geometry pt_geom = {
 	.start_level = 0,
 	.block_levels = (1u << 1) | (1u << 2),
 	.cont_pages = 16,
+	.cont_blocks = 16,
 	.oa_mask = 0x0000fffffffff000ull,
 	.level_shift = {39, 30, 21, 12},
 	.level_entries = {512, 512, 512, 512},
@@ -45,6 +49,7 @@ bool pt_geometry_set(unsigned granule_shift)
 	g->start_level = PT_LAST_LEVEL + 1 - (int)levels;
 	g->block_levels = granule_shift == PT_GRANULE_4K ? (1u << 1) | (1u << 2) : 1u << 2;
 	g->cont_pages = cont_pages_for(granule_shift);
+	g->cont_blocks = granule_shift == PT_GRANULE_4K ? 16u : 32u;
 	g->oa_mask = PTE_ADDR_MASK & ~(g->granule_size - 1);
 	for (int l = 0; l < PT_MAX_LEVELS; l++) {
 		g->level_shift[l] = granule_shift + (unsigned)(PT_LAST_LEVEL - l) * g->table_shift;

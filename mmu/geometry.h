@@ -39,6 +39,7 @@ struct pt_geometry {
 	int start_level;                    /* 0, 0, 1 for a 48-bit VA */
 	unsigned block_levels;              /* bit n: level n may hold a block descriptor */
 	unsigned cont_pages;                /* pages in a contiguous run: 16, 128, 32 */
+	unsigned cont_blocks;               /* level 2 blocks in a contiguous run: 16 x 2M, 32 x 32M, 32 x 512M */
 	uint64_t oa_mask;                   /* a page's or table's output address bits [47:granule_shift] */
 	unsigned level_shift[PT_MAX_LEVELS];   /* VA bits resolved below each level */
 	unsigned level_entries[PT_MAX_LEVELS]; /* entries in a table at each level (the start one may be short) */
@@ -112,6 +113,22 @@ static inline uint64_t pt_block_size_max(void)
 static inline uint64_t pt_block_size_min(void)
 {
 	return pt_level_size(2);
+}
+
+/*
+ * Entries in a contiguous run at `level` (Arm ARM DDI 0487, "The Contiguous
+ * bit"): pages at level 3, blocks at level 2; 0 where this library honours no
+ * run (the 4K granule's 16 x 1G level 1 run is not covered).
+ */
+static inline unsigned pt_cont_entries(int level)
+{
+	return level == PT_LAST_LEVEL ? pt_geom.cont_pages : level == 2 ? pt_geom.cont_blocks : 0;
+}
+
+/* Bytes a contiguous run at `level` covers: 64K and 32M at 4K; 2M and 1G at 16K; 2M and 16G at 64K. */
+static inline uint64_t pt_cont_span(int level)
+{
+	return (uint64_t)pt_cont_entries(level) << pt_level_shift(level);
 }
 
 static inline bool pt_is_aligned(uint64_t x, uint64_t size)

@@ -227,7 +227,7 @@ int model_format_witness(const struct model_answer *ans, enum outcome o, char *b
 		put_step(&out, &w->step[0]);
 		put(&out, " and ");
 		put_step(&out, &w->step[1]);
-		put(&out, " are pages of one contiguous run that disagree: the TLB may use an amalgamation of them for VA ");
+		put(&out, " are entries (pages or blocks) of one contiguous run that disagree: the TLB may use an amalgamation of them for VA ");
 		put_hex(&out, ans->va);
 		break;
 	case MODEL_WITNESS_VA_RANGE:

@@ -31,11 +31,13 @@ struct explore {
 	/* Rule 6: the first possibly-cached table and leaf entry seen at each level. */
 	bool have_table[PT_LAST_LEVEL + 1], have_leaf[PT_LAST_LEVEL + 1];
 	struct model_step table_seen[PT_LAST_LEVEL + 1], leaf_seen[PT_LAST_LEVEL + 1];
-	/* Rule 6c: the pages of the VA's contiguous run seen so far, and whether they disagree. */
-	bool cont_any, cont_seen, cont_bad;
-	uint64_t cont_base;             /* run base PA the first page gives */
-	pt_entry_t cont_key;            /* its attributes and Contiguous bit */
-	struct model_step cont_first, cont_other;
+	/* Rule 6c: per level, the leaves of the VA's contiguous run seen so far, and whether they disagree. */
+	struct cont_run {
+		bool any, seen, bad;
+		uint64_t base;  /* run base PA the first leaf gives */
+		pt_entry_t key; /* its attributes and Contiguous bit */
+		struct model_step first, other;
+	} cont[PT_MAX_LEVELS];
 };
 
 static void walk_level(struct explore *x, int level, uint64_t table);
@@ -85,30 +87,34 @@ static bool is_write(enum model_access_kind k)
 }
 
 /*
- * Rule 6c, the Contiguous bit (when model_config.contiguous): a page with
- * PTE_CONT may be cached as one entry for its whole run of CONT_PAGES pages,
- * so any page of the VA's run may translate it (Arm ARM DDI 0487, "The
- * Contiguous bit"). Pages of one run that disagree (run base, attributes, the
- * bit itself) make it misprogrammed ("Misprogramming the Contiguous bit"): a
- * TLB conflict abort, or an amalgamation, is allowed too.
+ * Rule 6c, the Contiguous bit (when model_config.contiguous): a page, or a
+ * level 2 block, with PTE_CONT may be cached as one entry for its whole run
+ * of pt_cont_entries(level) entries (16 x 4K pages or 16 x 2M blocks at the 4K
+ * granule), so any entry of the VA's run may translate it (Arm ARM DDI 0487,
+ * "The Contiguous bit"). Entries of one run that disagree (run base,
+ * attributes, the bit itself) make it misprogrammed ("Misprogramming the
+ * Contiguous bit"): a TLB conflict abort, or an amalgamation, is allowed too.
  */
-#define CONT_PAGES PT_CONT_PAGES
-#define CONT_SPAN ((uint64_t)CONT_PAGES * PT_GRANULE_SIZE)
+static bool cont_level(const struct explore *x, int level)
+{
+	return x->m->cfg.contiguous && pt_cont_entries(level) != 0;
+}
 
-static void cont_note(struct explore *x, pt_entry_t d, uint64_t base)
+static void cont_note(struct explore *x, int level, pt_entry_t d, uint64_t base)
 {
 	const struct model_step *top = &x->path[x->depth - 1];
+	struct cont_run *r = &x->cont[level];
 	pt_entry_t key = desc_attrs(d);
 
-	x->cont_any |= (d & PTE_CONT) != 0;
-	if (!x->cont_seen) {
-		x->cont_seen = true;
-		x->cont_base = base;
-		x->cont_key = key;
-		x->cont_first = *top;
-	} else if (!x->cont_bad && (base != x->cont_base || key != x->cont_key)) {
-		x->cont_bad = true;
-		x->cont_other = *top;
+	r->any |= (d & PTE_CONT) != 0;
+	if (!r->seen) {
+		r->seen = true;
+		r->base = base;
+		r->key = key;
+		r->first = *top;
+	} else if (!r->bad && (base != r->base || key != r->key)) {
+		r->bad = true;
+		r->other = *top;
 	}
 }
 
@@ -126,8 +132,8 @@ static void reach_leaf_pa(struct explore *x, int level, pt_entry_t d, uint64_t p
 		return;
 	}
 	note_cacheable(x, level, true);
-	if (x->m->cfg.contiguous && level == PT_LAST_LEVEL)
-		cont_note(x, d, run_base);
+	if (cont_level(x, level))
+		cont_note(x, level, d, run_base);
 	if (is_write(x->kind) && (d & PTE_RDONLY)) {
 		allow(x, OUTCOME_FAULT_PERM);
 		return;
@@ -144,18 +150,23 @@ static void reach_leaf(struct explore *x, int level, pt_entry_t d)
 {
 	uint64_t off = x->va & (pt_level_size(level) - 1);
 
-	reach_leaf_pa(x, level, d, desc_oa(d, level) | off, desc_oa(d, level) - (x->va & (CONT_SPAN - 1)) + off);
+	reach_leaf_pa(x, level, d, desc_oa(d, level) | off, desc_oa(d, level) - (x->va & (pt_cont_span(level) - 1)) + off);
 }
 
-/* Page j of the VA's run, cached as the run's entry: it gives the VA its run base + the VA's offset. */
-static void use_cont_page(struct explore *x, uint64_t entry, pt_entry_t d, enum model_source src, uint32_t write_no,
-			  unsigned j)
+/*
+ * Entry j of the VA's run at level (a page at 3, a block at 2), cached as the
+ * run's entry: it gives the VA its run base + the VA's offset in the run.
+ */
+static void use_cont_entry(struct explore *x, int level, uint64_t entry, pt_entry_t d, enum model_source src,
+			   uint32_t write_no, unsigned j)
 {
-	if (x->found || x->status != MODEL_OK || desc_type(d, PT_LAST_LEVEL) != DESC_PAGE || !(d & PTE_CONT) ||
-	    !push(x, PT_LAST_LEVEL, entry, d, src, write_no))
+	enum desc_type leaf = level == PT_LAST_LEVEL ? DESC_PAGE : DESC_BLOCK;
+
+	if (x->found || x->status != MODEL_OK || desc_type(d, level) != leaf || !(d & PTE_CONT) ||
+	    !push(x, level, entry, d, src, write_no))
 		return;
-	uint64_t base = desc_oa(d, PT_LAST_LEVEL) - (uint64_t)j * PT_GRANULE_SIZE;
-	reach_leaf_pa(x, PT_LAST_LEVEL, d, base + (x->va & (CONT_SPAN - 1)), base);
+	uint64_t base = desc_oa(d, level) - ((uint64_t)j << pt_level_shift(level));
+	reach_leaf_pa(x, level, d, base + (x->va & (pt_cont_span(level) - 1)), base);
 	x->depth--;
 }
 
@@ -197,13 +208,13 @@ static void use_entry(struct explore *x, int level, uint64_t entry, pt_entry_t d
 	if (cont_j < 0)
 		use_desc(x, level, entry, d, src, write_no);
 	else
-		use_cont_page(x, entry, d, src, write_no, (unsigned)cont_j);
+		use_cont_entry(x, level, entry, d, src, write_no, (unsigned)cont_j);
 }
 
 /*
  * Rule 2: the current value of the entry, and the values of writes this CPU's
  * walks may not see complete yet; newest first; a write complete for this CPU
- * hides every older value (coherence order). cont_j >= 0: page cont_j of the
+ * hides every older value (coherence order). cont_j >= 0: entry cont_j of the
  * VA's contiguous run, used as the run's entry (rule 6c).
  */
 static void read_entry(struct explore *x, int level, uint64_t entry, int cont_j)
@@ -247,11 +258,11 @@ static void read_memory(struct explore *x, int level, uint64_t table)
 		poison(x, level, m->pages[i].pa, MODEL_SRC_ZEROING);
 	unsigned idx = pt_va_index(x->va, level);
 	read_entry(x, level, table + (uint64_t)idx * sizeof(pt_entry_t), -1);
-	if (!x->m->cfg.contiguous || level != PT_LAST_LEVEL)
+	if (!cont_level(x, level))
 		return;
-	/* Rule 6c: the other pages of the VA's run, each as the run's entry. */
-	unsigned first = idx & ~(CONT_PAGES - 1);
-	for (unsigned j = 0; j < CONT_PAGES; j++)
+	/* Rule 6c: the other entries of the VA's run, each as the run's entry. */
+	unsigned n = pt_cont_entries(level), first = idx & ~(n - 1);
+	for (unsigned j = 0; j < n; j++)
 		if (first + j != idx)
 			read_entry(x, level, table + (uint64_t)(first + j) * sizeof(pt_entry_t), (int)j);
 }
@@ -263,6 +274,8 @@ static void read_memory(struct explore *x, int level, uint64_t table)
 static void read_cache(struct explore *x, int level)
 {
 	const struct model *m = x->m;
+	unsigned n = cont_level(x, level) ? pt_cont_entries(level) : 0; /* rule 6c: the run's entries, or none */
+	uint64_t run_mask = ~(pt_cont_span(level) - 1);
 
 	for (unsigned i = 0; i < m->nstale && !x->found; i++) {
 		const struct model_stale *s = &m->stale[i];
@@ -270,10 +283,9 @@ static void read_cache(struct explore *x, int level)
 			continue;
 		if (x->va >= s->va_base && x->va - s->va_base < pt_level_size(level))
 			use_desc(x, level, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no);
-		else if (m->cfg.contiguous && level == PT_LAST_LEVEL &&
-			 (s->va_base & ~(CONT_SPAN - 1)) == (x->va & ~(CONT_SPAN - 1)))
-			use_cont_page(x, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no,
-				      (unsigned)(s->va_base / PT_GRANULE_SIZE) % CONT_PAGES);
+		else if (n && (s->va_base & run_mask) == (x->va & run_mask))
+			use_cont_entry(x, level, s->entry, s->desc, MODEL_SRC_CACHED, s->write_no,
+				       (unsigned)(s->va_base >> pt_level_shift(level)) % n);
 	}
 }
 
@@ -316,8 +328,8 @@ static void explore_init(struct explore *x, const struct model *m, unsigned cpu,
 	x->found = false;
 	x->status = MODEL_OK;
 	x->depth = 0;
-	x->cont_any = x->cont_seen = x->cont_bad = false;
 	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
+		x->cont[l].any = x->cont[l].seen = x->cont[l].bad = false;
 		x->cache_done[l] = false;
 		x->have_table[l] = false;
 		x->have_leaf[l] = false;
@@ -428,21 +440,26 @@ static void size_change(const struct explore *x, struct model_answer *a, outcome
 	a->witness[OUTCOME_OTHER].kind = MODEL_WITNESS_AMALGAM;
 }
 
-/* Rule 6c: a misprogrammed run allows a TLB conflict abort and an amalgamation of its pages. */
+/* Rule 6c: a misprogrammed run (of pages or of blocks) allows a TLB conflict abort and an amalgamation of its entries. */
 static void cont_misprogrammed(const struct explore *x, struct model_answer *a)
 {
-	if (!x->cont_any || !x->cont_bad)
+	const struct cont_run *r = 0;
+
+	for (int l = 0; l <= PT_LAST_LEVEL && !r; l++)
+		if (x->cont[l].any && x->cont[l].bad)
+			r = &x->cont[l];
+	if (!r)
 		return;
 	if (!(a->allowed & OUTCOME_BIT(OUTCOME_TLB_CONFLICT)))
-		set_conflict(a, &x->cont_first, &x->cont_other);
+		set_conflict(a, &r->first, &r->other);
 	if (a->allowed & OUTCOME_BIT(OUTCOME_OTHER))
 		return;
 	struct model_witness *w = &a->witness[OUTCOME_OTHER];
 	a->allowed |= OUTCOME_BIT(OUTCOME_OTHER);
 	w->kind = MODEL_WITNESS_CONT;
 	w->nsteps = 2;
-	w->step[0] = x->cont_first;
-	w->step[1] = x->cont_other;
+	w->step[0] = r->first;
+	w->step[1] = r->other;
 }
 
 static enum model_status check_access(const struct model *m, unsigned cpu, enum model_access_kind kind,

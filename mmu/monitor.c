@@ -513,8 +513,8 @@ static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_
 	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
 
 	count_write(ptep, ov, nv);
-	/* Only writes of a page with the Contiguous bit, before or after, look at its run. */
-	if (((old | new_desc) & PTE_CONT) && level == PT_LAST_LEVEL && !bbm_cont_run_consistent(ptep))
+	/* Only writes of a page or block with the Contiguous bit, before or after, look at its run. */
+	if (((old | new_desc) & PTE_CONT) && level >= 0 && !bbm_cont_run_consistent(ptep, level))
 		report(BBM_RULE_CONT_MISPROGRAMMED, va, level, old, new_desc, ptep);
 	if ((new_desc & PTE_NG) && nv)
 		bbm_asid_note_valid(ptep, new_desc, level);
@@ -529,6 +529,10 @@ static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_
 			return;
 		if (t->state != TR_CLEAN && !pgattr_change_is_safe(t->old, new_desc))
 			report(not_clean_rule(t), va, level, t->old, new_desc, ptep);
+		/* A table linked where a contiguous block was (before its break): a table among the run's blocks. */
+		if ((t->old & PTE_CONT) && level >= 0 && desc_type(new_desc, level) == DESC_TABLE &&
+		    !bbm_cont_run_consistent(ptep, level))
+			report(BBM_RULE_CONT_MISPROGRAMMED, va, level, t->old, new_desc, ptep);
 		if (t->state == TR_CLEAN && is_table_entry(t)) {
 			/* The old table was unlinked cleanly: remember that for when it is freed. */
 			t->page = (const pt_entry_t *)(uintptr_t)desc_oa(t->old, t->level);

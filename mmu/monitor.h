@@ -28,7 +28,7 @@ enum bbm_rule {
 	BBM_RULE_FREE_PARENT_NOT_CLEAN, /* freed table's parent entry may still sit in a walk cache */
 	BBM_RULE_FREE_CHILD_LIVE,   /* freed table has valid entries not removed by a full TLBI */
 	BBM_RULE_FREE_CHILD_NOT_CLEAN, /* freed table has cleared entries not yet invalidated */
-	BBM_RULE_CONT_MISPROGRAMMED, /* a write left a contiguous run's valid pages disagreeing (mmu/monitor_cont.c) */
+	BBM_RULE_CONT_MISPROGRAMMED, /* a write left a contiguous run's valid entries disagreeing (mmu/monitor_cont.c) */
 	BBM_RULE_COUNT
 };
 
@@ -75,8 +75,12 @@ void bbm_monitor_set_feat_bbm(unsigned level);
 /* Whether FEAT_BBM level feat_bbm lets the live entry at level change from old to new_desc (reads the table). */
 bool bbm_size_change_permitted(int level, pt_entry_t old, pt_entry_t new_desc, unsigned feat_bbm);
 
-/* Whether the valid pages of the contiguous run holding the level 3 entry at ptep agree (or none has PTE_CONT). */
-bool bbm_cont_run_consistent(const pt_entry_t *ptep);
+/*
+ * Whether the valid entries of the contiguous run holding the entry at ptep
+ * (a page at level 3, a block at level 2) agree, or none has PTE_CONT; true at
+ * a level with no run.
+ */
+bool bbm_cont_run_consistent(const pt_entry_t *ptep, int level);
 
 /*
  * ASIDs (mmu/monitor_asid.c). A cleared entry carries the mask of ASIDs that

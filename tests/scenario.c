@@ -181,6 +181,10 @@ static void iter_cleanup(struct scn_run *run, const struct scn_iter *it, uint64_
 	if (mmu_running_asid) /* an asid row switched: back to the boot map's ASID 0 before its cleanup */
 		mmu_switch_asid(run->env.space, 0);
 	/* A full sweep every 16th and on the last iteration, and whenever the live count moved. */
+	if (run->row->block_run) {
+		r->leaked += scn_cleanup_block_run(&run->env, it->slot, &dangling);
+		r->dangling += dangling;
+	}
 	r->leaked += scn_cleanup_slot(&run->env, it->slot, it->level, &dangling, it->index % 16 == 0 || it->index + 1 == n,
 				      PT_TLBI_ALL);
 	r->dangling += dangling;
@@ -287,9 +291,13 @@ static bool prepare(struct scn_run *run)
 		test_skip(t, "no 1 GiB of RAM by the DTB: a 1G block over non-RAM would map it as Normal");
 		return false;
 	}
+	if (run->row->block_run && !scn_env_use_block_runs(t, &run->env))
+		return false;
 	run->nslots = run->row->many_vas ? (unsigned)(t->iters < SCN_MANY_VAS ? t->iters : SCN_MANY_VAS) : 1;
-	if (!scn_slot_claim(&run->env, run->level, run->nslots, &run->first_slot)) {
-		test_harness_error(t, __FILE__, __LINE__, "no %u empty slots in the test window", run->nslots);
+	/* A block run takes its run's slots from a run-aligned one, and the neighbour slot past it. */
+	unsigned claim = run->row->block_run ? PT_CONT_BLOCKS + 1 : run->nslots;
+	if (!scn_slot_claim(&run->env, run->level, claim, run->row->block_run ? PT_CONT_BLOCKS : 1, &run->first_slot)) {
+		test_harness_error(t, __FILE__, __LINE__, "no %u empty slots in the test window", claim);
 		return false;
 	}
 	if (!scn_model_open(run->env.space, run->r->feat_bbm, why, sizeof(why))) {

@@ -100,6 +100,10 @@ enum scn_op {
 	OP_CONT_LIVE,    /* page arg of the run moved to A's run, PTE_CONT kept, live: no break */
 	OP_CONT_BBM,     /* page arg of the run moved to A's run with BBM of that page only */
 	OP_CONT_REWRITE, /* Linux contpte_convert: BBM of the whole run, rewritten with (arg 1) or without PTE_CONT */
+	OP_MAP_BLOCK_RUN,      /* OP_MAP_RUN for a block_run row: 16 x 2M level 2 blocks at the probe VA */
+	OP_CONT_BLOCK_LIVE,    /* OP_CONT_LIVE for block arg of the run */
+	OP_CONT_BLOCK_BBM,     /* OP_CONT_BBM for block arg of the run */
+	OP_CONT_BLOCK_REWRITE, /* hugetlb's contiguous PMDs: clear_flush() then set_huge_pte_at(), with/without PTE_CONT */
 	OP_ASID,         /* switch to ASID arg: TTBR0_EL1 write + isb (mmu_switch_asid); the cleanup restores 0 */
 	OP_BBM_ASID,     /* the probe page -> A with BBM whose TLBI is ASID_TLBI(form, asid); nG kept */
 	OP_COUNT
@@ -172,6 +176,7 @@ struct scn_row {
 	unsigned permitted;   /* live changes the monitor counts as permitted by FEAT_BBM, per iteration */
 	unsigned min_bbm;     /* the FEAT_BBM level the row needs (ID_AA64MMFR2_EL1.BBM); below it: SKIP */
 	unsigned answers;     /* SCN_Q1 / SCN_Q2 */
+	bool block_run;       /* a contiguous run of level 2 blocks at a run-aligned slot; A and B are run windows */
 	enum scn_inject inject;
 };
 

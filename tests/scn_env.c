@@ -153,6 +153,68 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 	return true;
 }
 
+/*
+ * Window k (from the top) of `span` bytes, span-aligned, in region r: RAM, clear of the image, the DTB,
+ * reserved memory and the A/B/C scratch [lo, hi); 0 if none.
+ */
+static uint64_t run_window(const struct boot_info *bi, const struct mem_region *r, uint64_t span, uint64_t lo,
+			   uint64_t hi, uint64_t below)
+{
+	uint64_t end = (r->base + r->size) & ~(span - 1);
+
+	if (below < end)
+		end = below & ~(span - 1);
+	for (uint64_t w = end; w >= span && w - span >= r->base; w -= span) {
+		uint64_t b = w - span;
+		if (overlaps(b, w, bi->image_lo, bi->image_hi) || overlaps(b, w, bi->dtb_lo, bi->dtb_hi) ||
+		    boot_info_overlaps_reserved(b, w) || overlaps(b, w, lo, hi) || w > PTE_ADDR_MASK)
+			continue;
+		return b;
+	}
+	return 0;
+}
+
+/* The highest window of span bytes below `below` in any region, or 0. */
+static uint64_t pick_run_window(uint64_t span, uint64_t lo, uint64_t hi, uint64_t below)
+{
+	const struct boot_info *bi = boot_info();
+	uint64_t best = 0;
+
+	for (unsigned i = 0; i < bi->config.mem_count; i++) {
+		uint64_t b = run_window(bi, &bi->config.mem[i], span, lo, hi, below);
+		if (b > best)
+			best = b;
+	}
+	return best;
+}
+
+bool scn_env_use_block_runs(struct test_ctx *t, struct scn_env *env)
+{
+	uint64_t span = pt_cont_span(2), lo = env->pa_new, hi = env->pa_poison + SZ_2M;
+	uint64_t a = pick_run_window(span, lo, hi, ~0ull);
+	uint64_t b = a ? pick_run_window(span, lo, hi, a) : 0;
+
+	if (!b) {
+		/* 95 characters at most (test_ctx.skip_reason). */
+		test_skip(t, "no two %llu MiB-aligned %llu MiB RAM windows clear of image, DTB, reserved and scratch",
+			  (unsigned long long)(span >> 20), (unsigned long long)(span >> 20));
+		return false;
+	}
+	if (!identity_normal(env->space, a) || !identity_normal(env->space, b)) {
+		test_skip(t, "run windows 0x%llx, 0x%llx are not identity-mapped as Normal memory", (unsigned long long)a,
+			  (unsigned long long)b);
+		return false;
+	}
+	env->pa_new = a;
+	env->pa_old = b;
+	/* The block containing A is A's run window itself: the probe VA stays at the slot's base. */
+	env->pa_block = a & ~(pt_block_size_min() - 1);
+	env->pa_block_all_ram = true;
+	test_verbose(t, 2, "block runs: A's run 0x%llx, B's run 0x%llx (%llu MiB each)", (unsigned long long)a,
+		     (unsigned long long)b, (unsigned long long)(span >> 20));
+	return true;
+}
+
 uint64_t scn_slot_size(int level)
 {
 	return pt_level_size(level);
@@ -191,7 +253,7 @@ static bool slot_empty(const struct scn_env *env, int level, unsigned index)
 	return !e || !desc_is_valid(pt_read_desc(e));
 }
 
-bool scn_slot_claim(const struct scn_env *env, int level, unsigned count, unsigned *first)
+bool scn_slot_claim(const struct scn_env *env, int level, unsigned count, unsigned align, unsigned *first)
 {
 	unsigned n = level == 1 ? SCN_SLOTS_1G : SCN_SLOTS_2M;
 	unsigned *cursor = &slot_cursor[level == 1];
@@ -200,6 +262,8 @@ bool scn_slot_claim(const struct scn_env *env, int level, unsigned count, unsign
 		count = n;
 	for (unsigned tries = 0; tries < n; tries++) {
 		unsigned base = (*cursor + tries) % n, k = 0;
+		if (align > 1 && (base % align || base + count > n))
+			continue; /* aligned slots must also be consecutive VAs: no wrap */
 		while (k < count && slot_empty(env, level, (base + k) % n))
 			k++;
 		if (k == count) {
@@ -243,6 +307,14 @@ void scn_error(struct scn_iter *it, const char *fmt, ...)
 		vsnprintf(it->error, sizeof(it->error), fmt, ap);
 		va_end(ap);
 	}
+}
+
+unsigned scn_cleanup_block_run(const struct scn_env *env, uint64_t slot, unsigned *dangling)
+{
+	uint64_t span = pt_cont_span(2), size = pt_level_size(2);
+
+	(void)unmap_range(env->space, slot + size, span - size, PT_TLBI_NONE);
+	return scn_cleanup_slot(env, slot + span, 2, dangling, false, PT_TLBI_NONE);
 }
 
 /* Pool pages live after the last sweep that found nothing leaked (and reclaimed what it found). */

@@ -55,8 +55,20 @@ void scn_steps_run(struct scn_iter *it);
 /* The sequence in words, for the report: "map 4K -> B; load; ..." */
 int scn_steps_describe(const struct scn_row *row, char *buf, size_t len);
 
-/* A claimed slot: the first of `count` consecutive empty slots of the row's size. */
-bool scn_slot_claim(const struct scn_env *env, int level, unsigned count, unsigned *first);
+/* A claimed slot: the first of `count` consecutive empty slots of the row's size, its index a multiple of align. */
+bool scn_slot_claim(const struct scn_env *env, int level, unsigned count, unsigned align, unsigned *first);
+/*
+ * Block-run rows (scn_row.block_run): A and B become two run-aligned windows
+ * of pt_cont_span(2) bytes of RAM (32 MiB at 4K) clear of the image, the DTB,
+ * reserved memory and the scratch blocks; false after test_skip() if none.
+ */
+bool scn_env_use_block_runs(struct test_ctx *t, struct scn_env *env);
+/*
+ * Untimed, before scn_cleanup_slot() of the run's first slot: clear its other
+ * blocks and free the neighbour slot past it (no TLBI: the first slot's
+ * cleanup ends with a full one). Returns the neighbour's leaked pages.
+ */
+unsigned scn_cleanup_block_run(const struct scn_env *env, uint64_t slot, unsigned *dangling);
 uint64_t scn_slot_va(int level, unsigned index);
 
 /* ---- the model (tests/scn_model.c) ---- */

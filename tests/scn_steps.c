@@ -240,55 +240,58 @@ static void op_fold_live(struct scn_iter *it, int arg)
 	pt_unsafe_change_block_size(e, block);
 }
 
-/* ---- contiguous runs: PT_CONT_PAGES pages at the probe VA (the slot), page j -> pa + j x 4K ---- */
+/*
+ * ---- contiguous runs at the probe VA: pt_cont_entries(level) entries, entry j -> pa + j x its size:
+ * pages at level 3 (the cont rows), level 2 blocks (the cont2m rows, from a run-aligned slot) ----
+ */
 
-#define RUN_SIZE ((uint64_t)PT_CONT_PAGES * SZ_4K)
-
-static pt_entry_t *run_page(struct scn_iter *it, unsigned j)
+static pt_entry_t *run_entry(struct scn_iter *it, int level, unsigned j)
 {
-	return pt_entry_at(it->env->space, it->probe_va + j * SZ_4K, 3);
+	return pt_entry_at(it->env->space, it->probe_va + j * pt_level_size(level), level);
 }
 
-/* Page j of a run -> A's run (the probe then reads A through it as the run's entry), PTE_CONT set. */
-static pt_entry_t run_desc(struct scn_iter *it, uint64_t pa, unsigned j, bool cont)
+/* Entry j of a run -> pa's run (the probe then reads pa through it as the run's entry), PTE_CONT if cont. */
+static pt_entry_t run_desc(struct scn_iter *it, int level, uint64_t pa, unsigned j, bool cont)
 {
-	pt_entry_t d = scn_leaf_desc(it, 3, pa + j * SZ_4K, SCN_PROT);
+	pt_entry_t d = scn_leaf_desc(it, level, pa + j * pt_level_size(level), SCN_PROT);
 
 	return d && cont ? d | PTE_CONT : d;
 }
 
-static void op_map_run(struct scn_iter *it, int arg)
+static void map_run(struct scn_iter *it, int level, int arg)
 {
-	uint64_t pa = (arg & RUN_TO_A) ? it->env->pa_new : it->env->pa_old;
+	uint64_t pa = (arg & RUN_TO_A) ? it->env->pa_new : it->env->pa_old, span = pt_cont_span(level);
+	/* The neighbour maps RAM: the page past a page run's (in B's or A's 2M), a block run's first page. */
+	uint64_t neighbour_pa = level == PT_LAST_LEVEL ? pa + span : pa;
 
-	/* A neighbour page past the run makes the PTE table (map_range refuses PTE_CONT); the run by hand. */
-	if (scn_map(it, it->probe_va + RUN_SIZE, pa + RUN_SIZE, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_OK ||
-	    !run_page(it, 0)) {
-		scn_error(it, "no PTE table for the run at 0x%llx", (unsigned long long)it->probe_va);
+	/* A neighbour page past the run makes the tables (map_range refuses PTE_CONT); the run by hand. */
+	if (scn_map(it, it->probe_va + span, neighbour_pa, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE) != PT_OK ||
+	    !run_entry(it, level, 0)) {
+		scn_error(it, "no level %d table for the run at 0x%llx", level, (unsigned long long)it->probe_va);
 		return;
 	}
-	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
-		pt_write_desc(run_page(it, j), run_desc(it, pa, j, arg & RUN_CONT));
+	for (unsigned j = 0; j < pt_cont_entries(level); j++)
+		pt_write_desc(run_entry(it, level, j), run_desc(it, level, pa, j, arg & RUN_CONT));
 	dsb_ishst();
 	isb();
 }
 
-/* Page `arg` of the run and its new descriptor (-> A, still contiguous), under `policy`; NULL (an error) if none. */
-static pt_entry_t *cont_page_to_change(struct scn_iter *it, int arg, const char *policy, pt_entry_t *d)
+/* Entry `arg` of the run and its new descriptor (-> A, still contiguous), under `policy`; NULL (an error) if none. */
+static pt_entry_t *cont_entry_to_change(struct scn_iter *it, int level, int arg, const char *policy, pt_entry_t *d)
 {
-	*d = run_desc(it, it->env->pa_new, (unsigned)arg, true);
+	*d = run_desc(it, level, it->env->pa_new, (unsigned)arg, true);
 	it->policy = policy;
-	if (!run_page(it, 0) || !*d) {
+	if (!run_entry(it, level, 0) || !*d) {
 		scn_error(it, "no run to change");
 		return 0;
 	}
-	return run_page(it, (unsigned)arg);
+	return run_entry(it, level, (unsigned)arg);
 }
 
-static void op_cont_live(struct scn_iter *it, int arg)
+static void cont_live(struct scn_iter *it, int level, int arg)
 {
 	pt_entry_t d;
-	pt_entry_t *ptep = cont_page_to_change(it, arg, "unsafe-write", &d);
+	pt_entry_t *ptep = cont_entry_to_change(it, level, arg, "unsafe-write", &d);
 
 	if (!ptep)
 		return;
@@ -297,38 +300,53 @@ static void op_cont_live(struct scn_iter *it, int arg)
 	isb();
 }
 
-static void op_cont_bbm(struct scn_iter *it, int arg)
+static void cont_bbm(struct scn_iter *it, int level, int arg, const char *policy)
 {
 	pt_entry_t d;
-	pt_entry_t *ptep = cont_page_to_change(it, arg, "bbm-one-page", &d);
+	pt_entry_t *ptep = cont_entry_to_change(it, level, arg, policy, &d);
 
 	if (ptep)
-		pt_unsafe_bbm_replace(ptep, it->probe_va + (uint64_t)arg * SZ_4K, d, BBM_SEQ_CORRECT);
+		pt_unsafe_bbm_replace(ptep, it->probe_va + (uint64_t)arg * pt_level_size(level), d, BBM_SEQ_CORRECT);
 }
 
-/* contpte_convert() (arch/arm64/mm/contpte.c): clear every page, flush the range, write them all again. */
-static void op_cont_rewrite(struct scn_iter *it, int arg)
+/*
+ * BBM of the whole run: clear every entry, flush the range, write them all
+ * again: contpte_convert() for pages (arch/arm64/mm/contpte.c); for
+ * contiguous PMDs clear_flush() then the writes of set_huge_pte_at()
+ * (arch/arm64/mm/hugetlbpage.c), whose flush is one TLBI per block.
+ */
+static void cont_rewrite(struct scn_iter *it, int level, int arg, const char *policy)
 {
-	pt_entry_t *p0 = run_page(it, 0);
-	pt_entry_t d0 = p0 ? pt_read_desc(p0) : 0;
+	pt_entry_t *e0 = run_entry(it, level, 0);
+	pt_entry_t d0 = e0 ? pt_read_desc(e0) : 0;
+	unsigned n = pt_cont_entries(level);
 
-	it->policy = "contpte";
+	it->policy = policy;
 	if (!desc_is_valid(d0)) {
 		scn_error(it, "no run to fold or unfold");
 		return;
 	}
-	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
-		pt_write_desc(run_page(it, j), 0);
+	for (unsigned j = 0; j < n; j++)
+		pt_write_desc(run_entry(it, level, j), 0);
 	dsb_ishst();
-	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
-		tlbi_vale1is(it->probe_va + j * SZ_4K);
+	for (unsigned j = 0; j < n; j++)
+		tlbi_vale1is(it->probe_va + j * pt_level_size(level));
 	dsb_ish();
 	isb();
-	for (unsigned j = 0; j < PT_CONT_PAGES; j++)
-		pt_write_desc(run_page(it, j), run_desc(it, desc_oa(d0, 3), j, arg));
+	for (unsigned j = 0; j < n; j++)
+		pt_write_desc(run_entry(it, level, j), run_desc(it, level, desc_oa(d0, level), j, arg));
 	dsb_ishst();
 	isb();
 }
+
+static void op_map_run(struct scn_iter *it, int arg) { map_run(it, PT_LAST_LEVEL, arg); }
+static void op_cont_live(struct scn_iter *it, int arg) { cont_live(it, PT_LAST_LEVEL, arg); }
+static void op_cont_bbm(struct scn_iter *it, int arg) { cont_bbm(it, PT_LAST_LEVEL, arg, "bbm-one-page"); }
+static void op_cont_rewrite(struct scn_iter *it, int arg) { cont_rewrite(it, PT_LAST_LEVEL, arg, "contpte"); }
+static void op_map_block_run(struct scn_iter *it, int arg) { map_run(it, 2, arg); }
+static void op_cont_block_live(struct scn_iter *it, int arg) { cont_live(it, 2, arg); }
+static void op_cont_block_bbm(struct scn_iter *it, int arg) { cont_bbm(it, 2, arg, "bbm-one-block"); }
+static void op_cont_block_rewrite(struct scn_iter *it, int arg) { cont_rewrite(it, 2, arg, "hugetlb-cont"); }
 
 static void op_refused_live(struct scn_iter *it, int arg)
 {
@@ -465,6 +483,12 @@ static const struct op_info ops[OP_COUNT] = {
 				      "contiguous; dsb ishst; isb"},
 	[OP_CONT_REWRITE] = {op_cont_rewrite, "contpte: W(pte[0..15])=0; dsb ishst; tlbi vale1is x16; dsb ish; isb; "
 					      "W(pte[0..15])=%s; dsb ishst; isb"},
+	[OP_MAP_BLOCK_RUN] = {op_map_block_run, "map 16 x 2M -> %s; dsb ishst; isb"},
+	[OP_CONT_BLOCK_LIVE] = {op_cont_block_live, "W(pmd[%s])=A's block, contiguous, live; dsb ishst; isb"},
+	[OP_CONT_BLOCK_BBM] = {op_cont_block_bbm, "BBM of pmd[%s] only: W=0; dsb ishst; tlbi vaae1is; dsb ish; isb; "
+						  "W=A's block, contiguous; dsb ishst; isb"},
+	[OP_CONT_BLOCK_REWRITE] = {op_cont_block_rewrite, "hugetlb: W(pmd[0..15])=0; dsb ishst; tlbi vale1is x16; "
+							  "dsb ish; isb; W(pmd[0..15])=%s; dsb ishst; isb"},
 	[OP_ASID] = {op_asid, "TTBR0_EL1.ASID=%s; isb"},
 	[OP_BBM_ASID] = {op_bbm_asid, "W(pte)=0; dsb ishst; %s; dsb ish; isb; W(pte)=A's page; dsb ishst; isb"},
 };
@@ -547,13 +571,18 @@ static const char *arg_words(const struct scn_step *s)
 	case OP_NEW_TABLE:
 		return s->arg ? "leaves -> the block's OAs" : "pages -> A";
 	case OP_MAP_RUN:
+	case OP_MAP_BLOCK_RUN:
 		return (s->arg & RUN_TO_A) ? ((s->arg & RUN_CONT) ? "A, contiguous" : "A, not contiguous")
 					   : ((s->arg & RUN_CONT) ? "B, contiguous" : "B, not contiguous");
 	case OP_CONT_LIVE:
 	case OP_CONT_BBM:
+	case OP_CONT_BLOCK_LIVE:
+	case OP_CONT_BLOCK_BBM:
 		return s->arg == 0 ? "0" : s->arg == 5 ? "5" : "k";
 	case OP_CONT_REWRITE:
 		return s->arg ? "the same pages, contiguous (fold)" : "the same pages, not contiguous (unfold)";
+	case OP_CONT_BLOCK_REWRITE:
+		return s->arg ? "the same blocks, contiguous (fold)" : "the same blocks, not contiguous (unfold)";
 	case OP_MAP_PAGE:
 		return (s->arg & PAGE_NG) ? ", nG" : "";
 	case OP_ASID:

@@ -194,7 +194,7 @@ static bool rw_set_up(struct test_ctx *t, struct rw_run *r)
 	}
 	if (!cpus_need(t, 2) || !scn_env_init(t, &r->env))
 		return false;
-	if (!scn_slot_claim(&r->env, 2, 1, &first)) {
+	if (!scn_slot_claim(&r->env, 2, 1, 1, &first)) {
 		test_skip(t, "no free 2 MiB slot in the test window");
 		return false;
 	}

@@ -240,7 +240,7 @@ static bool set_up(struct test_ctx *t, struct remote_run *r, struct scn_env *env
 	if (!cpus_need(t, 2) || !scn_env_init(t, env))
 		return false;
 	r->env = env;
-	if (!scn_slot_claim(env, 2, 1, &first)) {
+	if (!scn_slot_claim(env, 2, 1, 1, &first)) {
 		test_skip(t, "no free 2 MiB slot in the test window");
 		return false;
 	}
