@@ -18,6 +18,8 @@
 #define SZ_2M (2ull << 20)
 
 HOT_DATA static struct pt_space boot_space; /* every scenario and the bench map through it */
+/* TTBR1's space: kernel-style global mappings in the upper VA range; empty after boot (the ttbr1 rows map into it). */
+HOT_DATA static struct pt_space kernel_space;
 /* What boot_map_early() mapped, so boot_map_board() can map around it. */
 static struct mem_region early[2];
 static unsigned early_count;
@@ -25,6 +27,11 @@ static unsigned early_count;
 struct pt_space *boot_map_space(void)
 {
 	return &boot_space;
+}
+
+struct pt_space *boot_map_kernel_space(void)
+{
+	return &kernel_space;
 }
 
 static void add_early(uint64_t lo, uint64_t hi)
@@ -51,6 +58,8 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	if (dtb_hi > dtb_lo)
 		add_early(dtb_lo, dtb_hi);
 	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+	if (st == PT_OK)
+		st = pt_space_init_ttbr1(&kernel_space);
 	if (st != PT_OK)
 		return st; /* the caller says why, with the MMU still off */
 
@@ -61,7 +70,7 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	 * does the same for what it writes with the MMU off).
 	 */
 	dcache_inval_range(image_lo, image_hi);
-	mmu_enable(&boot_space);
+	mmu_enable(&boot_space, &kernel_space);
 	return PT_OK;
 }
 
