@@ -50,7 +50,7 @@ static void iter_setup(const struct scn_run *run, uint64_t i, struct scn_iter *i
 	it->row = run->row;
 	it->index = i;
 	it->level = run->level;
-	it->slot = scn_slot_va(run->level, (unsigned)((run->first_slot + i % run->nslots) % n));
+	it->slot = scn_slot_va(&run->env, run->level, (unsigned)((run->first_slot + i % run->nslots) % n));
 	/* The VA that maps A's offset 0 under the slot's block (the slot itself at 2 MiB). */
 	it->probe_va = it->slot + (run->env.pa_new - scn_block_pa(&run->env, run->level));
 	/* Distinct per iteration: a value from an earlier one would classify as "other". */
@@ -179,7 +179,7 @@ static void iter_cleanup(struct scn_run *run, const struct scn_iter *it, uint64_
 	if (it->policy && !r->policy)
 		r->policy = it->policy;
 	if (mmu_running_asid) /* an asid row switched: back to the boot map's ASID 0 before its cleanup */
-		mmu_switch_asid(run->env.space, 0);
+		mmu_switch_asid(run->env.user, 0);
 	/* A full sweep every 16th and on the last iteration, and whenever the live count moved. */
 	r->leaked += scn_cleanup_slot(&run->env, it->slot, it->level, &dangling, it->index % 16 == 0 || it->index + 1 == n,
 				      PT_TLBI_ALL);
@@ -203,7 +203,7 @@ static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
 	struct scn_probe p;
 
 	iter_setup(run, i, &it);
-	bool traced = scn_model_begin(run->env.space);
+	bool traced = scn_model_begin(&run->env);
 	if (i == 0 && run->t->verbose >= 2)
 		scn_model_print_next();
 	bbm_monitor_enable(true);
@@ -239,6 +239,8 @@ static bool prepare(struct scn_run *run)
 	}
 	if (!scn_env_init(t, &run->env))
 		return false;
+	if (run->row->ttbr1)
+		scn_env_use_ttbr1(&run->env);
 	run->level = run->row->slot_level == 1 ? 1 : 2;
 	if (run->level == 1 && !run->env.pa_1g_all_ram) {
 		test_skip(t, "no 1 GiB of RAM by the DTB: a 1G block over non-RAM would map it as Normal");
@@ -249,7 +251,7 @@ static bool prepare(struct scn_run *run)
 		test_harness_error(t, __FILE__, __LINE__, "no %u empty slots in the test window", run->nslots);
 		return false;
 	}
-	if (!scn_model_open(run->env.space, run->r->feat_bbm, why, sizeof(why))) {
+	if (!scn_model_open(&run->env, run->r->feat_bbm, why, sizeof(why))) {
 		test_harness_error(t, __FILE__, __LINE__, "%s", why);
 		return false;
 	}
@@ -311,7 +313,7 @@ void scn_test(struct test_ctx *t)
 	if (!run.row || !prepare(&run))
 		return;
 	snprintf(run.name, sizeof(run.name), "%s-%s", run.row->scenario, run.row->variant);
-	result.va = scn_slot_va(run.level, run.first_slot) +
+	result.va = scn_slot_va(&run.env, run.level, run.first_slot) +
 		    (run.env.pa_new - scn_block_pa(&run.env, run.level));
 	uint64_t t0 = timer_counter();
 	scn_progress_start(&progress, t);
