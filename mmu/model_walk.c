@@ -385,7 +385,7 @@ static void find_conflict(const struct explore *x, struct model_answer *a)
 		/*
 		 * Rule 6d: a global leaf and a non-global one of the running ASID both match the lookup
 		 * (D8.16.3.1 R_XXNPZ): two TLB entries for one address, what a live change of nG leaves
-		 * behind (D8.16.1 "Using break-before-make when updating translation table entries").
+		 * behind ("Using break-before-make when updating translation table entries").
 		 */
 		if (x->have_global[l] && x->have_ng[l]) {
 			set_conflict(a, &x->ng_seen[l], &x->global_seen[l]);

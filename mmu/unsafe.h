@@ -60,7 +60,7 @@ void pt_unsafe_set_nt(pt_entry_t *ptep, bool nt);
 /*
  * Set or clear nG (PTE_NG) on a live leaf, no break: write; dsb ishst; isb. A TLB may then hold the old
  * and the new entry, one tagged with an ASID and one global, both matching under that ASID: BBM is
- * required (Arm ARM DDI 0487, D8.16.1 "Using break-before-make when updating translation table
+ * required (Arm ARM DDI 0487 M.a.a, "Using break-before-make when updating translation table
  * entries"). Linux pgattr_change_is_safe() refuses nG -> global and allows global -> nG.
  */
 void pt_unsafe_set_ng(pt_entry_t *ptep, bool ng);
