@@ -126,13 +126,17 @@ static inline bool desc_is_valid(pt_entry_t d)
 {
 	return (d & PTE_VALID) != 0;
 }
+/*
+ * Arithmetic, not branches: every map, unmap and monitored write asks, and
+ * QEMU TCG ends a translation block at each branch (docs/scenarios.md, "Benchmark").
+ */
 static inline enum desc_type desc_type(pt_entry_t d, int level)
 {
-	if (!desc_is_valid(d))
-		return DESC_INVALID;
-	if ((d & PTE_TYPE_MASK) == PTE_TYPE_TABLE)
-		return level == PT_LAST_LEVEL ? DESC_PAGE : DESC_TABLE;
-	return pt_level_allows_block(level) ? DESC_BLOCK : DESC_RESERVED;
+	int valid = (int)(d & PTE_VALID), bit1 = (int)((d >> 1) & 1);
+	int last = level == PT_LAST_LEVEL, block = pt_level_allows_block(level);
+	int with_bit1 = DESC_TABLE + last * (DESC_PAGE - DESC_TABLE);         /* 0b11: table, or page at L3 */
+	int without = DESC_RESERVED + block * (DESC_BLOCK - DESC_RESERVED);   /* 0b01: block where allowed */
+	return (enum desc_type)(valid * (without + bit1 * (with_bit1 - without)));
 }
 static inline bool desc_is_leaf(pt_entry_t d, int level)
 {
@@ -170,20 +174,14 @@ static inline bool pgattr_change_is_safe(pt_entry_t old, pt_entry_t new_desc)
 	/* Bits Linux lets change on a live kernel mapping (PTE_SWBITS_MASK since 6.9). */
 	pt_entry_t mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG | PTE_SW_MASK;
 
-	/* Creating or taking down mappings is always safe. */
-	if (!desc_is_valid(old) || !desc_is_valid(new_desc))
-		return true;
-	/* A live entry's output address must not change. */
-	if ((old & PTE_ADDR_MASK) != (new_desc & PTE_ADDR_MASK))
-		return false;
-	/* Live contiguous mappings may not be manipulated at all. */
-	if ((old | new_desc) & PTE_CONT)
-		return false;
-	/* Transitioning from non-global to global is unsafe (stale per-ASID entries). */
-	if (old & ~new_desc & PTE_NG)
-		return false;
+	/* One expression, no branches (see desc_type()). */
+	bool creating_or_removing = !desc_is_valid(old) | !desc_is_valid(new_desc); /* always safe */
+	bool same_oa = ((old ^ new_desc) & PTE_ADDR_MASK) == 0; /* a live entry's output address stays */
+	bool no_cont = ((old | new_desc) & PTE_CONT) == 0;      /* live contiguous entries: never */
+	bool keeps_ng = (old & ~new_desc & PTE_NG) == 0;        /* nG -> global: stale per-ASID entries */
 	/* Everything else (type bits, so table<->block and size; AF, SH, AttrIndx) must match. */
-	return ((old ^ new_desc) & ~mask) == 0;
+	bool rest_same = ((old ^ new_desc) & ~mask) == 0;
+	return creating_or_removing | (same_oa & no_cont & keeps_ng & rest_same);
 }
 
 #endif

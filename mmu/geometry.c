@@ -22,6 +22,7 @@ HOT_DATA struct pt_geometry pt_geom = {
 	.oa_mask = 0x0000fffffffff000ull,
 	.level_shift = {39, 30, 21, 12},
 	.level_entries = {512, 512, 512, 512},
+	.leaf_level_plus1 = {[12] = 4, [21] = 3, [30] = 2},
 };
 
 static unsigned cont_pages_for(unsigned granule_shift)
@@ -50,6 +51,11 @@ bool pt_geometry_set(unsigned granule_shift)
 		unsigned bits = g->level_shift[l] >= PT_VA_BITS ? 0 : PT_VA_BITS - g->level_shift[l];
 		g->level_entries[l] = bits < g->table_shift ? 1u << bits : g->entries;
 	}
+	for (unsigned sh = 0; sh < 64; sh++)
+		g->leaf_level_plus1[sh] = 0;
+	for (int l = PT_START_LEVEL; l <= PT_LAST_LEVEL; l++)
+		if (l == PT_LAST_LEVEL || pt_level_allows_block(l))
+			g->leaf_level_plus1[g->level_shift[l]] = (int8_t)(l + 1);
 	return true;
 }
 

@@ -59,6 +59,7 @@ struct pt_geometry {
 	uint64_t oa_mask;                   /* a page's or table's output address bits [47:granule_shift] */
 	unsigned level_shift[PT_MAX_LEVELS];   /* VA bits resolved below each level */
 	unsigned level_entries[PT_MAX_LEVELS]; /* entries in a table at each level (the start one may be short) */
+	int8_t leaf_level_plus1[64];           /* by log2 of a size: 1 + the level a leaf of that size sits at, or 0 */
 };
 
 /* The geometry in force. Starts as 4K; change only with no table page live (pt_pool_reset() after). */

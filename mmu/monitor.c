@@ -405,7 +405,7 @@ static inline __attribute__((always_inline)) void on_dsb_scan(bool completes_tlb
 static inline void on_dsb(bool completes_tlbi)
 {
 	n_inflight = completes_tlbi ? 0 : n_inflight;
-	if (any_dirty || (completes_tlbi && any_pending)) /* else nothing a barrier can move */
+	if (any_dirty | (completes_tlbi & any_pending)) /* else nothing a barrier can move; | and &: one branch */
 		on_dsb_scan(completes_tlbi);
 }
 
@@ -431,16 +431,6 @@ static inline unsigned kind_bit(enum arch_event_kind kind)
 	return EV_BIT(k & 31) & (0u - (unsigned)(k < 32));
 }
 
-static inline __attribute__((always_inline)) void on_barrier(unsigned bit, const struct arch_event *ev)
-{
-	stats.events++;
-	if (bit & EV_DSB)
-		on_dsb(ev->kind != ARCH_EV_DSB_ISHST);
-	else if (bit & EV_TLBI)
-		on_tlbi(ev->kind, ev->a, ev->b);
-	else if (bit & EV_BIT(ARCH_EV_ASID_SWITCH))
-		bbm_asid_switch(ev->a);
-}
 
 static unsigned early_tlbi_flags(const struct tracked *t)
 {
@@ -522,7 +512,6 @@ static inline __attribute__((always_inline)) void on_write(pt_entry_t *ptep, pt_
 	struct tracked *t = find_tracked(ptep);
 	bool ov = desc_is_valid(old), nv = desc_is_valid(new_desc);
 
-	stats.events++;
 	count_write(ptep, ov, nv);
 	/* Only writes of a page with the Contiguous bit, before or after, look at its run. */
 	if (((old | new_desc) & PTE_CONT) && level == PT_LAST_LEVEL && !bbm_cont_run_consistent(ptep))
@@ -570,7 +559,6 @@ static void forget_page(const pt_entry_t *table)
 static void on_table_alloc(const pt_entry_t *table)
 {
 	int i = page_index(table);
-	stats.events++;
 	forget_page(table);
 	if (i >= 0) { /* zeroed just now: counting starts here */
 		count_epoch[i] = epoch;
@@ -686,7 +674,6 @@ static void check_live_children(const pt_entry_t *table, const struct pt_page_me
 static void on_table_free(const pt_entry_t *table)
 {
 	const struct pt_page_meta *m = meta_of(table);
-	stats.events++;
 	if (!m)
 		return;
 #ifdef BBMPROBE_HOST
@@ -722,13 +709,24 @@ static void on_table_free(const pt_entry_t *table)
 	}
 }
 
-/* One event; inlined into the batch loop so barriers and writes, most of the stream, cost no call. */
+/*
+ * One event; inlined into the batch loop so barriers and writes, most of the
+ * stream, cost no call. DSBs first and the kinds the monitor ignores next,
+ * each one test: they are most of the stream.
+ */
 static inline __attribute__((always_inline)) void on_one_event(const struct arch_event *ev)
 {
 	enum arch_event_kind kind = ev->kind;
 	unsigned bit = kind_bit(kind);
-	if (!(bit & EV_NOT_BARRIER))
-		on_barrier(bit, ev);
+	stats.events++;
+	if (bit & EV_DSB)
+		on_dsb(kind != ARCH_EV_DSB_ISHST);
+	else if (!(bit & (EV_TLBI | EV_NOT_BARRIER | EV_BIT(ARCH_EV_ASID_SWITCH))))
+		return; /* isb, dsb nsh, local TLBIs, accesses: nothing for the monitor */
+	else if (bit & EV_TLBI)
+		on_tlbi(kind, ev->a, ev->b);
+	else if (kind == ARCH_EV_ASID_SWITCH)
+		bbm_asid_switch(ev->a);
 	else if (kind == ARCH_EV_WRITE)
 		on_write((pt_entry_t *)(uintptr_t)ev->a, ev->b, ev->c);
 	else if (kind == ARCH_EV_TABLE_ALLOC)

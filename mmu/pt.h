@@ -239,26 +239,18 @@ void pt_linux_pud_free_pmd_page(pt_entry_t *pudp, uint64_t addr);
 static inline enum pt_status pt_leaf_decision(pt_entry_t old, pt_entry_t leaf, int level, enum pt_policy policy,
 					      bool *free_old)
 {
-	*free_old = false;
-	switch (desc_type(old, level)) {
-	case DESC_INVALID:
-		return PT_OK;
-	case DESC_TABLE:
-		/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping. */
-		if (policy == PT_POLICY_REFUSE_LIVE)
-			return PT_ERR_LIVE_CHANGE; /* pmd_set_huge(): pgattr_change_is_safe() says no */
-		*free_old = policy == PT_POLICY_LINUX_FIXED;
-		return PT_OK; /* 4.14: pmd_set_huge() overwrites, the table leaks */
-	case DESC_BLOCK:
-		/* 4.14 pmd_set_huge() overwrote anything; since 2018 only a permitted live change. */
-		if (policy != PT_POLICY_LINUX_4_14 && !pgattr_change_is_safe(old, leaf))
-			return PT_ERR_LIVE_CHANGE;
-		return PT_OK;
-	case DESC_PAGE: /* ioremap_pte_range(): BUG_ON(!pte_none(*pte)) */
-	case DESC_RESERVED:
-		break;
-	}
-	return PT_ERR_OVERLAP;
+	/* Selects, not a switch: on the bench's timed path (see desc_type()). */
+	enum desc_type t = desc_type(old, level);
+	/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping.
+	 * 4.14 pmd_set_huge() overwrites it (the table leaks); linux-fixed frees it first;
+	 * refuse-live: pmd_set_huge()'s pgattr_change_is_safe() says no. */
+	enum pt_status on_table = policy == PT_POLICY_REFUSE_LIVE ? PT_ERR_LIVE_CHANGE : PT_OK;
+	/* A block: 4.14 overwrote anything; since 2018 only a permitted live change. */
+	bool block_ok = (policy == PT_POLICY_LINUX_4_14) | pgattr_change_is_safe(old, leaf);
+	enum pt_status on_block = block_ok ? PT_OK : PT_ERR_LIVE_CHANGE;
+	*free_old = (t == DESC_TABLE) & (policy == PT_POLICY_LINUX_FIXED);
+	/* A page or a reserved encoding: ioremap_pte_range()'s BUG_ON(!pte_none(*pte)). */
+	return t == DESC_INVALID ? PT_OK : t == DESC_TABLE ? on_table : t == DESC_BLOCK ? on_block : PT_ERR_OVERLAP;
 }
 
 /* linux-fixed before a block goes where a table is: pud_free_pmd_page() at L1, pmd_free_pte_page() at L2. */

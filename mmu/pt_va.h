@@ -43,13 +43,12 @@ pt_entry_t *pt_va_entry(struct pt_va *h, int level);
 enum pt_status pt_va_map_full(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum pt_policy policy);
 enum pt_status pt_va_unmap_full(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope);
 
-/* The leaf level of a size (a page or a block of the granule in force), or -1. */
+/* The leaf level of a size (a page or a block of the granule in force), or -1. A lookup, not a loop over levels. */
 PT_VA_INLINE int pt_leaf_level_of_size(uint64_t size)
 {
-	for (int level = PT_LAST_LEVEL; level >= PT_START_LEVEL; level--)
-		if (pt_level_allows_leaf(level) && size == pt_level_size(level))
-			return level;
-	return -1;
+	unsigned sh = 63u - (unsigned)__builtin_clzll(size | 1);
+	int level = pt_geom.leaf_level_plus1[sh] - 1;
+	return (size & (size - 1)) == 0 ? level : -1; /* a power of two (0 looks up -1) */
 }
 
 /* The level of the one leaf [va, va+size) is (a page, or a block with VA and PA aligned to its size), or -1. */

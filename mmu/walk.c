@@ -4,6 +4,7 @@
  */
 #include "mmu/walk.h"
 
+#include "boot/hot_data.h"
 #include "lib/enum_names.h"
 
 #include "mmu/geometry.h"
@@ -24,7 +25,7 @@ const char *pt_fault_name(enum pt_fault_kind f)
 
 /* ---- the one VA descent ---- */
 
-pt_entry_t pt_path_placeholder;
+HOT_DATA pt_entry_t pt_path_placeholder; /* read by every revalidation of a stopped path */
 
 /* End the walk at `level`; entries past it (and at it, if its table cannot be read) are the placeholder. */
 static int stop_at(struct pt_path *p, int level, bool external)
