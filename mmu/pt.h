@@ -65,11 +65,11 @@ struct pt_space {
 	uint64_t va_limit; /* bytes of VA from va_base: 2^48 */
 };
 
-/* Whether [va, va + size) lies in s's VA range (size 0: whether va does). */
+/* Whether [va, va + size) lies in s's VA range (size 0: whether va does). Branch-free: the map hot path asks. */
 static inline bool pt_space_holds(const struct pt_space *s, uint64_t va, uint64_t size)
 {
 	uint64_t off = va - s->va_base;
-	return off < s->va_limit && size <= s->va_limit - off;
+	return (int)(off < s->va_limit) & (int)(size <= s->va_limit - off);
 }
 
 /* Allocate the root table from the pool: a TTBR0 space (lower VA range). */
