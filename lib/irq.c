@@ -16,6 +16,8 @@
 #define GICD_ICENABLER 0x180
 #define GICD_ICPENDR 0x280
 #define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_SGIR 0xf00
 #define GICC_CTLR 0x000
 #define GICC_PMR 0x004
 #define GICC_BPR 0x008
@@ -125,6 +127,53 @@ void irq_disable(unsigned intid)
 	}
 	if (ready && intid < lines())
 		mmio_write32(gic.dist + GICD_ICENABLER + 4 * (intid / 32), 1u << (intid % 32));
+}
+
+/*
+ * Send `sgi` to this CPU only and take it: a parked CPU must never wait for an SGI that cannot reach
+ * it (a Group 0 SGI is not sent for a Non-secure write to GICD_SGIR: GICv2 "Software Generated
+ * Interrupt Register"). The EOI names the IAR's source CPU too, as GICv2 requires for an SGI.
+ */
+static bool self_sgi_arrives(unsigned sgi)
+{
+	mmio_write32(gic.dist + GICD_SGIR, 2u << 24 | sgi); /* TargetListFilter 0b10: this CPU */
+	for (unsigned tries = 0; tries < 10000; tries++) {
+		uint32_t iar = mmio_read32(gic.cpu + GICC_IAR);
+		if ((iar & 0x3ff) == sgi) {
+			mmio_write32(gic.cpu + GICC_EOIR, iar);
+			return true;
+		}
+		if ((iar & 0x3ff) != IRQ_SPURIOUS)
+			mmio_write32(gic.cpu + GICC_EOIR, iar);
+	}
+	return false;
+}
+
+uint8_t irq_wake_init(unsigned sgi)
+{
+	uintptr_t prio = gic.dist + GICD_IPRIORITYR + (sgi & ~3u);
+	unsigned shift = 8 * (sgi & 3);
+
+	if (!ready || gic.kind != IRQC_GICV2 || sgi > 15)
+		return 0;
+	/* GICv2 "Interrupt Processor Targets Registers": ITARGETSR0..7 read as this CPU's own interface bit. */
+	uint8_t mask = (uint8_t)(mmio_read32(gic.dist + GICD_ITARGETSR) & 0xff);
+	if (!mask)
+		return 0; /* a uniprocessor GIC: no SGI targets */
+	mmio_write32(prio, (mmio_read32(prio) & ~(0xffu << shift)) | (PRIORITY << shift));
+	mmio_write32(gic.dist + GICD_ISENABLER, 1u << sgi); /* SGI enables may also be fixed at 1 (GICv2) */
+	if (!(mmio_read32(gic.dist + GICD_ISENABLER) & 1u << sgi))
+		return 0;
+	mmio_write32(gic.cpu + GICC_PMR, 0xff);
+	mmio_write32(gic.cpu + GICC_BPR, 0);
+	mmio_write32(gic.cpu + GICC_CTLR, 1);
+	return self_sgi_arrives(sgi) ? mask : 0;
+}
+
+void irq_wake(uint8_t mask, unsigned sgi)
+{
+	if (ready && gic.kind == IRQC_GICV2 && mask)
+		mmio_write32(gic.dist + GICD_SGIR, (uint32_t)mask << 16 | (sgi & 0xf)); /* TargetListFilter 0: the list */
 }
 
 unsigned irq_ack(void)

@@ -35,6 +35,15 @@ bool irq_ready(void);
 /* Enable one interrupt for this CPU; false if the controller ignored it (e.g. Secure-only). */
 bool irq_enable(unsigned intid);
 void irq_disable(unsigned intid);
+/*
+ * A wake-up for an idle CPU parked in WFI (a pending interrupt wakes WFI even
+ * while PSTATE.I masks it: Arm ARM "Wait for Interrupt", DDI 0487 K.a). On
+ * the CPU to be woken: enable SGI `sgi` at its GICv2 CPU interface; returns
+ * its target-list bit, 0 if it cannot be woken this way (no GICv2, or a
+ * uniprocessor one). On the waker: irq_wake(that bit, sgi).
+ */
+uint8_t irq_wake_init(unsigned sgi);
+void irq_wake(uint8_t mask, unsigned sgi);
 /* Acknowledge the highest pending interrupt: its INTID, or IRQ_SPURIOUS. */
 unsigned irq_ack(void);
 void irq_eoi(unsigned intid);

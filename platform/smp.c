@@ -15,6 +15,7 @@
 #include "boot/sysregs.h"
 #include "lib/cache.h"
 #include "lib/cpuinfo.h"
+#include "lib/irq.h"
 #include "lib/timing.h"
 
 #define PSCI_CPU_ON_64 0xc4000003u
@@ -32,7 +33,19 @@ struct mailbox {
 	volatile uint64_t posted, done;
 	volatile bool ok;
 	volatile bool arrived;
+	volatile bool parked; /* in WFI: smp_post() sends the wake-up SGI */
+	uint8_t wake_mask;    /* its GICv2 target bit; 0: never parks (WFE only) */
 } __attribute__((aligned(64)));
+
+/*
+ * An idle secondary waits in WFE; after SMP_PARK_AFTER_MS with no work it
+ * parks in WFI until an SGI. Under multi-threaded TCG a vCPU in WFE (which
+ * QEMU implements as a yield) keeps a host thread busy and every broadcast
+ * TLBI waits for it to reach a safe point; a halted one does neither
+ * (measured: docs/smp.md). A CPU a test keeps busy stays in WFE between posts.
+ */
+#define SMP_PARK_AFTER_MS 2u
+#define SMP_WAKE_SGI 1u
 
 /* Read by head.S with the MMU off: which MPIDR (affinity) each index is. UINT64_MAX: none. */
 uint64_t smp_boot_mpidr[CPU_MAX] __attribute__((aligned(64)));
@@ -327,7 +340,9 @@ bool smp_post(unsigned cpu, void (*fn)(void *), void *arg)
 	m->arg = arg;
 	__asm__ volatile("dmb ish" ::: "memory");
 	m->posted = m->posted + 1;
-	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
+	__asm__ volatile("dsb ish\n\tsev" ::: "memory"); /* the post before reading parked: see wait_for_post() */
+	if (m->parked)
+		irq_wake(m->wake_mask, SMP_WAKE_SGI);
 	return true;
 }
 
@@ -346,6 +361,32 @@ bool smp_wait(unsigned cpu)
 	return mailbox[cpu % CPU_MAX].ok;
 }
 
+/*
+ * WFE until work is posted, parking in WFI after a while where an SGI can wake it. `parked` is
+ * written before `posted` is read again and smp_post() writes `posted` before reading `parked`
+ * (each with a full barrier between), so one of the two sees the other: no wake-up is lost.
+ */
+static void wait_for_post(struct mailbox *m, uint64_t seen)
+{
+	uint64_t since = timer_counter(), park_ticks = timer_frequency() / 1000 * SMP_PARK_AFTER_MS;
+
+	while (m->posted == seen) {
+		if (!m->wake_mask || timer_counter() - since < park_ticks) {
+			__asm__ volatile("wfe" ::: "memory");
+			continue;
+		}
+		m->parked = true;
+		__asm__ volatile("dsb ish" ::: "memory");
+		if (m->posted == seen)
+			__asm__ volatile("wfi" ::: "memory");
+		m->parked = false;
+		/* IRQs stay masked here: take the SGI off the interface by hand (sent by CPU 0: source 0 in IAR). */
+		unsigned id = irq_ack();
+		irq_eoi(id);
+		since = timer_counter();
+	}
+}
+
 void smp_secondary_serve(unsigned cpu)
 {
 	struct mailbox *m = &mailbox[cpu];
@@ -355,12 +396,12 @@ void smp_secondary_serve(unsigned cpu)
 	cpus[cpu].mpidr = read_sysreg(mpidr_el1); /* the whole register, as CPU0's (the DTB gave the affinity) */
 	cpus[cpu].ttbr0 = read_sysreg(ttbr0_el1);
 	write_sysreg(cntkctl_el1, read_sysreg(cntkctl_el1) | CNTKCTL_EVNTEN | CNTKCTL_EVNTI(15));
+	m->wake_mask = irq_wake_init(SMP_WAKE_SGI);
 	__asm__ volatile("dmb ish" ::: "memory");
 	m->arrived = true;
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
 	for (;;) {
-		while (m->posted == seen)
-			__asm__ volatile("wfe" ::: "memory");
+		wait_for_post(m, seen);
 		__asm__ volatile("dmb ish" ::: "memory");
 		seen = m->posted;
 		m->ok = isolated_call(m->fn, m->arg, NULL);

@@ -4,7 +4,7 @@
 # back with cpu_fail=N is reported by MPIDR and its tests skip; an exception on a secondary fails the
 # test it happened in, is reported with that CPU's registers, and the run goes on.
 . "$(dirname "$0")/lib.sh"
-plan 86
+plan 118
 
 # expect_cpus_online N HOW: banner lines "# cpu I: ... online" for CPUs 0..N-1 (1 test point).
 expect_cpus_online() {
@@ -36,6 +36,32 @@ for n in 2 4; do
 		"MP.BBM1: after the flag, dsb; isb, CPU 1 sees only new, as the model requires"
 	expect_line '^ok [0-9]+ - smp/mp-rt1: old on cpu 1 in 0 of 100; allowed new$' \
 		"MP.RT1: live change, broadcast TLBI, flag: CPU 1 sees only new, as the model requires"
+	# Observers: CPU 1..n-1 load VA, VA+4K, VA+2M-4K while CPU 0 remaps; per-CPU, per-offset, per-phase
+	# histograms against the model's set for the phase. After the fixed path's make only new; after the
+	# 4.14 make the stale table pointer also allows fault-t3 and a conflict (QEMU shows only new).
+	last=$((n - 1))
+	expect_line "^# cpu $last VA\\+0x0 +before +n=[1-9][0-9]* old=[0-9]+:allowed; model allows old$" \
+		"observer CPU $last sees old before the break, as the model allows"
+	expect_line "^# cpu $last VA\\+0x0 +after +n=[1-9][0-9]* new=[0-9]+:allowed; model allows new,fault-t3,tlb-conflict$" \
+		"after the 4.14 make the model also allows the stale table pointer's fault-t3"
+	expect_line "^# cpu $last VA\\+0x0 +after +n=[1-9][0-9]* new=[0-9]+:allowed; model allows new$" \
+		"after the fixed path's make (BBM, TLBI, DSB) the model allows only new"
+	expect_line "^# cpu $last VA\\+0x1000 +window +n=[1-9][0-9]* fault-t2=[0-9]+:allowed fault-t3=[0-9]+:allowed; model allows new,fault-t2,fault-t3$" \
+		"in the fixed path's window faults at level 2 and 3 are seen and allowed"
+	expect_line "^# cpu $last prfm: [1-9][0-9]* at the three offsets, 0 faulted " "the observers' PRFMs never fault"
+	expect_line '^# QEMU: single-threaded TCG runs one vCPU at a time' "the run says what single-threaded TCG can show"
+	expect_line '^# CPU 0 remaps 0x[0-9a-f]+ by linux-fixed .* 100 times in [0-9]+ ms \([0-9]+ per s\); '"$last"' observer CPU\(s\)' \
+		"the rate and the observer count are printed"
+	# The report's re-walk done by CPU 1: after 4.14 either CPU's walk cache may hold the old table pointer.
+	expect_line '^# cpu 1 witness fault-t3: L0..L1 from memory, L2 table pointer 0x[0-9a-f]+ from the walk cache \(stale since write #2\), L3\[0\]=0 from memory$' \
+		"the model's witness for CPU 1's fault-t3 after the 4.14 change"
+	expect_line '^ok [0-9]+ - smp/seed-rewalk-other-cpu-linux-4.14: new on cpu 0 in 100, on cpu 1 in 100 of 100$' \
+		"4.14 with CPU 1's re-walk: QEMU shows new on both CPUs (allowed)"
+	expect_line '^# cpu 1: allowed by the architecture \(model\): new$' "after the fixed path only new on CPU 1"
+	for v in linux-4.14 linux-5.x; do
+		expect_line "^ok [0-9]+ - smp/observers-$v: [1-9][0-9]* loads: before [1-9][0-9]*, window [0-9]+, after [1-9][0-9]*, straddle [0-9]+; forbidden 0$" \
+			"smp/observers-$v: loads in every phase, none forbidden"
+	done
 	expect_clean_run
 done
 
@@ -51,6 +77,15 @@ boot smp-mttcg --smp 2 --tcg multi -- tests=smp iters=20
 expect_status 0
 expect_no_line '^not ok ' "every smp test passes under multi-threaded TCG"
 expect_line '^ok [0-9]+ - smp/mp-bbm1: old on cpu 1 in 0 of 20; allowed new$' "MP.BBM1 runs"
+expect_line '^ok [0-9]+ - smp/observers-linux-5.x: [1-9][0-9]* loads: .*; forbidden 0$' "the observers run concurrently"
+# A secondary that hangs under multi-threaded TCG: the same watchdog, CPU 1 lost, later tests skip.
+name_prefix="TCG=multi inject=secondary-hang"
+boot smp-mttcg-hang --smp 2 --tcg multi -- tests=faults/secondary-hang,smp inject=secondary-hang timeout=2
+expect_status 1
+expect_line '^not ok 1 - faults/secondary-hang$' "the test fails"
+expect_line '^ok [0-9]+ - smp/observers-linux-4.14 # SKIP needs 2 CPUs online: CPU 1 \(MPIDR 0x80000001\) lost$' \
+	"later tests skip, naming the lost CPU"
+expect_closing_lines 1
 name_prefix="--tcg bogus"
 boot smp-tcg-bad --tcg bogus
 expect_status 2
@@ -86,6 +121,7 @@ boot smp1 -- tests=smp cpu_fail=3
 expect_line '^# warning: cpu_fail=3 names no CPU \(1 listed\); nothing was held back$' "a cpu_fail= naming no CPU is said, not ignored"
 expect_line '^# cpu 0: MPIDR 0x80000000, .*, online \(boot CPU\)$' "the banner lists the boot CPU"
 expect_line '^ok [0-9]+ - smp/online # SKIP needs 2 CPUs online: the DTB lists 1 \(QEMU virt: SMP=2\)$' "smp/online skips"
+expect_line '^ok [0-9]+ - smp/observers-linux-4.14 # SKIP needs 2 CPUs online: the DTB lists 1' "the observers skip with the reason"
 
 # An undefined instruction on CPU 1: reported with CPU 1's registers (by CPU0, which owns the console),
 # the test fails, CPU0 goes on, and CPU 1 serves the next test (smp/online) as before.
