@@ -8,7 +8,7 @@
 # table freed with vaae1is or vae1is of one ASID, and nG changed live or with BBM (docs/model.md
 # rule 6d: a global and a non-global entry for one VA may both hit, a TLB conflict).
 . "$(dirname "$0")/lib.sh"
-plan 60
+plan 62
 N=200
 
 SAFE="allowed=new violations=0 verdict=safe"
@@ -17,12 +17,13 @@ for cpu in cortex-a72 max; do
 	name_prefix="asid -cpu $cpu iters=$N"
 	boot "asid-$cpu" --cpu $cpu -- tests=asid iters=$N
 	expect_status 0
-	expect_result_lines 7
+	expect_result_lines 8
 	expect_line "^# QEMU TCG tags no translation with an ASID: " "the run says QEMU cannot show another ASID's stale entry"
 	expect_no_line 'verdict=(forbidden-seen|harness-error)' "no forbidden outcome, no harness error"
 	expect_fields asid/ng-page vale1is-own-asid "$SAFE policy=bbm-asid" "flush_tlb_page (vale1is, the mm's ASID): only new"
 	expect_fields asid/ng-page vale1is-other-asid "$STALE" "vale1is of another ASID: the nG entry may stay; no-tlbi"
 	expect_fields asid/ng-page switch-away "$STALE" "cached under ASID 1, flushed for ASID 2, back to 1: old allowed"
+	expect_fields asid/ng-page switch-away-vaale1is "$SAFE" "the same switch away with vaale1is: every ASID's copy goes"
 	expect_fields asid/ng-page aside1is "$SAFE" "flush_tlb_mm (aside1is) removes the ASID's nG entry"
 	expect_fields asid/global-page vae1is-other-asid "$SAFE" "a by-VA TLBI reaches global entries whatever the ASID"
 	expect_fields asid/global-page vaale1is "$SAFE" "flush_tlb_kernel_range (vaale1is): only new"
