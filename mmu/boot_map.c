@@ -18,8 +18,11 @@
 #define SZ_2M (2ull << 20)
 
 HOT_DATA static struct pt_space boot_space; /* every scenario and the bench map through it */
-/* TTBR1's space: kernel-style global mappings in the upper VA range; empty after boot (the ttbr1 rows map into it). */
-HOT_DATA static struct pt_space kernel_space;
+/*
+ * TTBR1's space: kernel-style global mappings in the upper VA range; empty after boot (the ttbr1 rows
+ * map into it). Not HOT_DATA: the bench's seed cycle never touches it.
+ */
+static struct pt_space kernel_space;
 /* What boot_map_early() mapped, so boot_map_board() can map around it. */
 static struct mem_region early[2];
 static unsigned early_count;
