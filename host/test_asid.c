@@ -24,7 +24,7 @@
 #include "mmu/pt_write.h"
 #include "mmu/tlb.h"
 
-#define K4 4096ull
+#define K4 PT_GRANULE_SIZE /* run at 4K, 16K and 64K: the page of the granule in force */
 #define VA1 0x40000000ull
 #define OFF 0x18ull
 #define PA_X 0x09000000ull /* the page first ("old") */
@@ -232,5 +232,5 @@ int main(void)
 		T("ng/other-asid-load", other_asid_does_not_see_stale),
 		T("asids-full", asids_full),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return MMU_HOST_RUN_AT_GRANULES("asid", tests);
 }

@@ -64,6 +64,22 @@ static void casemate_trace_arguments(void **state)
 	expect_error("trace-iters=1 trace-iters=2", "given twice");
 }
 
+/* granule=4k|16k|64k (TCR_EL1.TG0): the value and its log2; anything else is refused with the choices. */
+static void granule_argument(void **state)
+{
+	(void)state;
+	assert_true(bootargs_parse("", &args, err, sizeof(err)));
+	assert_string_equal(args.granule, "4k");
+	assert_int_equal(bootargs_granule_shift(&args), 12);
+	assert_true(bootargs_parse("granule=16k", &args, err, sizeof(err)));
+	assert_int_equal(bootargs_granule_shift(&args), 14);
+	assert_true(bootargs_parse("granule=64k", &args, err, sizeof(err)));
+	assert_int_equal(bootargs_granule_shift(&args), 16);
+	expect_error("granule=8k", "valid: 4k, 16k, 64k");
+	expect_error("granule=64K", "valid: 4k, 16k, 64k");
+	expect_error("granule=4k granule=4k", "given twice");
+}
+
 /* cpu_fail=N names a secondary (1..7, the banner's index); CPU0 cannot be held back, nor one past CPU_MAX. */
 static void cpu_fail_names_a_secondary(void **state)
 {
@@ -213,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(casemate_trace_arguments),
+		cmocka_unit_test(granule_argument),
 		cmocka_unit_test(defaults_without_arguments),
 		cmocka_unit_test(all_keys_parse),
 		cmocka_unit_test(bad_input_is_rejected_with_a_reason),

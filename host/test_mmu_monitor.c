@@ -23,10 +23,12 @@
 #include "mmu/tlb.h"
 #include "mmu/unsafe.h"
 
-#define M2 (2ull << 20)
-#define K4 4096ull
-#define VA 0x40000000ull /* 4K page here (PTE table under the first PMD) */
-#define VB 0x40400000ull /* 2M block here */
+/* Run at 4K, 16K and 64K: a page and the smallest block of the granule in force. */
+#define M2 pt_block_size_min()
+#define K4 PT_GRANULE_SIZE
+#define VA 0x40000000ull /* a page here (PTE table under the first PMD) */
+#define VB (VA + 2 * M2)  /* a block here (0x40400000 at 4K) */
+#define PA_VB (0x80000000ull + 2 * M2)
 
 static struct pt_space sp;
 static pt_entry_t *pte;  /* entry of the page at VA */
@@ -40,7 +42,7 @@ static int setup(void **state)
 	mmu_host_reset();
 	assert_int_equal(pt_space_init(&sp), PT_OK);
 	assert_int_equal(map_range(&sp, VA, 0x80000000, K4, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE), PT_OK);
-	assert_int_equal(map_range(&sp, VB, 0x80400000, M2, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE), PT_OK);
+	assert_int_equal(map_range(&sp, VB, PA_VB, M2, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE), PT_OK);
 	int level;
 	pte = pt_find_entry(&sp, VA, &level);
 	assert_int_equal(level, 3);
@@ -117,7 +119,7 @@ static void test_variants_on_table_entry(void **state)
 		/* Back to the table first, with a correct BBM (block -> table). */
 		pt_unsafe_bbm_replace(pmd, VA, table, BBM_SEQ_CORRECT);
 		expect_only(-1);
-		pt_unsafe_bbm_replace(pmd, VA + 0x5000, desc_block(2, 0xa0000000, PT_PROT_NORMAL), (enum bbm_seq)v);
+		pt_unsafe_bbm_replace(pmd, VA + 5 * K4, desc_block(2, 0xa0000000, PT_PROT_NORMAL), (enum bbm_seq)v);
 		print_message("# variant %s on a table entry: %llu violation(s)\n", bbm_seq_name((enum bbm_seq)v),
 			      (unsigned long long)bbm_monitor_total());
 		expect_only(expected[v]);
@@ -176,7 +178,7 @@ static void test_hand_written_sequences(void **state)
 	pt_entry_t table = *pmd;
 	pt_write_desc(pmd, 0);
 	dsb_ishst();
-	tlbi_vae1is(VA + 0x1ff000, 0);
+	tlbi_vae1is(VA + M2 - K4, 0);
 	dsb_ish();
 	isb();
 	pt_write_desc(pmd, table);
@@ -199,7 +201,7 @@ static void test_hand_written_sequences(void **state)
 	expect_only(BBM_RULE_LIVE_CHANGE);
 	pt_write_desc(pte, desc_page(0x92000000, PT_PROT_NORMAL_NC));
 	assert_int_equal(bbm_monitor_count(BBM_RULE_LIVE_CHANGE), 2);
-	pt_write_desc(blk, desc_table(0x80400000)); /* block -> table, same address */
+	pt_write_desc(blk, desc_table(PA_VB)); /* block -> table, same address */
 	assert_int_equal(bbm_monitor_count(BBM_RULE_LIVE_CHANGE), 3);
 	assert_int_equal(bbm_monitor_total(), 3);
 }
@@ -214,7 +216,7 @@ static void test_linux_fixed_sequence_is_silent(void **state)
 	dsb_ishst();
 	isb();
 	expect_only(-1);
-	/* The same through map_range at the PUD level, with the first 1G now holding a block and a table. */
+	/* The same through map_range at the PUD level (16K/64K: level-2 blocks), the first 1G holding a block and a table. */
 	assert_int_equal(unmap_range(&sp, VA, 4 * M2, PT_TLBI_LEAF), PT_OK);
 	assert_int_equal(map_range(&sp, VA, 0xc0000000, 1ull << 30, PT_PROT_NORMAL, PT_POLICY_LINUX_FIXED), PT_OK);
 	expect_only(-1);
@@ -393,5 +395,5 @@ int main(void)
 		cmocka_unit_test_setup(test_ring_counters_overflow_disable, setup),
 		cmocka_unit_test_setup(test_violation_line_format, setup),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return MMU_HOST_RUN_AT_GRANULES("mmu_monitor", tests);
 }

@@ -20,8 +20,8 @@
 #include "mmu/pt_write.h"
 #include "mmu/tlb.h"
 
-#define M2 (2ull << 20)
-#define K4 4096ull
+#define M2 pt_block_size_min() /* the smallest block: 2M, 32M, 512M */
+#define K4 PT_GRANULE_SIZE /* run at 4K, 16K and 64K: the page of the granule in force */
 #define VA 0x40000000ull
 
 static struct pt_space sp;
@@ -49,20 +49,20 @@ static void test_free_counted_table_with_live_page(void **state)
 	assert_int_equal(bbm_monitor_total(), 1);
 }
 
-/* All 512 entries made and all but the last cleared: the count follows every write. */
+/* All entries of the PTE table made and all but the last cleared: the count follows every write. */
 static void test_count_follows_every_write(void **state)
 {
 	(void)state;
 	assert_int_equal(map_range(&sp, VA, 0x80000000, M2, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE), PT_OK);
 	assert_int_equal(unmap_range(&sp, VA, M2, PT_TLBI_LEAF), PT_OK);
-	for (unsigned i = 0; i < 512; i++)
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		map_page(VA + i * K4);
 	assert_int_equal(unmap_range(&sp, VA, M2 - K4, PT_TLBI_LEAF), PT_OK);
 	pt_entry_t *pmd = pt_entry_at(&sp, VA, 2);
 	pt_linux_pmd_free_pte_page(pmd, VA);
 	assert_int_equal(bbm_monitor_count(BBM_RULE_FREE_CHILD_LIVE), 1);
 
-	for (unsigned i = 0; i < 512; i++)
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		map_page(VA + i * K4);
 	assert_int_equal(unmap_range(&sp, VA, M2, PT_TLBI_LEAF), PT_OK);
 	pt_linux_pmd_free_pte_page(pmd, VA);
@@ -124,5 +124,5 @@ int main(void)
 		cmocka_unit_test_setup(test_write_while_off_is_not_trusted, setup),
 		cmocka_unit_test_setup(test_slots_shrink_and_grow, setup),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return MMU_HOST_RUN_AT_GRANULES("mmu_monitor_scan", tests);
 }

@@ -40,15 +40,15 @@
 #include "mmu/tlb.h"
 #include "mmu/unsafe.h"
 
-#define K4 4096ull
-#define M2 (2ull << 20)
+#define K4 PT_GRANULE_SIZE /* the page of the granule in force */
+#define M2 pt_block_size_min() /* the smallest block: 2M, 32M, 512M */
 #define VA1 0x40000000ull /* 1G-aligned: L3 index 0 of its PTE table */
 #define VA2 (VA1 + K4)    /* a neighbour under the same PMD */
 #define VA3 (VA1 + M2)    /* the next PMD */
 #define OFF 0x18ull
 #define PA_X 0x09000000ull
 #define PA_Y 0x0a000000ull
-#define PA_2M 0x10000000ull
+#define PA_2M 0x20000000ull /* 512M-aligned: a block at every granule */
 #define PROT PT_PROT_NORMAL_XN
 #define NOT_MAPPED 1ull /* marker no translation can hit (not 4K-aligned plus OFF) */
 #define MAX_PROBES 4
@@ -296,7 +296,7 @@ static void live_2m_to_4k(int how)
 	map(VA1, PA_2M, M2, PROT, PT_POLICY_REFUSE_LIVE);
 	begin();
 	probe(VA1);
-	probe(VA1 + 0x1ff000);
+	probe(VA1 + M2 - K4);
 	assert_int_equal(pt_split_block(&sp, entry_at(VA1, 2), how == 0), PT_OK);
 	if (how == 2) {
 		dsb_ishst();
@@ -486,6 +486,9 @@ static void test_shapes(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		/* A split writes a whole table in one batch: more than MODEL_PENDING_MAX at 16K/64K. */
+		if (PT_GRANULE_SHIFT != PT_GRANULE_4K && !strncmp(shapes[i].name, "split-", 6))
+			continue;
 		fresh_space();
 		shapes[i].run();
 		judge(shapes[i].name);
@@ -522,7 +525,7 @@ static void test_exceptions_are_run(void **state)
 
 /* ---- random sequences ------------------------------------------------------------------------- */
 
-static const uint64_t rand_vas[] = {VA1, VA2, VA3};
+static uint64_t rand_vas[3]; /* VA1, VA2, VA3: set per run (they depend on the granule) */
 
 /* Tag of a table-entry replacement with a by-VA TLBI: does the table hold a valid leaf off va's page? */
 static bool table_has_other_leaf(const pt_entry_t *e, int level, uint64_t va)
@@ -649,6 +652,9 @@ static void test_random(void **state)
 	unsigned agree = 0, both = 0;
 
 	(void)state;
+	rand_vas[0] = VA1;
+	rand_vas[1] = VA2;
+	rand_vas[2] = VA3;
 	for (unsigned n = 0; n < RANDOM_SEQS; n++)
 		if (!random_sequence(&rng, n, &agree, &both))
 			fail_msg("random sequence %u: unlisted disagreement", n);
@@ -665,5 +671,5 @@ int main(void)
 		cmocka_unit_test(test_variants),
 		cmocka_unit_test(test_random),
 	};
-	return cmocka_run_group_tests_name("monitor-model", tests, NULL, NULL);
+	return MMU_HOST_RUN_AT_GRANULES("monitor-model", tests);
 }

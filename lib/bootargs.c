@@ -12,6 +12,7 @@ static const char *const inject_choices[] = {"none",      "undef",         "serr
 					     "irq-storm", "console-fault", "pool-exhaust", "secondary-undef",
 					     "secondary-hang", NULL};
 static const char *const trace_choices[] = {"none", "casemate", NULL};
+static const char *const granule_choices[] = {"4k", "16k", "64k", NULL};
 
 /* Linux earlycon names (drivers/tty/serial/earlycon.c users) and bbmprobe's driver for each. */
 static const struct earlycon_name {
@@ -59,6 +60,9 @@ const struct bootarg_spec bootarg_specs[] = {
 	 "none"},
 	{"trace-iters", BOOTARG_U64, FIELD(trace_iters), 1, 1000000, NULL, "N",
 	 "with trace=casemate: trace the first N iterations of each scenario, one trace each", "1"},
+	{"granule", BOOTARG_CHOICE, FIELD(granule), 0, 0, granule_choices, "4k|16k|64k",
+	 "translation granule for the run (TCR_EL1.TG0); one the CPU lacks (ID_AA64MMFR0_EL1) is a usage error",
+	 "4k"},
 	{"cpu_fail", BOOTARG_U64, FIELD(cpu_fail), 1, 7, NULL, "N",
 	 "test hook: CPU N (banner index) is never released, so it fails to start and its tests skip", "none"},
 };
@@ -76,6 +80,7 @@ void bootargs_defaults(struct bootargs *out)
 	strcpy(out->inject, "none");
 	strcpy(out->trace, "none");
 	out->trace_iters = 1;
+	strcpy(out->granule, "4k");
 }
 
 static bool is_space(char c)
@@ -522,4 +527,11 @@ bool bootargs_parse(const char *line, struct bootargs *out, char *err, size_t er
 			return false;
 	}
 	return true;
+}
+
+unsigned bootargs_granule_shift(const struct bootargs *args)
+{
+	if (!strcmp(args->granule, "16k"))
+		return 14;
+	return !strcmp(args->granule, "64k") ? 16 : 12;
 }

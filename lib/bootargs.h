@@ -52,7 +52,11 @@ struct bootargs {
 	uint64_t cpu_fail; /* test hook: this CPU index (1-7) is never released at boot; 0: none */
 	char trace[12];   /* none | casemate (mmu/trace_casemate.h) */
 	uint64_t trace_iters; /* iterations traced per scenario with trace=casemate */
+	char granule[4];  /* 4k | 16k | 64k: TCR_EL1.TG0 for the run (main.c checks the CPU has it) */
 };
+
+/* log2 of the granule= value's size: 12, 14 or 16 (12 for anything else). */
+unsigned bootargs_granule_shift(const struct bootargs *args);
 
 enum bootarg_type {
 	BOOTARG_FLAG,   /* "key" or key=0/1 */

@@ -21,6 +21,7 @@
 #include "main/tls.h"
 #include "mmu/boot_map.h"
 #include "mmu/enable.h"
+#include "mmu/geometry.h"
 #include "mmu/pool.h"
 #include "platform/boot_info.h"
 #include "platform/exit.h"
@@ -170,6 +171,40 @@ static void read_config_and_args(struct boot_state *st)
 	}
 }
 
+/*
+ * granule=: checked against ID_AA64MMFR0_EL1.TGran16/TGran64 (Arm ARM DDI 0487, D19.2
+ * "ID_AA64MMFR0_EL1": TGran16 0 = not implemented, TGran64 0xf = not implemented), then the
+ * early map is rebuilt at it before the board is mapped and before any secondary starts.
+ * A granule the CPU lacks is a usage error (status 2), reported once the console is up.
+ */
+static void choose_granule(struct boot_state *st)
+{
+	struct cpu_ids ids;
+	struct mmu_features mf;
+
+	if (!st->args_ok)
+		return;
+	unsigned shift = bootargs_granule_shift(&st->args);
+	cpuinfo_read(&ids);
+	cpuinfo_decode_mmu(&ids, &mf);
+	bool has = shift == PT_GRANULE_16K ? mf.gran16 : shift == PT_GRANULE_64K ? mf.gran64 : mf.gran4;
+	if (!has) {
+		st->args_ok = false;
+		snprintf(st->args_err, sizeof(st->args_err),
+			 "granule=%s: this CPU does not implement the %s translation granule (ID_AA64MMFR0_EL1 0x%llx); "
+			 "it has:%s%s%s", st->args.granule, pt_granule_name(shift), (unsigned long long)ids.mmfr0,
+			 mf.gran4 ? " 4k" : "", mf.gran16 ? " 16k" : "", mf.gran64 ? " 64k" : "");
+		return;
+	}
+	enum pt_status ps = boot_map_set_granule(shift);
+	if (ps != PT_OK) {
+		st->args_ok = false;
+		snprintf(st->args_err, sizeof(st->args_err),
+			 "granule=%s: the page-table pool cannot hold the boot map at this granule (%s); "
+			 "rebuild with a larger PT_POOL_PAGES", st->args.granule, pt_strerror(ps));
+	}
+}
+
 /* Map the board, start the console and set up the exit path (it must hold even after bad arguments). */
 static void bring_up_board(struct boot_state *st)
 {
@@ -265,7 +300,11 @@ static void print_boot_report(const struct boot_state *st)
 	struct pt_pool_stats pool;
 	pt_pool_get_stats(&pool);
 	printf("# page tables: pool of %u pages (%u KiB), %u used by the boot map\n", pool.capacity,
-	       pool.capacity * 4, pool.live);
+	       (unsigned)(((uint64_t)pool.capacity << PT_GRANULE_SHIFT) >> 10), pool.live);
+	printf("# granule: %s (TCR_EL1.TG0): %s pages, blocks of %llu MiB at level 2%s, walks from level %d\n",
+	       pt_granule_name(PT_GRANULE_SHIFT), pt_granule_name(PT_GRANULE_SHIFT),
+	       (unsigned long long)(pt_block_size_min() >> 20), pt_level_allows_block(1) ? " and 1 GiB at level 1" : "",
+	       PT_START_LEVEL);
 	if (!st->tls_ok)
 		printf("# warning: picolibc TLS needs %zu bytes, have %zu; errno is unusable\n", tls_needed(),
 		       tls_capacity());
@@ -292,6 +331,7 @@ void boot_main(uintptr_t x0, uint64_t entry_el, uintptr_t load_base)
 	find_dtb_and_map_early(&st);
 	pick_board(&st);
 	read_config_and_args(&st);
+	choose_granule(&st);
 	bring_up_board(&st);
 	start_secondaries(&st);
 	print_boot_report(&st);

@@ -13,6 +13,8 @@
 #include "lib/cache.h"
 #include "mmu/desc.h"
 #include "mmu/enable.h"
+#include "mmu/geometry.h"
+#include "mmu/pool.h"
 #include "mmu/walk.h"
 
 #define SZ_2M (2ull << 20)
@@ -26,6 +28,7 @@ static struct pt_space kernel_space;
 /* What boot_map_early() mapped, so boot_map_board() can map around it. */
 static struct mem_region early[2];
 static unsigned early_count;
+static uintptr_t image_range[2]; /* [lo, hi): what boot_map_set_granule() cleans and invalidates */
 
 struct pt_space *boot_map_space(void)
 {
@@ -55,14 +58,23 @@ static void add_early(uint64_t lo, uint64_t hi)
 	early_count++;
 }
 
+/* The early identity map in TTBR0's space and TTBR1's empty root, from an empty pool. */
+static enum pt_status build_early_spaces(void)
+{
+	boot_space.root = 0;
+	kernel_space.root = 0;
+	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+	return st == PT_OK ? pt_space_init_ttbr1(&kernel_space) : st;
+}
+
 enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi)
 {
+	image_range[0] = image_lo;
+	image_range[1] = image_hi;
 	add_early(image_lo, image_hi);
 	if (dtb_hi > dtb_lo)
 		add_early(dtb_lo, dtb_hi);
-	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
-	if (st == PT_OK)
-		st = pt_space_init_ttbr1(&kernel_space);
+	enum pt_status st = build_early_spaces();
 	if (st != PT_OK)
 		return st; /* the caller says why, with the MMU still off */
 
@@ -77,6 +89,35 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	return PT_OK;
 }
 
+/*
+ * The same early map at another granule. TCR_EL1.TG0 may not change under live translations
+ * of the code doing it, so the MMU goes off (mmu_disable(), Linux's kexec path does the same),
+ * the pool and the boot space start over at the new geometry, and boot_map_early()'s windows
+ * (the 2 MiB ranges around the image and the DTB, a whole number of 16K and 64K pages) are
+ * mapped again and the MMU turned on with the new TCR_EL1 (TG0; T0SZ stays 16, so the walk
+ * starts at level 0 for 4K and 16K and at level 1 for 64K: Arm ARM DDI 0487, D8.2). No
+ * secondary CPU may be running; call before boot_map_board().
+ */
+enum pt_status boot_map_set_granule(unsigned granule_shift)
+{
+	if (granule_shift == PT_GRANULE_SHIFT)
+		return PT_OK;
+	mmu_disable(image_range[0], image_range[1]);
+	if (!pt_geometry_set(granule_shift))
+		granule_shift = PT_GRANULE_4K; /* unreachable for a parsed granule=; keep a map that works */
+	pt_pool_reset();
+	enum pt_status st = build_early_spaces(); /* TTBR1's root too: TG1 follows the granule (mmu_tcr_value()) */
+	if (st != PT_OK) { /* the pool at this granule cannot hold the early map: back to 4K, which could */
+		(void)pt_geometry_set(PT_GRANULE_4K);
+		pt_pool_reset();
+		(void)build_early_spaces();
+	}
+	/* Written with the MMU off: drop the clean lines a prefetch may have brought back meanwhile. */
+	dcache_inval_range(image_range[0], image_range[1]);
+	mmu_enable(&boot_space, &kernel_space);
+	return st;
+}
+
 static void note_failure(struct boot_map_report *r, uint64_t base, enum pt_status st)
 {
 	if (!r->failed++) {
@@ -85,11 +126,22 @@ static void note_failure(struct boot_map_report *r, uint64_t base, enum pt_statu
 	}
 }
 
-/* Map [lo, hi) identity with `attrs`, skipping the parts boot_map_early() already mapped. */
+/*
+ * Map [lo, hi) identity with `attrs`, skipping the parts boot_map_early() already mapped. A
+ * device window grows to whole pages of the granule (Device memory either way); RAM shrinks to
+ * them, so a region that is not 16K/64K-aligned never maps its non-RAM neighbour as Normal.
+ */
 static void map_around_early(uint64_t lo, uint64_t hi, pt_attrs_t attrs, struct boot_map_report *r)
 {
-	lo &= ~0xfffull;
-	hi = (hi + 0xfff) & ~0xfffull;
+	uint64_t mask = PT_GRANULE_SIZE - 1;
+
+	if (desc_memtype(attrs) == MT_DEVICE_nGnRnE) {
+		lo &= ~mask;
+		hi = (hi + mask) & ~mask;
+	} else {
+		lo = (lo + mask) & ~mask;
+		hi &= ~mask;
+	}
 	while (lo < hi) {
 		uint64_t end = hi;
 		bool skipped = false;

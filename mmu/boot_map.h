@@ -21,6 +21,14 @@
  */
 enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi);
 
+/*
+ * MMU on, before boot_map_board() and before any secondary runs: rebuild the early map at
+ * another granule (12, 14 or 16: 4K, 16K, 64K) with the MMU briefly off, then on with that
+ * TCR_EL1.TG0. The CPU must implement the granule (ID_AA64MMFR0_EL1: the caller checks).
+ * Not PT_OK: the pool could not hold the map at that granule; the run stays at 4K.
+ */
+enum pt_status boot_map_set_granule(unsigned granule_shift);
+
 struct boot_map_report {
 	unsigned failed;             /* regions that could not be mapped */
 	uint64_t first_failed_base;

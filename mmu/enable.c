@@ -134,6 +134,37 @@ void mmu_enable(const struct pt_space *s, const struct pt_space *kernel)
 	mmu_program_and_enable(ttbr, (uint64_t)(uintptr_t)kernel->root);
 }
 
+/*
+ * Clean and drop [lo, hi) to the PoC, then MMU and data cache off, in one asm block so nothing
+ * is written to the stack between the last clean and SCTLR_EL1: with the MMU off, data accesses
+ * are Device-nGnRnE (Arm ARM DDI 0487, "The effects of disabling a stage of address translation")
+ * and read memory, so memory must hold everything written so far. Linux does the same
+ * before turning its MMU off (arch/arm64/kernel/relocate_kernel.S, cpu-reset.S).
+ */
+void mmu_disable(uintptr_t lo, uintptr_t hi)
+{
+	uint64_t line = dcache_line_size(), sctlr;
+	uintptr_t a = lo & ~(uintptr_t)(line - 1);
+
+	__asm__ volatile("dsb ish\n"
+			 "1: dc civac, %[a]\n"
+			 "add %[a], %[a], %[line]\n"
+			 "cmp %[a], %[hi]\n"
+			 "b.lo 1b\n"
+			 "dsb sy\n"
+			 "mrs %[t], sctlr_el1\n"
+			 "bic %[t], %[t], %[mc]\n"
+			 "msr sctlr_el1, %[t]\n"
+			 "isb\n"
+			 : [a] "+r"(a), [t] "=&r"(sctlr)
+			 : [line] "r"(line), [hi] "r"(hi), [mc] "r"((uint64_t)(SCTLR_EL1_M | SCTLR_EL1_C))
+			 : "memory", "cc");
+	/* Whatever this CPU's TLB holds from the old granule must not outlive it (mmu_enable repeats it). */
+	tlbi_vmalle1();
+	dsb_nsh();
+	isb();
+}
+
 void mmu_clean_tables(void)
 {
 	uintptr_t base;

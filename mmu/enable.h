@@ -83,6 +83,12 @@ bool mmu_is_enabled(void);
  * holds them, possibly dirty, and cleaned them to memory first (mmu_clean_tables()).
  */
 void mmu_enable_secondary(uint64_t ttbr0, uint64_t ttbr1);
+/*
+ * Turn the MMU and the data cache off (SCTLR_EL1.M, C) after cleaning [lo, hi) to memory: the
+ * image, its BSS, stacks and the table pool, all this CPU wrote. Only identity-mapped code may
+ * call it; no secondary may be running. boot_map_set_granule() uses it to rebuild the map.
+ */
+void mmu_disable(uintptr_t lo, uintptr_t hi);
 /* Write the table pool back to memory, for a CPU that will walk it before its caches are on. */
 void mmu_clean_tables(void);
 #endif

@@ -17,7 +17,7 @@ import re
 
 # The run's facts, first in every record, in this order.
 RUN_FIELDS = ["log", "run", "version", "board", "model", "cpu", "midr", "entry_el", "el", "accel",
-              "machine", "uboot", "iters", "seed", "exit_status"]
+              "machine", "uboot", "iters", "seed", "exit_status", "granule"]
 # Derived per result line (derive()).
 DERIVED_FIELDS = ["hazards", "forbidden", "rate"]
 # Outcome names in the firmware's order (lib/outcome.c); others found in a line are kept too.
@@ -33,6 +33,7 @@ _BANNER = [
     ("cpu", re.compile(r"^# cpu: (?P<cpu>.*?) \(MIDR (?P<midr>0x[0-9a-fA-F]+)")),
     ("entry", re.compile(r"^# entry: EL(?P<entry_el>\d), running at EL(?P<el>\d)")),
     ("bootargs", re.compile(r'^# bootargs: "(.*)"$')),
+    ("granule", re.compile(r"^# granule: (?P<granule>4K|16K|64K) \(TCR_EL1\.TG0\)")),
 ]
 _ROW = re.compile(r"^#\s+(?P<outcome>[a-z][a-z0-9-]*)\s+(?P<count>\d+)\s+\d+\.\d+%\s+(?P<what>.*)$")
 _EXIT = re.compile(r"^EXIT: STATUS=(\d+)$")
@@ -142,8 +143,9 @@ class Run:
     """One run: its facts and the records of its result lines."""
 
     def __init__(self, log, index, runner):
+        # granule: 4K unless the banner says otherwise (logs from before granule= ran at 4K).
         self.facts = {"log": log, "run": index, "iters": DEFAULT_ITERS, "seed": DEFAULT_SEED,
-                      "accel": "", "machine": "", "uboot": False, **runner}
+                      "accel": "", "machine": "", "uboot": False, "granule": "4K", **runner}
         self.records = []
         self.rows = {}
         self.tests = 0

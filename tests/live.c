@@ -26,7 +26,7 @@ SCENARIO(live_4k_to_2m_tlbi, "live", "4k-to-2m", "tlbi",
 	 .steps = STEPS(PAGE_B, L414, TLBI_VA), .leak = 1, .rules = LIVE_CHANGE);
 SCENARIO(live_4k_to_2m_conflict, "live", "4k-to-2m", "conflict",
 	 "no BBM, then a load at VA+4K through the block before the probe: both sizes may be cached (conflict)",
-	 .steps = STEPS(PAGE_B, L414, STEP(OP_TOUCH, SZ_4K)), .leak = 1, .rules = LIVE_CHANGE);
+	 .steps = STEPS(PAGE_B, L414, STEP(OP_TOUCH, 1)), .leak = 1, .rules = LIVE_CHANGE);
 
 /* ---- a valid 2M block split into 512 pages (moved to A so a stale block is visible) ---- */
 

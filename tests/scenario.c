@@ -226,6 +226,39 @@ static void iteration(struct scn_run *run, uint64_t i, uint64_t n)
 	iter_cleanup(run, &it, n);
 }
 
+/*
+ * Rows whose shape is 4K's (granule=16k/64k, docs/scenarios.md "Granules"): why the row skips
+ * at the granule in force, or NULL. The seed and the page->block rows run at every granule.
+ */
+static const char *granule_skip_reason(const struct scn_row *row)
+{
+	if (PT_GRANULE_SHIFT == PT_GRANULE_4K)
+		return 0;
+	if (row->slot_level == 1)
+		return "no level-1 block without FEAT_LPA (Arm ARM DDI 0487 D8.3.1; Linux pud_sect_supported() is 4K-only)";
+	for (const struct scn_step *s = row->steps; s && s->op != OP_END; s++) {
+		switch (s->op) {
+		case OP_MAP_BLOCK:
+			if (!s->arg)
+				return "the old block B would need a second block of RAM at the granule's block size";
+			break;
+		case OP_NEW_TABLE:
+		case OP_LINK_LIVE:
+		case OP_SPLIT_LIVE:
+		case OP_FOLD_LIVE:
+			return "a split writes a whole table at once, more entries than the model's pending buffer holds";
+		case OP_MAP_RUN:
+		case OP_CONT_LIVE:
+		case OP_CONT_BBM:
+		case OP_CONT_REWRITE:
+			return "the contiguous rows are written for 16 x 4K runs (128 x 16K, 32 x 64K not yet)";
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Skip (with the reason) what this machine cannot run safely; claim the slots. */
 static bool prepare(struct scn_run *run)
 {
@@ -240,11 +273,21 @@ static bool prepare(struct scn_run *run)
 			scn_bbml2_skipped(run->row, run->r->feat_bbm);
 		return false;
 	}
+	const char *granule_why = granule_skip_reason(run->row);
+	if (granule_why) {
+		test_skip(t, "%s granule: %s", pt_granule_name(PT_GRANULE_SHIFT), granule_why);
+		return false;
+	}
 	if (!scn_env_init(t, &run->env))
 		return false;
 	if (run->row->ttbr1)
 		scn_env_use_ttbr1(&run->env);
 	run->level = run->row->slot_level == 1 ? 1 : 2;
+	if (run->level == 2 && !run->env.pa_block_all_ram) {
+		test_skip(t, "no %llu MiB block of RAM around the scratch: a block over non-RAM would map it as Normal",
+			  (unsigned long long)(pt_block_size_min() >> 20));
+		return false;
+	}
 	if (run->level == 1 && !run->env.pa_1g_all_ram) {
 		test_skip(t, "no 1 GiB of RAM by the DTB: a 1G block over non-RAM would map it as Normal");
 		return false;

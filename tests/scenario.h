@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "lib/outcome.h"
+#include "mmu/geometry.h"
 #include "mmu/monitor.h"
 #include "mmu/pt.h"
 #include "mmu/unsafe.h"
@@ -34,12 +35,16 @@
 
 /* Test VAs: L0 index 1 (512 GiB up), which no boot mapping uses on any supported board. */
 #define SCN_WINDOW 0x0000008000000000ull
-/* 2 MiB slots live in the window's first 1 GiB; 1 GiB slots follow it. */
+/*
+ * Level-2 slots, one block of the granule each (2M at 4K, 32M at 16K, 512M at 64K: 512 of them
+ * span 1 GiB, 16 GiB, 256 GiB), from the window's start; at 4K the 1 GiB slots follow them
+ * (the other granules have no level-1 block: those rows skip). Sized by the geometry in force.
+ */
 #define SCN_SLOTS_2M 512u
 #define SCN_SLOTS_1G 511u
 static inline uint64_t scn_slot_2m(unsigned i)
 {
-	return SCN_WINDOW + (uint64_t)(i % SCN_SLOTS_2M) * SZ_2M;
+	return SCN_WINDOW + (uint64_t)(i % SCN_SLOTS_2M) * pt_block_size_min();
 }
 static inline uint64_t scn_slot_1g(unsigned i)
 {
@@ -59,6 +64,8 @@ struct scn_env {
 	uint64_t pa_poison;     /* block C (2 MiB): what poisoned descriptors in a freed table point at */
 	uint64_t pa_1g;         /* 1 GiB-aligned base containing A, for the PUD-level scenarios */
 	bool pa_1g_all_ram;     /* whether [pa_1g, pa_1g + 1 GiB) is RAM by the DTB */
+	uint64_t pa_block;      /* the level-2 block containing A: A itself at 4K (2M), 32M/512M-aligned at 16K/64K */
+	bool pa_block_all_ram;  /* whether that whole block is RAM by the DTB */
 };
 
 /* Find scratch RAM (and check the window is free); false after test_skip() with the reason. */
@@ -76,11 +83,11 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs);
 
 enum scn_op {
 	OP_END = 0,
-	OP_MAP_PAGE,     /* map_range 4K at the probe VA -> B (refuse-live); arg PAGE_NG: non-global */
+	OP_MAP_PAGE,     /* map_range one page (the granule) at the probe VA -> B (refuse-live); arg PAGE_NG: non-global */
 	OP_MAP_BLOCK,    /* map_range of the slot's size at the slot -> B; arg 1: -> the slot's block of A */
 	OP_WARM,         /* load at the probe VA, must read B's marker (arg 1: A's) (fills TLB and walk caches) */
-	OP_TOUCH,        /* load at probe VA + arg, unchecked: caches a second translation size */
-	OP_UNMAP_PAGE,   /* unmap_range 4K at the probe VA with scope arg (iounmap) */
+	OP_TOUCH,        /* load at probe VA + arg pages, unchecked: caches a second translation size */
+	OP_UNMAP_PAGE,   /* unmap_range one page at the probe VA with scope arg (iounmap) */
 	OP_REWALK,       /* a walk of the now-invalid page: arg = enum scn_rewalk */
 	OP_BLOCK,        /* map_range of the slot's size at the slot -> A with policy arg */
 	OP_BBM_SEQ,      /* pmd_free_pte_page() with enum bbm_seq arg, then free the table, block -> A */

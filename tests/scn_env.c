@@ -64,8 +64,11 @@ const char *scn_mapping_unsafe(uint64_t pa, uint64_t size, pt_attrs_t attrs)
 	return 0;
 }
 
-/* Highest 2 MiB-aligned 6 MiB (A, B, C) in region r clear of the image, the DTB and reserved memory, or 0. */
-static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r)
+/*
+ * Highest 2 MiB-aligned 6 MiB (A, B, C) in region r clear of the image, the DTB and reserved memory,
+ * and, if `block` is not 0, whose `block`-aligned window is all RAM; or 0.
+ */
+static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_region *r, uint64_t block)
 {
 	const uint64_t need = 3 * SZ_2M;
 	uint64_t base = r->base, end = (r->base + r->size) & ~(SZ_2M - 1);
@@ -75,7 +78,7 @@ static uint64_t scratch_in_region(const struct boot_info *bi, const struct mem_r
 		if (overlaps(lo, top, bi->image_lo, bi->image_hi) || overlaps(lo, top, bi->dtb_lo, bi->dtb_hi) ||
 		    boot_info_overlaps_reserved(lo, top))
 			continue;
-		if (top > PTE_ADDR_MASK)
+		if (top > PTE_ADDR_MASK || (block && !scn_is_ram(lo & ~(block - 1), block)))
 			continue;
 		return lo;
 	}
@@ -90,18 +93,24 @@ static bool identity_normal(struct pt_space *s, uint64_t pa)
 	       (tr.attrs & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL);
 }
 
-/* Scratch whose 1 GiB window is all RAM first (the PUD scenarios map that window), then the highest. */
+/* Scratch whose largest-block window (1 GiB at 4K) is all RAM first (the PUD scenarios map that window), then the highest. */
 static uint64_t pick_scratch(bool *all_ram)
 {
 	const struct boot_info *bi = boot_info();
 	uint64_t best = 0;
 
 	*all_ram = false;
+	/* The largest block of the granule: 1G at 4K, else the level-2 block (32M, 512M). */
+	uint64_t big = pt_block_size_max();
+
 	for (unsigned i = 0; i < bi->config.mem_count; i++) {
-		uint64_t lo = scratch_in_region(bi, &bi->config.mem[i]);
+		/* In each region, the highest scratch under an all-RAM block first (a Pi's first GiB holds devices). */
+		uint64_t lo = scratch_in_region(bi, &bi->config.mem[i], big);
+		if (!lo)
+			lo = scratch_in_region(bi, &bi->config.mem[i], 0);
 		if (!lo)
 			continue;
-		bool ram = scn_is_ram(lo & ~(SZ_1G - 1), SZ_1G);
+		bool ram = scn_is_ram(lo & ~(big - 1), big);
 		if (!best || (ram && !*all_ram) || (ram == *all_ram && lo > best)) {
 			best = lo;
 			*all_ram = ram;
@@ -126,7 +135,9 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 	env->pa_old = best + SZ_2M;
 	env->pa_poison = best + 2 * SZ_2M;
 	env->pa_1g = best & ~(SZ_1G - 1);
-	env->pa_1g_all_ram = all_ram;
+	env->pa_1g_all_ram = scn_is_ram(env->pa_1g, SZ_1G);
+	env->pa_block = best & ~(pt_block_size_min() - 1);
+	env->pa_block_all_ram = scn_is_ram(env->pa_block, pt_block_size_min());
 	if (!identity_normal(env->space, env->pa_new) || !identity_normal(env->space, env->pa_poison + SZ_2M - 8)) {
 		test_skip(t, "scratch RAM 0x%llx is not identity-mapped as Normal memory", (unsigned long long)best);
 		return false;
@@ -145,7 +156,7 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 
 uint64_t scn_slot_size(int level)
 {
-	return level == 1 ? SZ_1G : SZ_2M;
+	return pt_level_size(level);
 }
 
 unsigned scn_feat_bbm(void)
@@ -164,7 +175,7 @@ unsigned scn_feat_bbm(void)
 
 uint64_t scn_block_pa(const struct scn_env *env, int level)
 {
-	return level == 1 ? env->pa_1g : env->pa_new;
+	return level == 1 ? env->pa_1g : env->pa_block;
 }
 
 uint64_t scn_slot_va(const struct scn_env *env, int level, unsigned index)

@@ -18,10 +18,11 @@ static void op_map_page(struct scn_iter *it, int arg)
 {
 	pt_attrs_t prot = SCN_PROT | ((arg & PAGE_NG) ? PTE_NG : 0);
 	uint64_t pa = (arg & PAGE_TO_A) ? it->env->pa_new : it->env->pa_old;
-	enum pt_status st = scn_map(it, it->probe_va, pa, SZ_4K, prot, PT_POLICY_REFUSE_LIVE);
+	enum pt_status st = scn_map(it, it->probe_va, pa, PT_GRANULE_SIZE, prot, PT_POLICY_REFUSE_LIVE);
 
 	if (st != PT_OK)
-		scn_error(it, "map 4K at 0x%llx failed: %s", (unsigned long long)it->probe_va, pt_strerror(st));
+		scn_error(it, "map %s at 0x%llx failed: %s", pt_granule_name(PT_GRANULE_SHIFT),
+			  (unsigned long long)it->probe_va, pt_strerror(st));
 }
 
 static void op_map_block(struct scn_iter *it, int arg)
@@ -53,7 +54,7 @@ static void op_warm(struct scn_iter *it, int arg)
 static void op_touch(struct scn_iter *it, int arg)
 {
 	struct fault_record rec;
-	uint64_t va = it->probe_va + (uint64_t)arg;
+	uint64_t va = it->probe_va + (uint64_t)arg * PT_GRANULE_SIZE; /* arg pages on: another page's translation */
 
 	/* Unchecked: it only has to make the CPU walk (and maybe cache) the other translation size. */
 	(void)probe_read64(va, PROBE_POISON, &rec);
@@ -62,8 +63,9 @@ static void op_touch(struct scn_iter *it, int arg)
 
 static void op_unmap_page(struct scn_iter *it, int arg)
 {
-	if (unmap_range(it->env->space, it->probe_va, SZ_4K, (enum pt_tlbi_scope)arg) != PT_OK)
-		scn_error(it, "unmap 4K at 0x%llx failed", (unsigned long long)it->probe_va);
+	if (unmap_range(it->env->space, it->probe_va, PT_GRANULE_SIZE, (enum pt_tlbi_scope)arg) != PT_OK)
+		scn_error(it, "unmap %s at 0x%llx failed", pt_granule_name(PT_GRANULE_SHIFT),
+			  (unsigned long long)it->probe_va);
 }
 
 static void rewalk_load(struct scn_iter *it)
@@ -434,15 +436,21 @@ static void op_bbm_asid(struct scn_iter *it, int arg)
 
 struct op_info {
 	void (*run)(struct scn_iter *it, int arg);
-	const char *words; /* %s gets the argument's name */
+	const char *words; /* %s gets the argument's name (after the page size, for page_sized() ops) */
 };
 
+/* Steps whose words start with a %s for the page size: the granule in force. */
+static bool page_sized(enum scn_op op)
+{
+	return op == OP_MAP_PAGE || op == OP_UNMAP_PAGE;
+}
+
 static const struct op_info ops[OP_COUNT] = {
-	[OP_MAP_PAGE] = {op_map_page, "map 4K -> %s"},
+	[OP_MAP_PAGE] = {op_map_page, "map %s -> %s"},
 	[OP_MAP_BLOCK] = {op_map_block, "map %s"},
 	[OP_WARM] = {op_warm, "load (%s)"},
 	[OP_TOUCH] = {op_touch, "load VA+%s (unchecked)"},
-	[OP_UNMAP_PAGE] = {op_unmap_page, "unmap 4K: W(pte)=0; dsb ishst; %s; dsb ish; isb"},
+	[OP_UNMAP_PAGE] = {op_unmap_page, "unmap %s: W(pte)=0; dsb ishst; %s; dsb ish; isb"},
 	[OP_REWALK] = {op_rewalk, "re-walk: %s"},
 	[OP_BLOCK] = {op_block, "table->block by %s"},
 	[OP_BBM_SEQ] = {op_bbm_seq, "table->block: %s; free the table"},
@@ -542,7 +550,7 @@ static const char *arg_words(const struct scn_step *s)
 	case OP_REPLACE_BBM:
 		return s->arg ? "table" : "block";
 	case OP_TOUCH:
-		return s->arg == (int)SZ_4K ? "4K" : "offset";
+		return s->arg == 1 ? pt_granule_name(PT_GRANULE_SHIFT) : "pages";
 	case OP_MAP_BLOCK:
 		return s->arg ? "the block -> A's" : "2M -> B";
 	case OP_WARM:
@@ -587,7 +595,9 @@ int scn_steps_describe(const struct scn_row *row, char *buf, size_t len)
 		if (n > 0)
 			used += (size_t)n;
 		if (used < len) {
-			n = snprintf(buf + used, len - used, ops[s->op].words, arg_words(s));
+			const char *page = pt_granule_name(PT_GRANULE_SHIFT);
+			n = page_sized(s->op) ? snprintf(buf + used, len - used, ops[s->op].words, page, arg_words(s))
+						  : snprintf(buf + used, len - used, ops[s->op].words, arg_words(s));
 			if (n > 0)
 				used += (size_t)n;
 		}

@@ -8,9 +8,13 @@
 #include "boot/assert.h"
 #include "boot/exception.h"
 #include "boot/sysregs.h"
+#include "mmu/geometry.h"
 #include "tests/registry.h"
 
-/* TTBR0 addresses no boot map ever covers: L0 index 511, and L0 0 / L1 index 448. */
+/*
+ * TTBR0 addresses no boot map ever covers: at 4K L0 index 511, and L0 0 / L1 index 448. The walk
+ * starts at level 1 at 64K (granule=64k), so each faults one level deeper there.
+ */
 #define VA_UNMAPPED_L0 0x0000ff8000000000ull
 #define VA_UNMAPPED_L1 0x0000007000000000ull
 #define POISON 0x5afe5afe5afe5afeull
@@ -35,16 +39,16 @@ TEST_CASE(selftest_fault_expected, "selftest", "fault-expected",
 	struct fault_record rec;
 
 	uint64_t v = probe_read64(VA_UNMAPPED_L0, POISON, &rec);
-	check_translation_fault(t, &rec, VA_UNMAPPED_L0, 0, false);
+	check_translation_fault(t, &rec, VA_UNMAPPED_L0, PT_START_LEVEL, false);
 	CHECK_EQ_U64(t, v, POISON);
 
 	v = probe_read64(VA_UNMAPPED_L1, POISON, &rec);
-	check_translation_fault(t, &rec, VA_UNMAPPED_L1, 1, false);
+	check_translation_fault(t, &rec, VA_UNMAPPED_L1, PT_START_LEVEL + 1, false);
 	CHECK_EQ_U64(t, v, POISON);
 
 	bool stored = probe_write64(VA_UNMAPPED_L0 + 8, 1, &rec);
 	CHECK(t, !stored, "store to an unmapped address reported success");
-	check_translation_fault(t, &rec, VA_UNMAPPED_L0 + 8, 0, true);
+	check_translation_fault(t, &rec, VA_UNMAPPED_L0 + 8, PT_START_LEVEL, true);
 
 	/* A mapped access with the fault armed must not be recorded. */
 	static volatile uint64_t mapped = 0x1234;
@@ -78,7 +82,7 @@ TEST_CASE(selftest_fault_unexpected, "selftest", "fault-unexpected",
 	CHECK(t, !ran_past_fault, "execution continued past the faulting load");
 	CHECK(t, what.taken, "no exception was recorded");
 	CHECK_EQ_U64(t, what.ec, ESR_EC_DABT_CUR);
-	CHECK(t, what.kind == FAULT_TRANSLATION && what.level == 0, "recorded %s level %d",
+	CHECK(t, what.kind == FAULT_TRANSLATION && what.level == PT_START_LEVEL, "recorded %s level %d",
 	      fault_kind_name(what.kind), what.level);
 	CHECK_EQ_U64(t, what.far, VA_UNMAPPED_L0);
 	CHECK_EQ_U64(t, exception_unexpected_count(), before + 1);

@@ -187,6 +187,11 @@ static bool rw_set_up(struct test_ctx *t, struct rw_run *r)
 	unsigned first;
 	struct model_config cfg;
 
+	if (PT_GRANULE_SHIFT != PT_GRANULE_4K) {
+		test_skip(t, "%s granule: laid out for 4K pages and 2M blocks (seed/* runs at every granule)",
+			  pt_granule_name(PT_GRANULE_SHIFT));
+		return false;
+	}
 	if (!cpus_need(t, 2) || !scn_env_init(t, &r->env))
 		return false;
 	if (!scn_slot_claim(&r->env, 2, 1, &first)) {

@@ -231,7 +231,7 @@ static void judge(struct test_ctx *t, const struct remote_run *r, bool broadcast
 	      broadcast ? "broadcast" : "local");
 }
 
-/* VA -> B mapped 4K in a claimed slot, and its L3 entry; false after a skip or a harness error. */
+/* VA -> B mapped one page (the granule) in a claimed slot, and its L3 entry; false after a skip or a harness error. */
 static bool set_up(struct test_ctx *t, struct remote_run *r, struct scn_env *env, uint64_t *slot)
 {
 	unsigned first;
@@ -246,9 +246,9 @@ static bool set_up(struct test_ctx *t, struct remote_run *r, struct scn_env *env
 	}
 	*slot = scn_slot_va(env, 2, first);
 	r->va = *slot;
-	const char *unsafe = scn_mapping_unsafe(env->pa_old, SZ_4K, SCN_PROT);
+	const char *unsafe = scn_mapping_unsafe(env->pa_old, PT_GRANULE_SIZE, SCN_PROT);
 	enum pt_status st = unsafe ? PT_ERR_INVALID_ARG
-				   : map_range(env->space, r->va, env->pa_old, SZ_4K, SCN_PROT, PT_POLICY_REFUSE_LIVE);
+				   : map_range(env->space, r->va, env->pa_old, PT_GRANULE_SIZE, SCN_PROT, PT_POLICY_REFUSE_LIVE);
 	r->entry = st == PT_OK ? pt_entry_at(env->space, r->va, PT_LAST_LEVEL) : NULL;
 	model_config_default(&cfg);
 	cfg.ncpus = 2;

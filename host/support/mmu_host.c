@@ -3,6 +3,7 @@
 
 #include "host/support/arch_log.h"
 #include "mmu/asid.h"
+#include "mmu/geometry.h"
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
 
@@ -23,4 +24,36 @@ enum pt_status mmu_host_monitored_space(struct pt_space *sp, bool print)
 	enum pt_status st = pt_space_init(sp);
 	bbm_monitor_enable(st == PT_OK);
 	return st;
+}
+
+static int use_granule(unsigned shift)
+{
+	if (!pt_geometry_set(shift))
+		return -1;
+	mmu_host_reset();
+	return 0;
+}
+
+int mmu_host_setup_4k(void **state)
+{
+	(void)state;
+	return use_granule(PT_GRANULE_4K);
+}
+
+int mmu_host_setup_16k(void **state)
+{
+	(void)state;
+	return use_granule(PT_GRANULE_16K);
+}
+
+int mmu_host_setup_64k(void **state)
+{
+	(void)state;
+	return use_granule(PT_GRANULE_64K);
+}
+
+int mmu_host_back_to_4k(void **state)
+{
+	(void)state;
+	return use_granule(PT_GRANULE_4K);
 }

@@ -12,4 +12,19 @@ void mmu_host_reset(void);
 /* mmu_host_reset(), then a new address space in `sp` with the monitor watching (its lines printed if `print`). */
 enum pt_status mmu_host_monitored_space(struct pt_space *sp, bool print);
 
+/*
+ * cmocka group setups that select a granule (pt_geometry_set(), then mmu_host_reset(): the
+ * pool's page size changed), and the teardown back to 4K, the geometry every other test expects.
+ */
+int mmu_host_setup_4k(void **state);
+int mmu_host_setup_16k(void **state);
+int mmu_host_setup_64k(void **state);
+int mmu_host_back_to_4k(void **state);
+
+/* Run a cmocka group (an array, as for cmocka_run_group_tests) at 4K, 16K and 64K: failures summed. */
+#define MMU_HOST_RUN_AT_GRANULES(name, tests)                                                   \
+	(cmocka_run_group_tests_name(name " at 4K", tests, mmu_host_setup_4k, mmu_host_back_to_4k) +   \
+	 cmocka_run_group_tests_name(name " at 16K", tests, mmu_host_setup_16k, mmu_host_back_to_4k) + \
+	 cmocka_run_group_tests_name(name " at 64K", tests, mmu_host_setup_64k, mmu_host_back_to_4k))
+
 #endif
