@@ -44,11 +44,12 @@ struct expect_geometry {
 	uint64_t cont_block_span;
 	const char *root_name;
 	unsigned tg0; /* TCR_EL1.TG0 (Arm ARM D19.2): 0b00 4K, 0b10 16K, 0b01 64K */
+	unsigned tg1; /* TCR_EL1.TG1, another encoding: 0b10 4K, 0b01 16K, 0b11 64K */
 };
 static const struct expect_geometry geometries[] = {
-	{12, 0, 512, 512, 2ull << 20, true, 16, 16, 32ull << 20, "PGD", 0},
-	{14, 0, 2, 2048, 32ull << 20, false, 128, 32, 1ull << 30, "PGD", 2},
-	{16, 1, 64, 8192, 512ull << 20, false, 32, 32, 16ull << 30, "PGD", 1},
+	{12, 0, 512, 512, 2ull << 20, true, 16, 16, 32ull << 20, "PGD", 0, 2},
+	{14, 0, 2, 2048, 32ull << 20, false, 128, 32, 1ull << 30, "PGD", 2, 1},
+	{16, 1, 64, 8192, 512ull << 20, false, 32, 32, 16ull << 30, "PGD", 1, 3},
 };
 
 static const struct expect_geometry *want;
@@ -99,7 +100,8 @@ static void test_geometry(void **state)
 	uint64_t tcr = mmu_tcr_value(2);
 	assert_int_equal((tcr >> 14) & 3, want->tg0);
 	assert_int_equal(tcr & 0x3f, 16); /* T0SZ: 48-bit VA at every granule */
-	assert_int_equal((tcr >> 30) & 3, 2); /* TG1 untouched (TTBR1 walks are disabled by EPD1) */
+	assert_int_equal((tcr >> 30) & 3, want->tg1); /* TG1: the TTBR1 (kernel) space has the same granule */
+	assert_int_equal((tcr >> 16) & 0x3f, 16);       /* T1SZ */
 	assert_false(pt_geometry_set(13));
 	assert_int_equal(PT_GRANULE_SHIFT, want->shift); /* refused: unchanged */
 }

@@ -118,8 +118,12 @@ static void test_tcr_sctlr_par(void **state)
 	assert_int_equal((tcr >> 14) & 3, 0);   /* TG0 4K */
 	assert_int_equal((tcr >> 12) & 3, 3);   /* inner shareable walks */
 	assert_int_equal((tcr >> 8) & 0xf, 5);  /* IRGN0 = ORGN0 = WBWA */
-	assert_true(tcr & TCR_EPD1);
+	assert_false(tcr & TCR_EPD1);           /* TTBR1 walks on: the kernel space */
+	assert_false(tcr & TCR_A1);             /* the ASID lives in TTBR0 (mmu/asid.h) */
+	assert_int_equal((tcr >> 16) & 0x3f, 16); /* T1SZ: 48-bit upper range */
 	assert_int_equal((tcr >> 30) & 3, 2);   /* TG1 4K */
+	assert_int_equal((tcr >> 28) & 3, 3);   /* SH1 inner shareable */
+	assert_int_equal((tcr >> 24) & 0xf, 5); /* IRGN1 = ORGN1 = WBWA */
 	assert_int_equal((tcr >> 32) & 7, 2);
 	assert_int_equal((mmu_tcr_value(6) >> 32) & 7, 5); /* 52-bit PA capped at 48 */
 	assert_int_equal(mmu_sctlr_enable_value(0) & 0x1005, 0x1005);

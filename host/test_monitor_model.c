@@ -90,6 +90,9 @@ static const struct exception exceptions[] = {
 	 "policy stricter than the architecture: free-child-live wants a full TLBI before freeing a table "
 	 "with valid entries; the by-VA vaae1is of pmd_free_pte_page() already removes the only leaf (at that VA) "
 	 "and the table pointer, so nothing stale is left"},
+	{"global-to-ng-live", false, true,
+	 "policy looser than the architecture: Linux pgattr_change_is_safe() lets a live entry gain nG, but the "
+	 "old global and the new non-global entry both match under the running ASID (model rule 6d)"},
 	{"no-dsb-after-make", false, true,
 	 "monitor miss: no rule for a make not completed by a DSB; the walker may still read the invalid entry"},
 };
@@ -393,6 +396,25 @@ static void ng_page(uint16_t asid)
 	isb();
 }
 
+/* A page of ASID 5 whose nG changes (to `ng`), live or with BBM (pt_replace_bbm(): vaae1is). */
+static void ng_change(bool ng, bool bbm)
+{
+	mmu_switch_asid(&sp, 5);
+	map(VA1, PA_X, K4, PROT | (ng ? 0 : PTE_NG), PT_POLICY_REFUSE_LIVE);
+	begin();
+	probe(VA1);
+	pt_entry_t *pte = entry_at(VA1, 3);
+	pt_entry_t d = pt_read_desc(pte);
+	if (bbm)
+		assert_int_equal(pt_replace_bbm(&sp, pte, ng ? d | PTE_NG : d & ~PTE_NG), PT_OK);
+	else
+		pt_unsafe_set_ng(pte, ng);
+}
+static void s_ng_to_global_live(void) { ng_change(false, false); }
+static void s_ng_to_global_bbm(void) { ng_change(false, true); }
+static void s_global_to_ng_live(void) { ng_change(true, false); }
+static void s_global_to_ng_bbm(void) { ng_change(true, true); }
+
 /* Linux's fix (map_range linux-fixed) over a PTE table whose only leaf is at the 2M base, VA1. */
 static void linux_fixed_live_child(void)
 {
@@ -452,6 +474,10 @@ static const struct shape shapes[] = {
 	{"no-dsb-after-make", no_dsb_after_make},
 	{"ng-right-asid", s_ng_right},
 	{"ng-wrong-asid", s_ng_wrong},
+	{"ng-to-global-live", s_ng_to_global_live},
+	{"ng-to-global-bbm", s_ng_to_global_bbm},
+	{"global-to-ng-live", s_global_to_ng_live},
+	{"global-to-ng-bbm", s_global_to_ng_bbm},
 	{"free-live-table", free_live_table},
 	{"linux-fixed-live-child", linux_fixed_live_child},
 };

@@ -18,7 +18,7 @@ void secondary_main(unsigned cpu) __attribute__((noreturn));
 void secondary_main(unsigned cpu)
 {
 	/* MMU off: aligned accesses only, nothing from libc, until the tables are live. */
-	mmu_enable_secondary(smp_boot_ttbr0());
+	mmu_enable_secondary(smp_boot_ttbr0(), smp_boot_ttbr1());
 	(void)tls_init();
 	uintptr_t top = (uintptr_t)smp_stacks + (uintptr_t)cpu * CPU_SECONDARY_STACK_SIZE;
 	exception_set_cpu_stack(cpu, top - CPU_SECONDARY_STACK_SIZE, top);

@@ -4,9 +4,13 @@
  * (nG=0, every boot-map entry) match any ASID (Arm ARM DDI 0487 M.a.a, D8.16.3.1
  * "Global and process-specific translation table entries"). Switching ASID is
  * a TTBR0_EL1 write with the same table and another ASID, then an ISB (the
- * write takes effect at a context synchronization event). Linux keeps the ASID
- * in TTBR1_EL1 instead (TCR_EL1.A1 = 1, cpu_do_switch_mm()); TTBR1 is not used
- * here, so TTBR0 carries it. The ASID is 8 bits wide here
+ * write takes effect at a context synchronization event). The ASID tags
+ * non-global entries of both halves, TTBR0's and TTBR1's, whichever register
+ * holds it. Linux keeps it in TTBR1_EL1 (TCR_EL1.A1 = 1, cpu_do_switch_mm(),
+ * since "arm64: mm: Move ASID from TTBR0 to TTBR1", for KPTI and SW PAN, which
+ * swap TTBR0 alone); nothing here swaps TTBR0 without the ASID, so TTBR0
+ * carries it and a switch stays one register write (docs/mmu.md, "Two
+ * spaces"). TTBR1_EL1 holds only the kernel space's root. The ASID is 8 bits wide here
  * (TCR_EL1.AS = 0): scenarios use small ASIDs, which every CPU supports.
  */
 #ifndef BBMPROBE_MMU_ASID_H

@@ -20,6 +20,11 @@
 #define SZ_2M (2ull << 20)
 
 HOT_DATA static struct pt_space boot_space; /* every scenario and the bench map through it */
+/*
+ * TTBR1's space: kernel-style global mappings in the upper VA range; empty after boot (the ttbr1 rows
+ * map into it). Not HOT_DATA: the bench's seed cycle never touches it.
+ */
+static struct pt_space kernel_space;
 /* What boot_map_early() mapped, so boot_map_board() can map around it. */
 static struct mem_region early[2];
 static unsigned early_count;
@@ -28,6 +33,11 @@ static uintptr_t image_range[2]; /* [lo, hi): what boot_map_set_granule() cleans
 struct pt_space *boot_map_space(void)
 {
 	return &boot_space;
+}
+
+struct pt_space *boot_map_kernel_space(void)
+{
+	return &kernel_space;
 }
 
 static void add_early(uint64_t lo, uint64_t hi)
@@ -48,6 +58,15 @@ static void add_early(uint64_t lo, uint64_t hi)
 	early_count++;
 }
 
+/* The early identity map in TTBR0's space and TTBR1's empty root, from an empty pool. */
+static enum pt_status build_early_spaces(void)
+{
+	boot_space.root = 0;
+	kernel_space.root = 0;
+	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+	return st == PT_OK ? pt_space_init_ttbr1(&kernel_space) : st;
+}
+
 enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi)
 {
 	image_range[0] = image_lo;
@@ -55,7 +74,7 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	add_early(image_lo, image_hi);
 	if (dtb_hi > dtb_lo)
 		add_early(dtb_lo, dtb_hi);
-	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+	enum pt_status st = build_early_spaces();
 	if (st != PT_OK)
 		return st; /* the caller says why, with the MMU still off */
 
@@ -66,7 +85,7 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	 * does the same for what it writes with the MMU off).
 	 */
 	dcache_inval_range(image_lo, image_hi);
-	mmu_enable(&boot_space);
+	mmu_enable(&boot_space, &kernel_space);
 	return PT_OK;
 }
 
@@ -87,17 +106,15 @@ enum pt_status boot_map_set_granule(unsigned granule_shift)
 	if (!pt_geometry_set(granule_shift))
 		granule_shift = PT_GRANULE_4K; /* unreachable for a parsed granule=; keep a map that works */
 	pt_pool_reset();
-	boot_space.root = 0;
-	enum pt_status st = pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+	enum pt_status st = build_early_spaces(); /* TTBR1's root too: TG1 follows the granule (mmu_tcr_value()) */
 	if (st != PT_OK) { /* the pool at this granule cannot hold the early map: back to 4K, which could */
 		(void)pt_geometry_set(PT_GRANULE_4K);
 		pt_pool_reset();
-		boot_space.root = 0;
-		(void)pt_build_identity_map(&boot_space, early, early_count, NULL, 0);
+		(void)build_early_spaces();
 	}
 	/* Written with the MMU off: drop the clean lines a prefetch may have brought back meanwhile. */
 	dcache_inval_range(image_range[0], image_range[1]);
-	mmu_enable(&boot_space);
+	mmu_enable(&boot_space, &kernel_space);
 	return st;
 }
 

@@ -44,5 +44,7 @@ void boot_map_device(uint64_t base, uint64_t size, struct boot_map_report *repor
 bool boot_map_covers(uint64_t va);
 /* The live address space (what TTBR0_EL1 holds); tests map into it. */
 struct pt_space *boot_map_space(void);
+/* The live TTBR1 space (upper VA range; TTBR1_EL1 holds its root): empty after boot, the ttbr1 rows map into it. */
+struct pt_space *boot_map_kernel_space(void);
 
 #endif

@@ -177,7 +177,7 @@ static inline bool pgattr_change_is_safe(pt_entry_t old, pt_entry_t new_desc)
 	pt_entry_t mask = PTE_PXN | PTE_RDONLY | PTE_WRITE | PTE_NG | PTE_SW_MASK;
 
 	/* One expression, no branches (see desc_type()). */
-	bool creating_or_removing = !desc_is_valid(old) | !desc_is_valid(new_desc); /* always safe */
+	bool creating_or_removing = (int)!desc_is_valid(old) | (int)!desc_is_valid(new_desc); /* always safe */
 	bool same_oa = ((old ^ new_desc) & PTE_ADDR_MASK) == 0; /* a live entry's output address stays */
 	bool no_cont = ((old | new_desc) & PTE_CONT) == 0;      /* live contiguous entries: never */
 	bool keeps_ng = (old & ~new_desc & PTE_NG) == 0;        /* nG -> global: stale per-ASID entries */

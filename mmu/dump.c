@@ -111,7 +111,7 @@ void pt_dump(const struct pt_space *s)
 		return;
 	}
 	printf("# pt_dump: root 0x%llx (L%d)\n", (unsigned long long)(uintptr_t)s->root, s->start_level);
-	dump_table(&st, s->root, s->start_level, 0);
+	dump_table(&st, s->root, s->start_level, s->va_base);
 	flush_run(&st.run);
 	printf("# pt_dump: %u tables below the root, %u leaf entries\n", st.tables, st.leaves);
 }

@@ -22,13 +22,25 @@ uint64_t mmu_tcr_ttbr0_geometry(void)
 	return TCR_T0SZ(PT_VA_BITS) | tg0;
 }
 
+uint64_t mmu_tcr_ttbr1_geometry(void)
+{
+	uint64_t tg1 = PT_GRANULE_SHIFT == PT_GRANULE_64K   ? TCR_TG1_64K
+		       : PT_GRANULE_SHIFT == PT_GRANULE_16K ? TCR_TG1_16K
+							    : TCR_TG1_4K;
+	return TCR_T1SZ(PT_VA_BITS) | tg1;
+}
+
+/*
+ * Both halves walk with the same attributes (Linux TCR_CACHE_FLAGS | TCR_SMP_FLAGS, proc.S). EPD1 = 0:
+ * TTBR1 holds the kernel space's root, empty until a test maps into it. A1 = 0: mmu/asid.h.
+ */
 uint64_t mmu_tcr_value(uint64_t id_aa64mmfr0)
 {
 	uint64_t ips = id_aa64mmfr0 & 0xf;
 	if (ips > MMFR0_PARANGE_48)
 		ips = MMFR0_PARANGE_48; /* 52-bit PA needs the LPA descriptor format: not used */
-	return mmu_tcr_ttbr0_geometry() | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
-	       TCR_T1SZ(PT_VA_BITS) | TCR_EPD1 | TCR_TG1_4K | (ips << TCR_IPS_SHIFT);
+	return mmu_tcr_ttbr0_geometry() | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | mmu_tcr_ttbr1_geometry() |
+	       TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER | (ips << TCR_IPS_SHIFT);
 }
 
 uint64_t mmu_sctlr_enable_value(uint64_t sctlr)
@@ -82,11 +94,12 @@ static void inval_pool_lines(void)
 	dcache_inval_range(base, base + size);
 }
 
-static void mmu_program_and_enable(uint64_t ttbr)
+static void mmu_program_and_enable(uint64_t ttbr, uint64_t ttbr1)
 {
 	write_sysreg(mair_el1, MAIR_EL1_VALUE);
 	write_sysreg(tcr_el1, mmu_tcr_value(read_sysreg(id_aa64mmfr0_el1)));
 	write_sysreg(ttbr0_el1, ttbr);
+	write_sysreg(ttbr1_el1, ttbr1);
 	isb();
 	/* Nothing from before reset or from firmware may survive in this CPU's TLB. */
 	tlbi_vmalle1();
@@ -99,12 +112,12 @@ static void mmu_program_and_enable(uint64_t ttbr)
 	isb();
 }
 
-void mmu_enable_secondary(uint64_t ttbr0)
+void mmu_enable_secondary(uint64_t ttbr0, uint64_t ttbr1)
 {
-	mmu_program_and_enable(ttbr0);
+	mmu_program_and_enable(ttbr0, ttbr1);
 }
 
-void mmu_enable(const struct pt_space *s)
+void mmu_enable(const struct pt_space *s, const struct pt_space *kernel)
 {
 	uint64_t ttbr = (uint64_t)(uintptr_t)s->root;
 
@@ -118,7 +131,7 @@ void mmu_enable(const struct pt_space *s)
 		return;
 	}
 	inval_pool_lines();
-	mmu_program_and_enable(ttbr);
+	mmu_program_and_enable(ttbr, (uint64_t)(uintptr_t)kernel->root);
 }
 
 /*

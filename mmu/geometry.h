@@ -16,6 +16,23 @@
 
 #define PT_VA_BITS 48
 #define PT_VA_LIMIT (1ull << PT_VA_BITS) /* TTBR0 region: [0, 2^48) */
+/*
+ * TTBR1 region: [2^64 - 2^48, 2^64), T1SZ = 16 (Arm ARM DDI 0487, D8.2.3 "Selection between TTBR0 and
+ * TTBR1": VA[55] selects TTBR1, and VA[63:48] must then be all ones or the walk faults at level 0).
+ */
+#define PT_TTBR1_VA_BASE (~(PT_VA_LIMIT - 1))
+
+/* Which TTBR translates va (0 or 1): VA[55], the bit every event's VA carries. Meaningful only inside the two ranges. */
+static inline unsigned pt_va_ttbr(uint64_t va)
+{
+	return (unsigned)(va >> 55) & 1u;
+}
+
+/* Whether va lies in one of the two translated ranges (TTBR0's low or TTBR1's high 2^48 bytes). */
+static inline bool pt_va_translated(uint64_t va)
+{
+	return va < PT_VA_LIMIT || va >= PT_TTBR1_VA_BASE;
+}
 
 /* Levels are numbered as the Arm ARM does; the last level maps pages. */
 #define PT_LAST_LEVEL 3

@@ -78,19 +78,30 @@ static enum pt_status check_range(const struct pt_space *s, uint64_t va, uint64_
 		return PT_ERR_BAD_SIZE;
 	if (!pt_is_aligned(va, PT_GRANULE_SIZE))
 		return PT_ERR_MISALIGNED;
-	if (va >= s->va_limit || size > s->va_limit - va)
+	if (!pt_space_holds(s, va, size) || va + size == 0) /* up to 2^64 exactly: the loops' end would wrap */
 		return PT_ERR_VA_RANGE;
 	return PT_OK;
 }
 
-enum pt_status pt_space_init(struct pt_space *s)
+static enum pt_status space_init(struct pt_space *s, uint64_t va_base)
 {
 	if (!s)
 		return PT_ERR_INVALID_ARG;
 	s->start_level = PT_START_LEVEL;
+	s->va_base = va_base;
 	s->va_limit = PT_VA_LIMIT;
-	s->root = pt_pool_alloc(s, PT_START_LEVEL, 0, 0);
+	s->root = pt_pool_alloc(s, PT_START_LEVEL, va_base, 0);
 	return s->root ? PT_OK : PT_ERR_NOMEM;
+}
+
+enum pt_status pt_space_init(struct pt_space *s)
+{
+	return space_init(s, 0);
+}
+
+enum pt_status pt_space_init_ttbr1(struct pt_space *s)
+{
+	return space_init(s, PT_TTBR1_VA_BASE);
 }
 
 /*

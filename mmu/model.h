@@ -123,6 +123,7 @@ struct model {
 	bool config_ok;           /* model_init() accepted the config */
 	bool attached;
 	uint64_t root;
+	uint64_t root1;           /* TTBR1's root (the upper VA range), 0 if none: model_attach_ttbr1() */
 	int start_level;
 	uint64_t seq;             /* events seen since attach */
 	uint32_t writes;          /* WRITE events seen since attach (witnesses name them "write #n") */
@@ -142,6 +143,12 @@ enum model_status model_init(struct model *m, const struct model_config *cfg);
  * example after tlbi vmalle1is; dsb ish; isb), the usual start of a scenario.
  */
 enum model_status model_attach(struct model *m, const pt_entry_t *root, int start_level);
+/*
+ * Also observe a TTBR1 space (the upper VA range [PT_TTBR1_VA_BASE, 2^64), same start level), after
+ * model_attach(): learn its table pages with their upper VA bases. An access whose VA[55] is 1 walks
+ * from it (Arm ARM D8.2.3 "Selection between TTBR0 and TTBR1"); with no TTBR1 root it faults at level 0.
+ */
+enum model_status model_attach_ttbr1(struct model *m, const pt_entry_t *root1);
 /* One architectural event on CPU cpu, in program order. Returns the (sticky) status. */
 enum model_status model_on_event(struct model *m, unsigned cpu, enum arch_event_kind kind, uint64_t a, uint64_t b,
 				 uint64_t c);
@@ -180,7 +187,8 @@ struct model_step {
 enum model_witness_kind {
 	MODEL_WITNESS_WALK,     /* step[0..nsteps) is one walk, top level first */
 	MODEL_WITNESS_CONFLICT, /* step[0] and step[1] are two possibly-cached entries that disagree */
-	MODEL_WITNESS_VA_RANGE, /* the VA is outside the TTBR0 range: level 0 translation fault */
+	MODEL_WITNESS_VA_RANGE, /* the VA is outside both TTBR ranges (or TTBR1 has no table): level 0 fault */
+	/* (MODEL_WITNESS_CONFLICT also: a global and a non-global leaf of the running ASID for the VA, rule 6d) */
 	MODEL_WITNESS_AMALGAM,  /* as CONFLICT, used together: a size-only change below its FEAT_BBM level */
 	MODEL_WITNESS_CONT,     /* step[0], step[1]: two pages of a misprogrammed contiguous run (rule 6c) */
 };

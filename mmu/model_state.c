@@ -55,6 +55,7 @@ enum model_status model_init(struct model *m, const struct model_config *cfg)
 	m->error_info = 0;
 	m->attached = false;
 	m->root = 0;
+	m->root1 = 0;
 	m->start_level = PT_START_LEVEL;
 	m->npages = 0;
 	forget_dynamic(m);
@@ -129,11 +130,27 @@ enum model_status model_attach(struct model *m, const pt_entry_t *root, int star
 		return m->status;
 	}
 	m->root = (uint64_t)(uintptr_t)root;
+	m->root1 = 0;
 	m->start_level = start_level;
 	m->asids[0] = m->cfg.asid; /* the TLBs are clean: only the running ASID has run since */
 	m->nasids = 1;
 	learn_tree(m, m->root, start_level, 0);
 	m->attached = m->status == MODEL_OK;
+	return m->status;
+}
+
+enum model_status model_attach_ttbr1(struct model *m, const pt_entry_t *root1)
+{
+	if (!m)
+		return MODEL_ERR_BAD_ARG;
+	if (m->status != MODEL_OK || !m->attached)
+		return m->status != MODEL_OK ? m->status : MODEL_ERR_NOT_ATTACHED;
+	if (!root1 || ((uintptr_t)root1 & (PT_GRANULE_SIZE - 1)) || (uint64_t)(uintptr_t)root1 == m->root) {
+		fail(m, MODEL_ERR_BAD_ARG, (uint64_t)(uintptr_t)root1);
+		return m->status;
+	}
+	m->root1 = (uint64_t)(uintptr_t)root1;
+	learn_tree(m, m->root1, m->start_level, PT_TTBR1_VA_BASE);
 	return m->status;
 }
 

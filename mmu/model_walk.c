@@ -31,6 +31,9 @@ struct explore {
 	/* Rule 6: the first possibly-cached table and leaf entry seen at each level. */
 	bool have_table[PT_LAST_LEVEL + 1], have_leaf[PT_LAST_LEVEL + 1];
 	struct model_step table_seen[PT_LAST_LEVEL + 1], leaf_seen[PT_LAST_LEVEL + 1];
+	/* Rule 6d: the first possibly-cached global and non-global leaf seen at each level. */
+	bool have_global[PT_LAST_LEVEL + 1], have_ng[PT_LAST_LEVEL + 1];
+	struct model_step global_seen[PT_LAST_LEVEL + 1], ng_seen[PT_LAST_LEVEL + 1];
 	/* Rule 6c: per level, the leaves of the VA's contiguous run seen so far, and whether they disagree. */
 	struct cont_run {
 		bool any, seen, bad;
@@ -68,10 +71,23 @@ static bool push(struct explore *x, int level, uint64_t entry, pt_entry_t d, enu
 	return true;
 }
 
+/* Rule 6d: a leaf's nG, kept per level (a global and a non-global leaf usable together may both hit). */
+static void note_global(struct explore *x, int level, const struct model_step *top)
+{
+	bool ng = (top->desc & PTE_NG) != 0;
+	bool *have = ng ? &x->have_ng[level] : &x->have_global[level];
+	if (!*have) {
+		*have = true;
+		(ng ? x->ng_seen : x->global_seen)[level] = *top;
+	}
+}
+
 /* Rule 6: remember the entry on top of the path as possibly cached (R_SQBCS). */
 static void note_cacheable(struct explore *x, int level, bool leaf)
 {
 	const struct model_step *top = &x->path[x->depth - 1];
+	if (leaf)
+		note_global(x, level, top);
 	if (leaf && !x->have_leaf[level]) {
 		x->have_leaf[level] = true;
 		x->leaf_seen[level] = *top;
@@ -300,12 +316,12 @@ static void walk_level(struct explore *x, int level, uint64_t table)
 	}
 }
 
-/* Walks from the root, then cached entries of levels no memory walk reached. */
+/* Walks from the root VA[55] selects (D8.2.3), then cached entries of levels no memory walk reached. */
 static void explore_all(struct explore *x)
 {
 	const struct model *m = x->m;
 
-	walk_level(x, m->start_level, m->root);
+	walk_level(x, m->start_level, pt_va_ttbr(x->va) ? m->root1 : m->root);
 	for (int l = m->start_level; l <= PT_LAST_LEVEL; l++) {
 		if (x->cache_done[l])
 			continue;
@@ -333,6 +349,8 @@ static void explore_init(struct explore *x, const struct model *m, unsigned cpu,
 		x->cache_done[l] = false;
 		x->have_table[l] = false;
 		x->have_leaf[l] = false;
+		x->have_global[l] = false;
+		x->have_ng[l] = false;
 	}
 }
 
@@ -374,6 +392,15 @@ static void find_conflict(const struct explore *x, struct model_answer *a)
 	for (int l = 0; l <= PT_LAST_LEVEL; l++) {
 		if (x->have_table[l] && x->have_leaf[l]) {
 			set_conflict(a, &x->table_seen[l], &x->leaf_seen[l]);
+			return;
+		}
+		/*
+		 * Rule 6d: a global leaf and a non-global one of the running ASID both match the lookup
+		 * (D8.16.3.1 R_XXNPZ): two TLB entries for one address, what a live change of nG leaves
+		 * behind ("Using break-before-make when updating translation table entries").
+		 */
+		if (x->have_global[l] && x->have_ng[l]) {
+			set_conflict(a, &x->ng_seen[l], &x->global_seen[l]);
 			return;
 		}
 	}
@@ -494,7 +521,8 @@ enum model_status model_access(const struct model *m, unsigned cpu, uint64_t va,
 	ans->status = check_access(m, cpu, kind, markers);
 	if (ans->status != MODEL_OK)
 		return ans->status;
-	if (va >= PT_VA_LIMIT) { /* R_XCHFJ item 2: IA out of the translated range */
+	/* R_XCHFJ item 2: IA out of both translated ranges; a TTBR1 VA with no TTBR1 table (as EPD1 = 1). */
+	if (!pt_va_translated(va) || (pt_va_ttbr(va) && !m->root1)) {
 		ans->allowed = OUTCOME_BIT(OUTCOME_FAULT_T0);
 		ans->witness[OUTCOME_FAULT_T0].kind = MODEL_WITNESS_VA_RANGE;
 		ans->witness[OUTCOME_FAULT_T0].nsteps = 0;

@@ -52,14 +52,30 @@ enum pt_tlbi_scope {
 };
 const char *pt_tlbi_scope_name(enum pt_tlbi_scope s);
 
+/*
+ * An address space: one root table, what one TTBR holds. TTBR0's space
+ * translates [0, 2^48), TTBR1's [PT_TTBR1_VA_BASE, 2^64): the same descent,
+ * writer and events serve both, and every event names the VA (or, for a
+ * write, the pool page's VA base), whose bit 55 says which TTBR (pt_va_ttbr()).
+ */
 struct pt_space {
-	pt_entry_t *root; /* level PT_START_LEVEL table; what TTBR0_EL1 holds */
+	pt_entry_t *root; /* level PT_START_LEVEL table; what TTBR0_EL1 (or TTBR1_EL1) holds */
 	int start_level;
-	uint64_t va_limit;
+	uint64_t va_base;  /* first VA: 0 (TTBR0) or PT_TTBR1_VA_BASE (TTBR1) */
+	uint64_t va_limit; /* bytes of VA from va_base: 2^48 */
 };
 
-/* Allocate the root table from the pool. */
+/* Whether [va, va + size) lies in s's VA range (size 0: whether va does). Branch-free: the map hot path asks. */
+static inline bool pt_space_holds(const struct pt_space *s, uint64_t va, uint64_t size)
+{
+	uint64_t off = va - s->va_base;
+	return (int)(off < s->va_limit) & (int)(size <= s->va_limit - off);
+}
+
+/* Allocate the root table from the pool: a TTBR0 space (lower VA range). */
 enum pt_status pt_space_init(struct pt_space *s);
+/* The same for a TTBR1 space (upper VA range, kernel-style global mappings). */
+enum pt_status pt_space_init_ttbr1(struct pt_space *s);
 /*
  * Free every table page of a space that is NOT live (never in TTBR, or the MMU
  * uses another): no maintenance. For host tests and scratch spaces.
@@ -121,7 +137,7 @@ struct pt_path {
 /*
  * Walk s from the root for va down to level `stop` or the first entry that is
  * not a table, whichever comes first, and fill p. Returns p->level, or -1
- * (p untouched) if s has no root, va >= s->va_limit or stop is not a level.
+ * (p untouched) if s has no root, va is outside s's range or stop is not a level.
  * Every "find the entry for VA" in mmu/ goes through here.
  */
 int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p);

@@ -35,7 +35,7 @@ struct pt_va {
 	struct pt_path path;
 };
 
-/* Walk s once for va (granule-aligned, below s->va_limit) and keep the path in h. */
+/* Walk s once for va (granule-aligned, in s's range) and keep the path in h. */
 enum pt_status pt_va_prepare(struct pt_va *h, struct pt_space *s, uint64_t va);
 /* pt_entry_at(h->s, va, level), from the kept path once revalidated. */
 pt_entry_t *pt_va_entry(struct pt_va *h, int level);
@@ -66,17 +66,16 @@ PT_VA_INLINE int pt_single_leaf_level(uint64_t va, uint64_t pa, uint64_t size)
 PT_VA_INLINE bool pt_va_map_args_ok(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
 				    pt_attrs_t attrs, enum pt_policy policy, int level)
 {
-	return (level >= 0) & (((va | pa) & (size - 1)) == 0) & (s->root != 0) & (va < s->va_limit) &
-	       (size <= s->va_limit - va) & (pa <= PTE_ADDR_MASK) & (size - 1 <= PTE_ADDR_MASK - pa) &
-	       ((attrs & (~PTE_ATTR_MASK | PTE_CONT)) == 0) & ((unsigned)policy < PT_POLICY_COUNT);
+	return (level >= 0) & (((va | pa) & (size - 1)) == 0) & (s->root != 0) & (int)pt_space_holds(s, va, size) &
+	       (pa <= PTE_ADDR_MASK) & (size - 1 <= PTE_ADDR_MASK - pa) & ((attrs & (~PTE_ATTR_MASK | PTE_CONT)) == 0) & ((unsigned)policy < PT_POLICY_COUNT);
 }
 
 /* The same for unmap_range(). */
 PT_VA_INLINE bool pt_va_unmap_args_ok(const struct pt_space *s, uint64_t va, uint64_t size, enum pt_tlbi_scope scope,
 				      int level)
 {
-	return (level >= 0) & ((va & (size - 1)) == 0) & (s->root != 0) & (va < s->va_limit) &
-	       (size <= s->va_limit - va) & ((unsigned)scope < PT_TLBI_SCOPE_COUNT);
+	return (level >= 0) & ((va & (size - 1)) == 0) & (s->root != 0) & (int)pt_space_holds(s, va, size) &
+	       ((unsigned)scope < PT_TLBI_SCOPE_COUNT);
 }
 
 /* TLB maintenance of one scope for va (pt_tlbi_scope_va(), inline). */

@@ -72,7 +72,7 @@ enum pt_status pt_sweep(const struct pt_space *s, struct pt_sweep_report *r)
 		seen[ridx] = true;
 		r->reachable++;
 	}
-	mark(r, s->root, s->start_level, 0);
+	mark(r, s->root, s->start_level, s->va_base);
 
 	for (unsigned i = 0; i < pt_pool_capacity(); i++) {
 		const pt_entry_t *page = pt_pool_page(i);

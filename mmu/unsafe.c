@@ -71,3 +71,12 @@ void pt_unsafe_set_nt(pt_entry_t *ptep, bool nt)
 	dsb_ishst();
 	isb();
 }
+
+void pt_unsafe_set_ng(pt_entry_t *ptep, bool ng)
+{
+	pt_entry_t d = pt_read_desc(ptep);
+
+	pt_write_desc(ptep, ng ? d | PTE_NG : d & ~PTE_NG);
+	dsb_ishst();
+	isb();
+}

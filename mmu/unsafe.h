@@ -57,4 +57,12 @@ void pt_unsafe_change_block_size(pt_entry_t *ptep, pt_entry_t new_desc);
 /* Set or clear nT (PTE_NT) on a live block, no break: write; dsb ishst; isb (FEAT_BBM level 1's first step). */
 void pt_unsafe_set_nt(pt_entry_t *ptep, bool nt);
 
+/*
+ * Set or clear nG (PTE_NG) on a live leaf, no break: write; dsb ishst; isb. A TLB may then hold the old
+ * and the new entry, one tagged with an ASID and one global, both matching under that ASID: BBM is
+ * required (Arm ARM DDI 0487 M.a.a, "Using break-before-make when updating translation table
+ * entries"). Linux pgattr_change_is_safe() refuses nG -> global and allows global -> nG.
+ */
+void pt_unsafe_set_ng(pt_entry_t *ptep, bool ng);
+
 #endif

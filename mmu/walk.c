@@ -59,7 +59,7 @@ static int descend_from(struct pt_path *p, int level, pt_entry_t d)
 
 int pt_descend(const struct pt_space *s, uint64_t va, int stop, struct pt_path *p)
 {
-	if (!s || !s->root || va >= s->va_limit || stop < s->start_level || stop > PT_LAST_LEVEL)
+	if (!s || !s->root || !pt_space_holds(s, va, 0) || stop < s->start_level || stop > PT_LAST_LEVEL)
 		return -1;
 	int level = s->start_level;
 	p->root = s->root;

@@ -50,6 +50,7 @@ struct mailbox {
 /* Read by head.S with the MMU off: which MPIDR (affinity) each index is. UINT64_MAX: none. */
 uint64_t smp_boot_mpidr[CPU_MAX] __attribute__((aligned(64)));
 static uint64_t boot_ttbr0 __attribute__((aligned(64)));
+static uint64_t boot_ttbr1 __attribute__((aligned(64)));
 static struct mailbox mailbox[CPU_MAX];
 static struct smp_cpu cpus[CPU_MAX];
 static unsigned ncpus = 1;
@@ -80,6 +81,11 @@ const struct smp_cpu *smp_cpu_info(unsigned cpu)
 uint64_t smp_boot_ttbr0(void)
 {
 	return boot_ttbr0;
+}
+
+uint64_t smp_boot_ttbr1(void)
+{
+	return boot_ttbr1;
 }
 
 struct psci_call {
@@ -195,9 +201,11 @@ static void discover(const struct cpu_topology *topo)
 }
 
 /* Everything a released CPU reads or writes with its MMU off, made coherent with memory. */
-static void hand_over_memory(uint64_t ttbr0)
+static void hand_over_memory(uint64_t ttbr0, uint64_t ttbr1)
 {
 	boot_ttbr0 = ttbr0;
+	boot_ttbr1 = ttbr1;
+	dcache_clean_range((uintptr_t)&boot_ttbr1, (uintptr_t)(&boot_ttbr1 + 1));
 	dcache_clean_range((uintptr_t)smp_boot_mpidr, (uintptr_t)(smp_boot_mpidr + CPU_MAX));
 	dcache_clean_range((uintptr_t)&boot_ttbr0, (uintptr_t)(&boot_ttbr0 + 1));
 	dcache_clean_inval_range((uintptr_t)smp_stacks,
@@ -248,7 +256,7 @@ void smp_start(const struct board_config *cfg, unsigned hold, uint64_t ttbr0)
 	write_sysreg(cntkctl_el1, read_sysreg(cntkctl_el1) | CNTKCTL_EVNTEN | CNTKCTL_EVNTI(15));
 	if (ncpus == 1)
 		return;
-	hand_over_memory(ttbr0);
+	hand_over_memory(ttbr0, read_sysreg(ttbr1_el1)); /* the TTBR1 space too: same kernel mappings on every CPU */
 	for (unsigned i = 1; i < ncpus; i++) {
 		if (smp_boot_mpidr[i] == UINT64_MAX)
 			continue; /* not startable: why says so */

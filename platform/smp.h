@@ -69,6 +69,8 @@ bool smp_done(unsigned cpu);
 
 /* The secondary's side. Before its MMU is on: the tables to use (read from memory). */
 uint64_t smp_boot_ttbr0(void);
+/* ... and the TTBR1 (kernel) space's root, read from CPU0's TTBR1_EL1 at smp_start(). */
+uint64_t smp_boot_ttbr1(void);
 /* After its MMU is on: announce itself, then serve the mailbox forever. */
 void smp_secondary_serve(unsigned cpu) __attribute__((noreturn));
 

@@ -27,6 +27,9 @@ SCENARIO(asid_ng_vale1is_wrong, "asid", "ng-page", "vale1is-other-asid",
 SCENARIO(asid_ng_switch_away, "asid", "ng-page", "switch-away",
 	 "cached under ASID 1, unmapped under ASID 2 with vale1is ASID 2, back to ASID 1: ASID 1's entry survives",
 	 .steps = STEPS(A1, NG_B, A2, BBM(VALE1IS, 2), A1), .rules = RULE(BBM_RULE_NO_TLBI));
+SCENARIO(asid_ng_switch_away_vaale1is, "asid", "ng-page", "switch-away-vaale1is",
+	 "the same switch away, with vaale1is (every ASID, flush_tlb_kernel_range's form): ASID 1's entry goes too",
+	 .steps = STEPS(A1, NG_B, A2, BBM(VAALE1IS, 0), A1));
 SCENARIO(asid_ng_aside1is, "asid", "ng-page", "aside1is",
 	 "Linux flush_tlb_mm: an nG page of ASID 1 replaced with BBM, aside1is ASID 1",
 	 .steps = STEPS(A1, NG_B, BBM(ASIDE1IS, 1)));

@@ -104,4 +104,7 @@ void machine_print_banner(void)
 	printf("# QEMU TCG tags no translation with an ASID: a TTBR0_EL1 write that changes the ASID empties its\n"
 	       "# TLB, and a by-VA TLBI drops every ASID's copy, so another ASID's stale translation cannot be\n"
 	       "# observed here either.\n");
+	/* target/arm: TLBI_ASIDE1IS's writefn is tlbi_aa64_vmalle1is_write, the whole TLB. */
+	printf("# QEMU TCG's tlbi aside1is empties its whole TLB, global (TTBR1) entries too: the stale global\n"
+	       "# translation aside1is leaves (the ttbr1 group) cannot be observed here.\n");
 }

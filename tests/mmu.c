@@ -8,6 +8,8 @@
 #include "platform/boot_info.h"
 #include "mmu/boot_map.h"
 #include "boot/exception.h"
+#include "boot/sysregs.h"
+#include "mmu/enable.h"
 #include "mmu/desc.h"
 #include "mmu/pt.h"
 #include "mmu/sweep.h"
@@ -19,7 +21,15 @@
 #define MMU_TEST_VA 0x0000010000000000ull
 #define MMU_TEST_VA_2M (MMU_TEST_VA + (1ull << 30))
 #define MMU_TEST_VA_1G (MMU_TEST_VA + (2ull << 30))
+/* The same window in TTBR1's space (the upper range): mmu/ttbr1-roundtrip. */
+#define MMU_TEST_KVA (PT_TTBR1_VA_BASE + MMU_TEST_VA)
 #define POISON 0xdeadbeefdeadbeefull
+
+/* The live space that translates va: TTBR1's for the upper range (VA[55]), else TTBR0's boot map. */
+static struct pt_space *space_of(uint64_t va)
+{
+	return pt_va_ttbr(va) ? boot_map_kernel_space() : boot_map_space();
+}
 
 /* map_range() behind the rule every test mapping keeps (scn_mapping_unsafe): XN, Normal only over RAM. */
 static enum pt_status checked_map(struct test_ctx *t, uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs)
@@ -27,7 +37,7 @@ static enum pt_status checked_map(struct test_ctx *t, uint64_t va, uint64_t pa, 
 	const char *why = scn_mapping_unsafe(pa, size, attrs);
 
 	CHECK(t, !why, "refused to map 0x%llx+0x%llx: %s", (unsigned long long)pa, (unsigned long long)size, why);
-	return why ? PT_ERR_INVALID_ARG : map_range(boot_map_space(), va, pa, size, attrs, PT_POLICY_REFUSE_LIVE);
+	return why ? PT_ERR_INVALID_ARG : map_range(space_of(va), va, pa, size, attrs, PT_POLICY_REFUSE_LIVE);
 }
 
 /* The three views of one VA. */
@@ -40,7 +50,7 @@ struct views {
 
 static void look(uint64_t va, struct views *v)
 {
-	pt_translate(boot_map_space(), va, &v->sw);
+	pt_translate(space_of(va), va, &v->sw);
 	pt_hw_translate(va, &v->hw);
 	v->value = probe_read64(va, POISON, &v->load);
 }
@@ -193,6 +203,50 @@ TEST_CASE(mmu_roundtrip_4k, "mmu", "roundtrip-4k", "map a page, use it through t
 	st = unmap_range(s, MMU_TEST_VA, SZ_4K, PT_TLBI_LEAF);
 	CHECK(t, st == PT_OK, "unmap_range: %s", pt_strerror(st));
 	check_fault(t, MMU_TEST_VA, 3, "unmapped test page");
+}
+
+/*
+ * TTBR1 on the real MMU: TTBR1_EL1 holds the kernel space's root and TCR_EL1 walks it (EPD1 = 0); an
+ * unmapped upper VA faults at level 0 in all three views; a page mapped there is the same memory as
+ * its identity mapping; the TTBR0 VA with the same low 48 bits stays unmapped; unmapped, it faults
+ * at level 3; the kernel space's sweep is clean.
+ */
+TEST_CASE(mmu_ttbr1_roundtrip, "mmu", "ttbr1-roundtrip",
+	  "TTBR1's space: its root in TTBR1_EL1, an upper-range page used through the MMU and unmapped, all views agree")
+{
+	struct pt_space *k = boot_map_kernel_space();
+	uint64_t pa = (uint64_t)(uintptr_t)test_page;
+	struct pt_sweep_report r;
+
+	/* At 16K/64K the ttbr1 scenario rows use TTBR1's space; this 4K page and its L0..L3 levels are 4K's. */
+	if (skip_unless_4k(t))
+		return;
+	CHECK(t, (read_sysreg(ttbr1_el1) & PTE_ADDR_MASK) == (uint64_t)(uintptr_t)k->root && k->root,
+	      "TTBR1_EL1 0x%llx, the kernel space's root 0x%llx", (unsigned long long)read_sysreg(ttbr1_el1),
+	      (unsigned long long)(uintptr_t)k->root);
+	CHECK(t, !(read_sysreg(tcr_el1) & TCR_EPD1), "TCR_EL1 0x%llx: EPD1 set, TTBR1 walks disabled",
+	      (unsigned long long)read_sysreg(tcr_el1));
+	check_fault(t, MMU_TEST_KVA, 0, "empty TTBR1 range");
+	enum pt_status st = checked_map(t, MMU_TEST_KVA, pa, SZ_4K, PT_PROT_NORMAL_XN);
+	CHECK(t, st == PT_OK, "map_range in TTBR1's space: %s", pt_strerror(st));
+	if (st != PT_OK)
+		return;
+	check_mapped(t, MMU_TEST_KVA + 8, pa + 8, MT_NORMAL, "TTBR1 page");
+	((volatile uint64_t *)test_page)[1] = 0x7777888899990000ull;
+	CHECK_EQ_U64(t, *(volatile uint64_t *)(uintptr_t)(MMU_TEST_KVA + 8), 0x7777888899990000ull);
+	/* Its level depends on which mmu tests ran before (their tables stay): the walk says which. */
+	struct pt_translation low;
+	pt_translate(boot_map_space(), MMU_TEST_VA, &low);
+	CHECK(t, !low.ok, "the TTBR0 VA 0x%llx with the same low 48 bits is mapped", (unsigned long long)MMU_TEST_VA);
+	if (!low.ok)
+		check_fault(t, MMU_TEST_VA, low.level, "the TTBR0 VA with the same low 48 bits");
+	st = unmap_range(k, MMU_TEST_KVA, SZ_4K, PT_TLBI_LEAF);
+	CHECK(t, st == PT_OK, "unmap_range: %s", pt_strerror(st));
+	check_fault(t, MMU_TEST_KVA, 3, "unmapped TTBR1 page");
+	st = pt_sweep(k, &r);
+	CHECK(t, st == PT_OK && r.leaked == 0 && r.dangling == 0 && r.reachable == r.live,
+	      "TTBR1 sweep: %s, leaked %u, dangling %u, %u reachable of %u live", pt_strerror(st), r.leaked, r.dangling,
+	      r.reachable, r.live);
 }
 
 /* The first size-aligned block that the DTB says is all RAM, or 0 (RAM at PA 0 is fine: block 0 is size). */

@@ -51,9 +51,14 @@ static inline uint64_t scn_slot_1g(unsigned i)
 	return SCN_WINDOW + (uint64_t)(1 + i % SCN_SLOTS_1G) * SZ_1G;
 }
 
+/* The same window in TTBR1's space (upper VA range): where the ttbr1 rows put kernel-style global pages. */
+#define SCN_KWINDOW (PT_TTBR1_VA_BASE + SCN_WINDOW)
+
 /* Where the markers live and which space is live. */
 struct scn_env {
-	struct pt_space *space; /* boot_map_space(): what TTBR0_EL1 holds */
+	struct pt_space *space; /* the row's space: boot_map_space() (TTBR0), or TTBR1's for a ttbr1 row */
+	struct pt_space *user;  /* boot_map_space(): what TTBR0_EL1 holds, and its ASID (mmu_switch_asid()) */
+	uint64_t window;        /* the row's test VA window: SCN_WINDOW, or SCN_KWINDOW in TTBR1's space */
 	uint64_t pa_new;        /* block A (2 MiB): the new mapping's marker at offset 0 */
 	uint64_t pa_old;        /* block B (2 MiB): the old page/block's marker at offset 0 */
 	uint64_t pa_poison;     /* block C (2 MiB): what poisoned descriptors in a freed table point at */
@@ -106,6 +111,9 @@ enum scn_op {
 	OP_CONT_BLOCK_REWRITE, /* hugetlb's contiguous PMDs: clear_flush() then set_huge_pte_at(), with/without PTE_CONT */
 	OP_ASID,         /* switch to ASID arg: TTBR0_EL1 write + isb (mmu_switch_asid); the cleanup restores 0 */
 	OP_BBM_ASID,     /* the probe page -> A with BBM whose TLBI is ASID_TLBI(form, asid); nG kept */
+	OP_PGTABLE_ASID, /* the slot's table entry cleared, TLBI ASID_TLBI(form, asid) at the slot, table freed, block -> A */
+	OP_NG_LIVE,      /* the probe page's nG set (arg 1) or cleared (0) live: pt_unsafe_set_ng(); dsb ishst; isb */
+	OP_NG_BBM,       /* the same change with BBM: pt_replace_bbm() (W=0; tlbi vaae1is; W=new) */
 	OP_COUNT
 };
 
@@ -116,8 +124,9 @@ enum scn_rewalk {
 	REWALK_COUNT
 };
 
-/* OP_MAP_PAGE's argument. */
-#define PAGE_NG 1
+/* OP_MAP_PAGE's argument (bits). */
+#define PAGE_NG 1   /* non-global */
+#define PAGE_TO_A 2 /* -> A instead of B (a change that keeps the output address: OP_NG_*) */
 
 /* OP_BBM_ASID's TLBI (the scope helpers of mmu/tlb.h) and its ASID operand. */
 enum scn_asid_tlbi {
@@ -125,6 +134,7 @@ enum scn_asid_tlbi {
 	ASID_TLBI_VAE1IS,   /* tlbi_all_levels_va_asid() */
 	ASID_TLBI_VAALE1IS, /* tlbi_leaf_va_all_asids(): Linux flush_tlb_kernel_range (no operand) */
 	ASID_TLBI_ASIDE1IS, /* tlbi_asid(): Linux flush_tlb_mm */
+	ASID_TLBI_VAAE1IS,  /* tlbi_all_levels_va(): Linux __flush_tlb_kernel_pgtable (no operand) */
 	ASID_TLBI_COUNT
 };
 #define ASID_TLBI(form, asid) ((int)(form) | ((int)(asid) << 8))
@@ -168,6 +178,7 @@ struct scn_row {
 	const struct scn_step *steps;
 	int slot_level;       /* 2 (2 MiB slot, PMD) unless 1 (1 GiB slot, PUD) */
 	bool many_vas;        /* iteration i uses the i-th of K slots instead of one VA */
+	bool ttbr1;           /* the slot is in TTBR1's space (SCN_KWINDOW): kernel-style global mappings */
 	enum scn_access access;
 	/* Software facts the engine asserts exactly. */
 	int leak;             /* table pages each iteration leaks */

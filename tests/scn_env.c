@@ -125,7 +125,8 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 	uint64_t best = pick_scratch(&all_ram);
 
 	memset(env, 0, sizeof(*env));
-	env->space = boot_map_space();
+	env->space = env->user = boot_map_space();
+	env->window = SCN_WINDOW;
 	if (!best) {
 		test_skip(t, "no 2 MiB-aligned 6 MiB of RAM clear of the image, the DTB and reserved memory");
 		return false;
@@ -239,9 +240,15 @@ uint64_t scn_block_pa(const struct scn_env *env, int level)
 	return level == 1 ? env->pa_1g : env->pa_block;
 }
 
-uint64_t scn_slot_va(int level, unsigned index)
+uint64_t scn_slot_va(const struct scn_env *env, int level, unsigned index)
 {
-	return level == 1 ? scn_slot_1g(index) : scn_slot_2m(index);
+	return (level == 1 ? scn_slot_1g(index) : scn_slot_2m(index)) - SCN_WINDOW + env->window;
+}
+
+void scn_env_use_ttbr1(struct scn_env *env)
+{
+	env->space = boot_map_kernel_space();
+	env->window = SCN_KWINDOW;
 }
 
 /* Next slot to hand out, per size: each run gets fresh VAs, so a leak of one cannot disturb the next. */
@@ -249,7 +256,7 @@ static unsigned slot_cursor[2];
 
 static bool slot_empty(const struct scn_env *env, int level, unsigned index)
 {
-	pt_entry_t *e = pt_entry_at(env->space, scn_slot_va(level, index), level);
+	pt_entry_t *e = pt_entry_at(env->space, scn_slot_va(env, level, index), level);
 	return !e || !desc_is_valid(pt_read_desc(e));
 }
 

@@ -50,6 +50,12 @@ enum pt_status scn_map(struct scn_iter *it, uint64_t va, uint64_t pa, uint64_t s
 /* A leaf descriptor for a step to write by hand, under the same rule; 0 (and an error) if refused. */
 pt_entry_t scn_leaf_desc(struct scn_iter *it, int level, uint64_t pa, pt_attrs_t attrs);
 
+/* The ttbr1 group's steps (tests/scn_steps_ttbr1.c). */
+void scn_asid_tlbi(struct scn_iter *it, uint64_t va, int arg);
+void scn_op_pgtable_asid(struct scn_iter *it, int arg);
+void scn_op_ng_live(struct scn_iter *it, int arg);
+void scn_op_ng_bbm(struct scn_iter *it, int arg);
+
 /* Run the row's steps. */
 void scn_steps_run(struct scn_iter *it);
 /* The sequence in words, for the report: "map 4K -> B; load; ..." */
@@ -69,18 +75,20 @@ bool scn_env_use_block_runs(struct test_ctx *t, struct scn_env *env);
  * cleanup ends with a full one). Returns the neighbour's leaked pages.
  */
 unsigned scn_cleanup_block_run(const struct scn_env *env, uint64_t slot, unsigned *dangling);
-uint64_t scn_slot_va(int level, unsigned index);
+uint64_t scn_slot_va(const struct scn_env *env, int level, unsigned index);
+/* A ttbr1 row: the env's space and window become TTBR1's (the ASID stays in env->user, TTBR0). */
+void scn_env_use_ttbr1(struct scn_env *env);
 
 /* ---- the model (tests/scn_model.c) ---- */
 
 /*
- * Once per run: a model for one CPU at FEAT_BBM level feat_bbm attached to s
- * (after a full TLBI); false with the reason in `why`.
+ * Once per run: a model for one CPU at FEAT_BBM level feat_bbm attached to both
+ * live spaces, TTBR0's and TTBR1's (after a full TLBI); false with the reason in `why`.
  */
-bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size_t len);
+bool scn_model_open(const struct scn_env *env, unsigned feat_bbm, char *why, size_t len);
 void scn_model_close(void);
 /* Per iteration, before the steps: start recording events (re-attach after a model error). */
-bool scn_model_begin(const struct pt_space *s);
+bool scn_model_begin(const struct scn_env *env);
 /* After the access: stop recording; later events reach the model as they happen. */
 void scn_model_end(void);
 /* Replay what was recorded so far (before a step rewrites memory the model reads). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mmu/arch_event.h"
+#include "mmu/boot_map.h"
 #include "mmu/tlb.h"
 #include "tests/scn_internal.h"
 
@@ -48,15 +49,21 @@ static void sink(void *ctx, const struct arch_event *evs, unsigned n)
 		take_event(&evs[i]);
 }
 
-/* Start observing: nothing cached but what the tables say, once a full TLBI has completed. */
-static bool attach(const struct pt_space *s)
+/*
+ * Start observing both live spaces (TTBR0's, and TTBR1's kernel space whichever the row maps in):
+ * nothing cached but what the tables say, once a full TLBI has completed.
+ */
+static bool attach(const struct scn_env *env)
 {
+	const struct pt_space *kernel = boot_map_kernel_space();
+
 	tlbi_all();
 	arch_event_sync(); /* what was queued belongs to the model before the attach */
-	return model_attach(&model, s->root, s->start_level) == MODEL_OK;
+	return model_attach(&model, env->user->root, env->user->start_level) == MODEL_OK &&
+	       (!kernel->root || model_attach_ttbr1(&model, kernel->root) == MODEL_OK);
 }
 
-bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size_t len)
+bool scn_model_open(const struct scn_env *env, unsigned feat_bbm, char *why, size_t len)
 {
 	struct model_config cfg;
 
@@ -64,7 +71,7 @@ bool scn_model_open(const struct pt_space *s, unsigned feat_bbm, char *why, size
 	cfg.feat_bbm = feat_bbm;
 	cfg.contiguous = true; /* a hint any CPU may honour (rule 6c); nothing changes without PTE_CONT */
 	enum model_status st = model_init(&model, &cfg);
-	if (st == MODEL_OK && !attach(s))
+	if (st == MODEL_OK && !attach(env))
 		st = model.status;
 	recording = false;
 	subscribed = st == MODEL_OK && arch_event_subscribe(sink, 0);
@@ -79,10 +86,10 @@ void scn_model_close(void)
 	subscribed = false;
 }
 
-bool scn_model_begin(const struct pt_space *s)
+bool scn_model_begin(const struct scn_env *env)
 {
 	/* An error is sticky in the model: after the cleanup's full TLBI, start afresh. */
-	if (model.status != MODEL_OK && !attach(s))
+	if (model.status != MODEL_OK && !attach(env))
 		return false;
 	arch_event_sync(); /* queued events were emitted before recording starts */
 	trace_n = 0;

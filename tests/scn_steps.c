@@ -17,7 +17,8 @@
 static void op_map_page(struct scn_iter *it, int arg)
 {
 	pt_attrs_t prot = SCN_PROT | ((arg & PAGE_NG) ? PTE_NG : 0);
-	enum pt_status st = scn_map(it, it->probe_va, it->env->pa_old, PT_GRANULE_SIZE, prot, PT_POLICY_REFUSE_LIVE);
+	uint64_t pa = (arg & PAGE_TO_A) ? it->env->pa_new : it->env->pa_old;
+	enum pt_status st = scn_map(it, it->probe_va, pa, PT_GRANULE_SIZE, prot, PT_POLICY_REFUSE_LIVE);
 
 	if (st != PT_OK)
 		scn_error(it, "map %s at 0x%llx failed: %s", pt_granule_name(PT_GRANULE_SHIFT),
@@ -402,25 +403,29 @@ static void op_poison(struct scn_iter *it, int arg)
 
 static void op_asid(struct scn_iter *it, int arg)
 {
-	mmu_switch_asid(it->env->space, (uint16_t)arg);
+	mmu_switch_asid(it->env->user, (uint16_t)arg); /* TTBR0 carries the ASID, whichever space the row maps in */
 }
 
-static void asid_tlbi(struct scn_iter *it, int arg)
+/* The scope helper of form ASID_TLBI(form, asid) at va (mmu/tlb.h). */
+void scn_asid_tlbi(struct scn_iter *it, uint64_t va, int arg)
 {
 	uint16_t asid = (uint16_t)(arg >> 8);
 
 	switch ((enum scn_asid_tlbi)(arg & 0xff)) {
 	case ASID_TLBI_VALE1IS:
-		tlbi_leaf_va_asid(it->probe_va, asid);
+		tlbi_leaf_va_asid(va, asid);
 		break;
 	case ASID_TLBI_VAE1IS:
-		tlbi_all_levels_va_asid(it->probe_va, asid);
+		tlbi_all_levels_va_asid(va, asid);
 		break;
 	case ASID_TLBI_VAALE1IS:
-		tlbi_leaf_va_all_asids(it->probe_va);
+		tlbi_leaf_va_all_asids(va);
 		break;
 	case ASID_TLBI_ASIDE1IS:
 		tlbi_asid(asid);
+		break;
+	case ASID_TLBI_VAAE1IS:
+		tlbi_all_levels_va(va);
 		break;
 	case ASID_TLBI_COUNT:
 		scn_error(it, "bad ASID TLBI form");
@@ -441,7 +446,7 @@ static void op_bbm_asid(struct scn_iter *it, int arg)
 		return;
 	}
 	pt_write_desc(e, 0);
-	asid_tlbi(it, arg);
+	scn_asid_tlbi(it, it->probe_va, arg);
 	pt_write_desc(e, d);
 	dsb_ishst();
 	isb();
@@ -459,7 +464,7 @@ static bool page_sized(enum scn_op op)
 }
 
 static const struct op_info ops[OP_COUNT] = {
-	[OP_MAP_PAGE] = {op_map_page, "map %s -> B%s"},
+	[OP_MAP_PAGE] = {op_map_page, "map %s -> %s"},
 	[OP_MAP_BLOCK] = {op_map_block, "map %s"},
 	[OP_WARM] = {op_warm, "load (%s)"},
 	[OP_TOUCH] = {op_touch, "load VA+%s (unchecked)"},
@@ -491,6 +496,11 @@ static const struct op_info ops[OP_COUNT] = {
 							  "dsb ish; isb; W(pmd[0..15])=%s; dsb ishst; isb"},
 	[OP_ASID] = {op_asid, "TTBR0_EL1.ASID=%s; isb"},
 	[OP_BBM_ASID] = {op_bbm_asid, "W(pte)=0; dsb ishst; %s; dsb ish; isb; W(pte)=A's page; dsb ishst; isb"},
+	[OP_PGTABLE_ASID] = {scn_op_pgtable_asid, "W(pmd)=0; dsb ishst; %s; dsb ish; isb; free the PTE table; "
+						  "W(pmd)=block -> A; dsb ishst; isb"},
+	[OP_NG_LIVE] = {scn_op_ng_live, "W(pte)=the same page, %s, live; dsb ishst; isb"},
+	[OP_NG_BBM] = {scn_op_ng_bbm, "pt_replace_bbm: W(pte)=0; dsb ishst; tlbi vaae1is; dsb ish; isb; W(pte)=the same "
+				      "page, %s; dsb ishst; isb"},
 };
 
 void scn_steps_run(struct scn_iter *it)
@@ -536,6 +546,7 @@ static const char *asid_tlbi_words(int arg)
 		[ASID_TLBI_VAE1IS] = {"tlbi vae1is ASID 0", "tlbi vae1is ASID 1", "tlbi vae1is ASID 2"},
 		[ASID_TLBI_VAALE1IS] = {"tlbi vaale1is", "tlbi vaale1is", "tlbi vaale1is"},
 		[ASID_TLBI_ASIDE1IS] = {"tlbi aside1is ASID 0", "tlbi aside1is ASID 1", "tlbi aside1is ASID 2"},
+		[ASID_TLBI_VAAE1IS] = {"tlbi vaae1is", "tlbi vaae1is", "tlbi vaae1is"},
 	};
 	unsigned form = (unsigned)arg & 0xff, asid = (unsigned)arg >> 8;
 	return form < ASID_TLBI_COUNT && asid < 3 ? w[form][asid] : "tlbi ?";
@@ -583,11 +594,17 @@ static const char *arg_words(const struct scn_step *s)
 		return s->arg ? "the same pages, contiguous (fold)" : "the same pages, not contiguous (unfold)";
 	case OP_CONT_BLOCK_REWRITE:
 		return s->arg ? "the same blocks, contiguous (fold)" : "the same blocks, not contiguous (unfold)";
-	case OP_MAP_PAGE:
-		return (s->arg & PAGE_NG) ? ", nG" : "";
+	case OP_MAP_PAGE: {
+		static const char *const page[4] = {"B", "B, nG", "A", "A, nG"};
+		return page[s->arg & (PAGE_NG | PAGE_TO_A)];
+	}
+	case OP_NG_LIVE:
+	case OP_NG_BBM:
+		return s->arg ? "nG" : "global";
 	case OP_ASID:
 		return (unsigned)s->arg < 3 ? asids[s->arg] : "n";
 	case OP_BBM_ASID:
+	case OP_PGTABLE_ASID:
 		return asid_tlbi_words(s->arg);
 	default:
 		return "";

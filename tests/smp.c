@@ -16,7 +16,7 @@
 #define SMP_UNMAPPED_VA 0x400000000000ull
 
 struct cpu_probe {
-	uint64_t mpidr, ttbr0, sctlr;
+	uint64_t mpidr, ttbr0, ttbr1, tcr, sctlr;
 	unsigned index;
 	struct fault_record rec;
 	uint64_t value;
@@ -28,6 +28,8 @@ static void probe_this_cpu(void *arg)
 
 	p->mpidr = read_sysreg(mpidr_el1);
 	p->ttbr0 = read_sysreg(ttbr0_el1);
+	p->ttbr1 = read_sysreg(ttbr1_el1);
+	p->tcr = read_sysreg(tcr_el1);
 	p->sctlr = read_sysreg(sctlr_el1);
 	p->index = this_cpu();
 	p->value = probe_read64(SMP_UNMAPPED_VA, 0x5a5a, &p->rec);
@@ -44,6 +46,11 @@ static void check_probe(struct test_ctx *t, unsigned cpu, const struct cpu_probe
 	      (unsigned long long)p->sctlr);
 	CHECK(t, p->ttbr0 == read_sysreg(ttbr0_el1), "CPU %u: TTBR0 0x%llx, CPU0 0x%llx (not the shared tables)", cpu,
 	      (unsigned long long)p->ttbr0, (unsigned long long)read_sysreg(ttbr0_el1));
+	/* The kernel space (TTBR1) and how both halves are walked: the same on every CPU (mmu_enable_secondary()). */
+	CHECK(t, p->ttbr1 == read_sysreg(ttbr1_el1) && p->tcr == read_sysreg(tcr_el1),
+	      "CPU %u: TTBR1 0x%llx TCR 0x%llx, CPU0 0x%llx 0x%llx", cpu, (unsigned long long)p->ttbr1,
+	      (unsigned long long)p->tcr, (unsigned long long)read_sysreg(ttbr1_el1),
+	      (unsigned long long)read_sysreg(tcr_el1));
 	CHECK(t, p->rec.taken && p->rec.kind == FAULT_TRANSLATION && p->value == 0x5a5a,
 	      "CPU %u: the load at 0x%llx should take a translation fault into its own slot (taken %d, FSC 0x%x)", cpu,
 	      SMP_UNMAPPED_VA, p->rec.taken, (unsigned)p->rec.fsc);

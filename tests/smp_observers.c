@@ -317,7 +317,7 @@ static bool obs_set_up(struct test_ctx *t, struct obs_run *r)
 		test_skip(t, "no free 2 MiB slot in the test window");
 		return false;
 	}
-	r->slot = scn_slot_va(2, first);
+	r->slot = scn_slot_va(&r->env, 2, first);
 	const char *unsafe = scn_mapping_unsafe(r->env.pa_old, SZ_4K, SCN_PROT);
 	if (!unsafe)
 		unsafe = scn_mapping_unsafe(r->env.pa_new, SZ_2M, SCN_PROT);

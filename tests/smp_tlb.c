@@ -244,7 +244,7 @@ static bool set_up(struct test_ctx *t, struct remote_run *r, struct scn_env *env
 		test_skip(t, "no free 2 MiB slot in the test window");
 		return false;
 	}
-	*slot = scn_slot_va(2, first);
+	*slot = scn_slot_va(env, 2, first);
 	r->va = *slot;
 	const char *unsafe = scn_mapping_unsafe(env->pa_old, PT_GRANULE_SIZE, SCN_PROT);
 	enum pt_status st = unsafe ? PT_ERR_INVALID_ARG

@@ -22,14 +22,16 @@ boot casemate-all --mem 2G -- iters=2 trace=casemate
 all_log=$log
 expect_status 0
 expect_consistent_tap
-results=$(echo "$out" | grep -c '^# result ')
+# Every row but the ttbr1 group's, which says why it has none (docs/casemate.md, divergence 5).
+results=$(echo "$out" | grep '^# result ' | grep -vc ' scenario=ttbr1/')
 begins=$(echo "$out" | grep -c '^# cm-trace begin ')
-[ "$results" -ge 30 ] && [ "$begins" = "$results" ]
-ok $? "$name_prefix: one trace per scenario row ($begins traces, $results result lines)"
+untraced=$(echo "$out" | grep -c "^# trace=casemate: no trace for a TTBR1 row ")
+[ "$results" -ge 30 ] && [ "$begins" = "$results" ] && [ "$untraced" = 10 ]
+ok $? "$name_prefix: one trace per scenario row outside TTBR1 ($begins traces, $results result lines, $untraced TTBR1 rows)"
 expect_no_line '^# cm-trace begin .* iter=[1-9]' "only the first iteration is traced"
 # Each trace sits inside its own test: begin after the previous TAP line, and its test's result after it.
 order=$(echo "$out" | awk '/^# cm-trace begin /{n=$4}
-	/^# result /{split($3,s,"="); split($4,v,"="); if (n != s[2] "-" v[2]) bad++; n=""}
+	/^# result /{split($3,s,"="); split($4,v,"="); if (n != s[2] "-" v[2] && s[2] !~ /^ttbr1\//) bad++; n=""}
 	END{print bad+0}')
 [ "$order" = 0 ]
 ok $? "$name_prefix: every trace is followed by its own scenario's result line ($order are not)"

@@ -11,6 +11,6 @@ fi
 boot clang -- iters=100
 expect_status 0
 expect_consistent_tap
-expect_result_lines 46 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 7 asid rows; bbml2 skips (FEAT_BBM level 0)
+expect_result_lines 57 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 8 asid rows, 10 ttbr1 rows; bbml2 skips (FEAT_BBM level 0)
 expect_closing_lines 0
 finish

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The mmu group on the real MMU (QEMU virt, raspi3b and raspi4b): boot map, round trips, fault levels,
-# every Normal leaf over RAM, sweep.
+# every Normal leaf over RAM, sweep, and TTBR1's space (its root in TTBR1_EL1, a page used and unmapped).
 . "$(dirname "$0")/lib.sh"
-tests=(boot-map roundtrip-4k roundtrip-blocks fault-levels normal-is-ram sweep-clean)
+tests=(boot-map roundtrip-4k roundtrip-blocks fault-levels normal-is-ram sweep-clean ttbr1-roundtrip)
 plan $((3 * (${#tests[@]} + 10)))
 for board in virt rpi3 rpi4; do
 	name_prefix="mmu on $board"

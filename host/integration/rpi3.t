@@ -27,7 +27,7 @@ done
 expect_line '^ok [0-9]+ - smp/online: 3 secondaries checked: ' "smp/online runs on the three secondaries"
 expect_no_line '^# warning' "no warnings (RAM and peripherals mapped in their shared 1 GiB region)"
 expect_no_line '^not ok ' "every test passes"
-expect_result_lines 46 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 7 asid rows; bbml2 skips (FEAT_BBM level 0)
+expect_result_lines 57 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 8 asid rows, 10 ttbr1 rows; bbml2 skips (FEAT_BBM level 0)
 expect_line '^# result scenario=seed/remap variant=linux-4\.14 policy=linux-4\.14 board=rpi3 cpu=0x410fd03[0-9a-f] .* allowed=new,fault-t3,tlb-conflict verdict=hazard-(possible|seen)$' \
 	"the report's sequence ran; the model allows new, fault-t3, tlb-conflict"
 expect_line '^# emulator: probably QEMU \(CNTFRQ_EL0 is 62\.5 MHz, QEMU.s default; ' "says it is probably QEMU, and why"

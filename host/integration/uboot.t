@@ -14,7 +14,7 @@ expect_line '^# board: virt \(from DTB compatible\)' "board from U-Boot's DTB"
 expect_line '^# entry: EL1, running at EL1; image at 0x40480000-' "entered at EL1 where booti put it"
 expect_line '^# bootargs: "verbose=2 iters=200 semihosting"$' "bootargs from bootargs.txt reached /chosen"
 expect_consistent_tap
-expect_result_lines 46 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 7 asid rows; bbml2 skips (FEAT_BBM level 0)
+expect_result_lines 57 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 8 asid rows, 10 ttbr1 rows; bbml2 skips (FEAT_BBM level 0)
 expect_line '^# result scenario=seed/remap variant=linux-4\.14 policy=linux-4\.14 board=virt .* allowed=new,fault-t3,tlb-conflict verdict=hazard-(possible|seen)$' \
 	"the report's sequence ran through U-Boot; the model allows new, fault-t3, tlb-conflict"
 expect_line '^# emulator: QEMU \(DTB root compatible "linux,dummy-virt"\)$' "U-Boot passes QEMU's DTB on: QEMU from the DTB"

@@ -13,7 +13,7 @@ for el in 1 2 3; do
 	expect_line '^# mmu: FEAT_BBM level [0-2], ' "banner reports the FEAT_BBM level"
 	expect_line '^ok [0-9]+ - selftest/fault-expected$' "selftest/fault-expected passes"
 	expect_consistent_tap
-	expect_result_lines 46 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 7 asid rows; bbml2 skips (FEAT_BBM level 0)
+	expect_result_lines 57 # 31 seed and live rows, 4 cont rows, 4 cont2m rows, 8 asid rows, 10 ttbr1 rows; bbml2 skips (FEAT_BBM level 0)
 	expect_closing_lines 0
 done
 finish
