@@ -25,6 +25,7 @@
 #include "tests/cpus.h"
 #include "tests/machine.h"
 #include "tests/scenario.h"
+#include "tests/smp_remap.h"
 #include "tests/scn_internal.h"
 #include "tests/smp_observe.h"
 
@@ -303,31 +304,8 @@ static void report(struct test_ctx *t, const struct obs_run *r, uint64_t ns, uns
 /* A fresh 2 MiB slot, the model for every listed CPU, the observers' VAs; false after a skip or error. */
 static bool obs_set_up(struct test_ctx *t, struct obs_run *r)
 {
-	unsigned first;
-	struct model_config cfg;
-
-	if (PT_GRANULE_SHIFT != PT_GRANULE_4K) {
-		test_skip(t, "%s granule: laid out for 4K pages and 2M blocks (seed/* runs at every granule)",
-			  pt_granule_name(PT_GRANULE_SHIFT));
+	if (!smp_remap_set_up(t, &r->env, &r->slot, &obs_model, smp_cpu_count()))
 		return false;
-	}
-	if (!cpus_need(t, 2) || !scn_env_init(t, &r->env))
-		return false;
-	if (!scn_slot_claim(&r->env, 2, 1, 1, &first)) {
-		test_skip(t, "no free 2 MiB slot in the test window");
-		return false;
-	}
-	r->slot = scn_slot_va(&r->env, 2, first);
-	const char *unsafe = scn_mapping_unsafe(r->env.pa_old, SZ_4K, SCN_PROT);
-	if (!unsafe)
-		unsafe = scn_mapping_unsafe(r->env.pa_new, SZ_2M, SCN_PROT);
-	model_config_default(&cfg);
-	cfg.ncpus = smp_cpu_count();
-	if (unsafe || model_init(&obs_model, &cfg) != MODEL_OK) {
-		test_harness_error(t, __FILE__, __LINE__, "cannot set up the remap at 0x%llx: %s",
-				   (unsigned long long)r->slot, unsafe ? unsafe : "the model refuses the CPU count");
-		return false;
-	}
 	for (unsigned k = 0; k < OBS_OFFSETS; k++)
 		obs_sh.va[k] = r->slot + obs_offsets[k];
 	return true;

@@ -21,6 +21,7 @@
 #include "tests/cpus.h"
 #include "tests/machine.h"
 #include "tests/scenario.h"
+#include "tests/smp_remap.h"
 #include "tests/scn_internal.h"
 
 #define OTHER_CPU 1u
@@ -184,31 +185,8 @@ static void rw_judge(struct test_ctx *t, const struct rw_run *r)
 
 static bool rw_set_up(struct test_ctx *t, struct rw_run *r)
 {
-	unsigned first;
-	struct model_config cfg;
-
-	if (PT_GRANULE_SHIFT != PT_GRANULE_4K) {
-		test_skip(t, "%s granule: laid out for 4K pages and 2M blocks (seed/* runs at every granule)",
-			  pt_granule_name(PT_GRANULE_SHIFT));
+	if (!smp_remap_set_up(t, &r->env, &r->slot, &rw_model, 2))
 		return false;
-	}
-	if (!cpus_need(t, 2) || !scn_env_init(t, &r->env))
-		return false;
-	if (!scn_slot_claim(&r->env, 2, 1, 1, &first)) {
-		test_skip(t, "no free 2 MiB slot in the test window");
-		return false;
-	}
-	r->slot = scn_slot_va(&r->env, 2, first);
-	const char *unsafe = scn_mapping_unsafe(r->env.pa_old, SZ_4K, SCN_PROT);
-	if (!unsafe)
-		unsafe = scn_mapping_unsafe(r->env.pa_new, SZ_2M, SCN_PROT);
-	model_config_default(&cfg);
-	cfg.ncpus = 2;
-	if (unsafe || model_init(&rw_model, &cfg) != MODEL_OK) {
-		test_harness_error(t, __FILE__, __LINE__, "cannot set up the remap at 0x%llx: %s",
-				   (unsigned long long)r->slot, unsafe ? unsafe : "the model refuses 2 CPUs");
-		return false;
-	}
 	histogram_init(&r->h[0], 0, 0);
 	histogram_init(&r->h[1], 0, 0);
 	return true;
