@@ -210,7 +210,8 @@ ok $? "$name_prefix: outcomes.png has drawn bars: $fg not background, $green gre
 
 name_prefix="report in Chromium"
 start=$(date +%s%N)
-chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,3600 \
+# Tall enough for the comparison table (57 rows at the default suite) and the plot below it.
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,7200 \
 	--user-data-dir="$work/chromium-profile" \
 	--screenshot="$work/shot.png" "file://$work/report/report.html" >"$work/chromium.log" 2>&1
 ok $? "$name_prefix: headless Chromium takes a screenshot in $((($(date +%s%N) - start) / 1000000)) ms"
