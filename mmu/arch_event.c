@@ -41,7 +41,7 @@ void arch_event_unsubscribe(arch_event_sink fn, void *ctx)
 	}
 }
 
-void arch_event_flush(void)
+HOT_TEXT void arch_event_flush(void)
 {
 	struct arch_event_queue *q = &arch_event_queue;
 	/* Sinks do not emit (they observe): the queue holds still while they read it. */

@@ -6,6 +6,7 @@
  *
  * Safe with the MMU off: no libc, no printing, no large aggregate copies.
  */
+#include "boot/hot_data.h"
 #include "mmu/pt.h"
 
 #include "lib/enum_names.h"
@@ -135,7 +136,7 @@ void pt_tlbi_scope_va(enum pt_tlbi_scope scope, uint64_t va)
 
 /* ---- Linux 2018 fix: arch/arm64/mm/mmu.c ---- */
 
-void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr)
+HOT_TEXT void pt_linux_pmd_free_pte_page(pt_entry_t *pmdp, uint64_t addr)
 {
 	pt_entry_t pmd = pt_read_desc(pmdp);
 

@@ -275,7 +275,7 @@ static struct tracked *find_unlinked(const pt_entry_t *page)
 	return 0;
 }
 
-static void untrack(struct tracked *t)
+HOT_TEXT_MONITOR static void untrack(struct tracked *t)
 {
 	if (t && t->state != TR_UNUSED) {
 		t->state = TR_UNUSED;
@@ -740,7 +740,7 @@ static inline __attribute__((always_inline)) void on_one_event(const struct arch
 }
 
 /* The monitor's subscription to the event stream (mmu/arch_event.h): a batch at a time. */
-static void monitor_sink(void *ctx, const struct arch_event *evs, unsigned n)
+HOT_TEXT_MONITOR static void monitor_sink(void *ctx, const struct arch_event *evs, unsigned n)
 {
 	(void)ctx;
 	for (unsigned i = 0; i < n; i++)

@@ -120,7 +120,7 @@ const struct pt_page_meta *pt_pool_meta(const void *addr)
  * that the common case takes one branch (QEMU TCG ends a translation block at
  * every branch, docs/scenarios.md).
  */
-pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_entry_t *parent)
+HOT_TEXT pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_entry_t *parent)
 {
 	/* Lowest free page first: freed pages come back soon, which is what reuse bugs need. */
 	unsigned i = first_free;
@@ -149,7 +149,7 @@ pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_base, pt_ent
 	return page;
 }
 
-bool pt_pool_free(pt_entry_t *table)
+HOT_TEXT bool pt_pool_free(pt_entry_t *table)
 {
 	uintptr_t off = (uintptr_t)table - (uintptr_t)&pool_store[0];
 	bool page = (off < ((uint64_t)pt_pool_capacity() << PT_GRANULE_SHIFT)) & ((off & (PT_GRANULE_SIZE - 1)) == 0);

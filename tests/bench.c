@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "boot/exception.h"
+#include "boot/hot_data.h"
 #include "lib/timing.h"
 #include "mmu/pt_va.h"
 #include "mmu/pt_write.h"
@@ -75,8 +76,9 @@ static volatile uint64_t load_sink;
  * The library cycle: the prepared VA's calls with their statuses checked, and
  * the accesses through probe_read64() (fault armed), as scenarios make them.
  * What the accesses read is classified after the timed window (account_cycle()).
+ * Both cycles are functions of their own in fixed code sections (boot/hot_data.h).
  */
-static void cycle_library(struct bench *b)
+HOT_TEXT static __attribute__((noinline)) void cycle_library(struct bench *b)
 {
 	/* Status checks as sums, not branches: the harness should not add to what is measured. */
 	b->api_errors += pt_va_map(&b->h, b->env.pa_old, SZ_4K, PT_PROT_NORMAL, PT_POLICY_REFUSE_LIVE) != PT_OK;
@@ -111,7 +113,7 @@ static void account_cycle(struct bench *b)
  * cycle because a new table must be; the 4.14 overwrite goes through the named
  * unsafe primitive because it breaks BBM.
  */
-static void cycle_baseline(struct bench *b)
+HOT_TEXT_BENCH_BASELINE static __attribute__((noinline)) void cycle_baseline(struct bench *b)
 {
 	volatile pt_entry_t *zero = baseline_table;
 	pt_entry_t *ptep = &baseline_table[pt_va_index(b->va, 3)];
