@@ -1,6 +1,6 @@
 /*
  * The TLB model (mmu/model.h) on litmus shapes, named as in the public
- * litmus suites (CoWT, CoWT1, CoWinvT, ...), and on the seed report's
+ * litmus suites (CoWT, CoWT1, CoWinvT, ...), and on the 2017 linux-mm report's
  * sequence. Each test drives the real page-table library (or hand-written
  * events where that is clearer), replays the recorded events into the model
  * after every call, and asserts the EXACT set of allowed outcomes.
@@ -322,7 +322,7 @@ static void CoWT1_L23_local_tlbi_other_cpu(void **state)
 	expect_access(1, MODEL_ACCESS_READ, PA_Y, PA_X, B(NEW) | B(OLD));
 }
 
-/* ---- the seed report: ioremap 4K, iounmap, ioremap 2M over the PMD that still points to the PTE table ---- */
+/* ---- the 2017 linux-mm report: ioremap 4K, iounmap, ioremap 2M over the PMD that still points to the PTE table ---- */
 
 /* ioremap(4K) + access + iounmap() with `scope` maintenance; returns the PTE table left behind. */
 static uint64_t report_map_unmap_4k(enum pt_tlbi_scope scope)

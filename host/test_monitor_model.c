@@ -255,7 +255,7 @@ static void map(uint64_t va, uint64_t pa, uint64_t size, pt_attrs_t attrs, enum 
 	assert_int_equal(map_range(&sp, va, pa, size, attrs, p), PT_OK);
 }
 
-/* The seed report: ioremap 4K, iounmap (vaae1is), ioremap 2M under `p`. */
+/* The 2017 linux-mm report's sequence: ioremap 4K, iounmap (vaae1is), ioremap 2M under `p`. */
 static void report_shape(enum pt_policy p)
 {
 	map(VA1, PA_X, K4, PROT, PT_POLICY_REFUSE_LIVE);
