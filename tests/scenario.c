@@ -256,6 +256,11 @@ static const char *granule_skip_reason(const struct scn_row *row)
 		case OP_CONT_BBM:
 		case OP_CONT_REWRITE:
 			return "the contiguous rows are written for 16 x 4K runs (128 x 16K, 32 x 64K not yet)";
+		case OP_MAP_BLOCK_RUN:
+		case OP_CONT_BLOCK_LIVE:
+		case OP_CONT_BLOCK_BBM:
+		case OP_CONT_BLOCK_REWRITE:
+			return "the cont2m rows are written for 16 x 2M runs (32 x 32M, 32 x 512M not yet)";
 		default:
 			break;
 		}
