@@ -67,7 +67,8 @@ PT_VA_INLINE bool pt_va_map_args_ok(const struct pt_space *s, uint64_t va, uint6
 				    pt_attrs_t attrs, enum pt_policy policy, int level)
 {
 	return (level >= 0) & (((va | pa) & (size - 1)) == 0) & (s->root != 0) & (int)pt_space_holds(s, va, size) &
-	       (pa <= PTE_ADDR_MASK) & (size - 1 <= PTE_ADDR_MASK - pa) & ((attrs & (~PTE_ATTR_MASK | PTE_CONT)) == 0) & ((unsigned)policy < PT_POLICY_COUNT);
+	       (pa <= PTE_ADDR_MASK) & (size - 1 <= PTE_ADDR_MASK - pa) & ((attrs & (~PTE_ATTR_MASK | PTE_CONT)) == 0) &
+	       ((unsigned)policy < PT_POLICY_COUNT);
 }
 
 /* The same for unmap_range(). */

@@ -93,13 +93,16 @@ static bool identity_normal(struct pt_space *s, uint64_t pa)
 	       (tr.attrs & PTE_ATTRINDX_MASK) == PTE_ATTRINDX(MT_NORMAL);
 }
 
-/* Scratch whose largest-block window (1 GiB at 4K) is all RAM first (the PUD scenarios map that window), then the highest. */
-static uint64_t pick_scratch(bool *all_ram)
+/*
+ * Scratch whose largest-block window (1 GiB at 4K) is all RAM first (the PUD scenarios map that
+ * window), then the highest.
+ */
+static uint64_t pick_scratch(void)
 {
 	const struct boot_info *bi = boot_info();
 	uint64_t best = 0;
+	bool best_ram = false;
 
-	*all_ram = false;
 	/* The largest block of the granule: 1G at 4K, else the level-2 block (32M, 512M). */
 	uint64_t big = pt_block_size_max();
 
@@ -111,9 +114,9 @@ static uint64_t pick_scratch(bool *all_ram)
 		if (!lo)
 			continue;
 		bool ram = scn_is_ram(lo & ~(big - 1), big);
-		if (!best || (ram && !*all_ram) || (ram == *all_ram && lo > best)) {
+		if (!best || (ram && !best_ram) || (ram == best_ram && lo > best)) {
 			best = lo;
-			*all_ram = ram;
+			best_ram = ram;
 		}
 	}
 	return best;
@@ -121,8 +124,7 @@ static uint64_t pick_scratch(bool *all_ram)
 
 bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 {
-	bool all_ram;
-	uint64_t best = pick_scratch(&all_ram);
+	uint64_t best = pick_scratch();
 
 	memset(env, 0, sizeof(*env));
 	env->space = env->user = boot_map_space();
@@ -150,7 +152,7 @@ bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 	test_verbose(t, 2, "scratch: new block A 0x%llx, old block B 0x%llx, poison block C 0x%llx, 1 GiB window 0x%llx%s",
 		     (unsigned long long)env->pa_new, (unsigned long long)env->pa_old,
 		     (unsigned long long)env->pa_poison, (unsigned long long)env->pa_1g,
-		     all_ram ? "" : " (not all RAM: no 1 GiB block is mapped there)");
+		     env->pa_1g_all_ram ? "" : " (not all RAM: no 1 GiB block is mapped there)");
 	return true;
 }
 
