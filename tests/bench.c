@@ -354,11 +354,8 @@ static void bench_seed_cycle(struct test_ctx *t, enum pt_policy policy)
 	char off[40], on[40];
 
 	/* The hand-written baseline loop writes 4K descriptors into a 4K table: a 4K-only measurement. */
-	if (PT_GRANULE_SHIFT != PT_GRANULE_4K) {
-		test_skip(t, "%s granule: the baseline loop is written for 4K pages and 2M blocks",
-			  pt_granule_name(PT_GRANULE_SHIFT));
+	if (scn_skip_unless_4k(t, "the baseline loop is written for 4K pages and 2M blocks"))
 		return;
-	}
 	if (!scn_env_init(t, &b.env) || !bench_setup(t, &b))
 		return;
 	unsigned total = t->iters < BENCH_MAX_CYCLES ? (unsigned)t->iters : BENCH_MAX_CYCLES;

@@ -169,11 +169,7 @@ TEST_CASE(mmu_boot_map, "mmu", "boot-map", "RAM is Normal, the console and devic
 /* These round trips and fault levels are 4K's shapes (4K page, 2M/1G blocks, L0-L3): other granules skip. */
 static bool skip_unless_4k(struct test_ctx *t)
 {
-	if (PT_GRANULE_SHIFT == PT_GRANULE_4K)
-		return false;
-	test_skip(t, "%s granule: written for 4K pages and 2M/1G blocks (the seed group runs at this granule)",
-		  pt_granule_name(PT_GRANULE_SHIFT));
-	return true;
+	return scn_skip_unless_4k(t, "written for 4K pages and 2M/1G blocks (the seed group runs at this granule)");
 }
 
 static uint64_t test_page[SZ_4K / 8] __attribute__((aligned(4096)));

@@ -68,6 +68,12 @@ struct scn_env {
 	bool pa_block_all_ram;  /* whether that whole block is RAM by the DTB */
 };
 
+/*
+ * Tests written for 4K pages and 2M/1G blocks: true (after test_skip(), "<granule> granule: why")
+ * when another granule is in force (granule=16k/64k), so the caller returns.
+ */
+bool scn_skip_unless_4k(struct test_ctx *t, const char *why);
+
 /* Find scratch RAM (and check the window is free); false after test_skip() with the reason. */
 bool scn_env_init(struct test_ctx *t, struct scn_env *env);
 /* Whether [pa, pa + size) lies in one RAM region of the DTB (only RAM may be mapped as Normal). */

@@ -122,6 +122,14 @@ static uint64_t pick_scratch(void)
 	return best;
 }
 
+bool scn_skip_unless_4k(struct test_ctx *t, const char *why)
+{
+	if (PT_GRANULE_SHIFT == PT_GRANULE_4K)
+		return false;
+	test_skip(t, "%s granule: %s", pt_granule_name(PT_GRANULE_SHIFT), why);
+	return true;
+}
+
 bool scn_env_init(struct test_ctx *t, struct scn_env *env)
 {
 	uint64_t best = pick_scratch();

@@ -9,11 +9,8 @@ bool smp_remap_set_up(struct test_ctx *t, struct scn_env *env, uint64_t *slot, s
 	unsigned first;
 	struct model_config cfg;
 
-	if (PT_GRANULE_SHIFT != PT_GRANULE_4K) {
-		test_skip(t, "%s granule: laid out for 4K pages and 2M blocks (seed/* runs at every granule)",
-			  pt_granule_name(PT_GRANULE_SHIFT));
+	if (scn_skip_unless_4k(t, "laid out for 4K pages and 2M blocks (seed/* runs at every granule)"))
 		return false;
-	}
 	if (!cpus_need(t, 2) || !scn_env_init(t, env))
 		return false;
 	if (!scn_slot_claim(env, 2, 1, 1, &first)) {
