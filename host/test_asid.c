@@ -40,11 +40,10 @@ static struct model M;
 static size_t fed;
 static struct model_answer ans;
 
-enum form { F_VALE1IS, F_VAE1IS, F_VAALE1IS, F_ASIDE1IS };
 
 struct shape {
 	bool ng;             /* the page is non-global */
-	enum form form;      /* the TLBI of the BBM */
+	enum mmu_host_tlbi form;      /* the TLBI of the BBM */
 	uint16_t operand;    /* its ASID operand (VA, VAL, ASIDE1 forms) */
 	uint16_t at_tlbi;    /* the ASID running from the warm-up to the TLBI */
 	uint16_t at_access;  /* the ASID running at the load */
@@ -66,23 +65,6 @@ static void start(void)
 	assert_int_equal(model_watch_space(&M, &cfg, &sp, &fed), MODEL_OK);
 }
 
-static void tlbi_form(enum form f, uint16_t asid)
-{
-	switch (f) {
-	case F_VALE1IS:
-		tlbi_leaf_va_asid(VA1, asid);
-		break;
-	case F_VAE1IS:
-		tlbi_all_levels_va_asid(VA1, asid);
-		break;
-	case F_VAALE1IS:
-		tlbi_leaf_va_all_asids(VA1);
-		break;
-	case F_ASIDE1IS:
-		tlbi_asid(asid);
-		break;
-	}
-}
 
 /* Switch to ASID A; map VA1 -> PA_X; switch to at_tlbi; W=0; TLBI; W -> PA_Y; switch to at_access. */
 static void run(const struct shape *s)
@@ -97,7 +79,7 @@ static void run(const struct shape *s)
 	pt_entry_t *pte = pt_entry_at(&sp, VA1, 3);
 	assert_non_null(pte);
 	pt_write_desc(pte, 0);
-	tlbi_form(s->form, s->operand);
+	mmu_host_tlbi(s->form, VA1, s->operand);
 	pt_write_desc(pte, desc_page(PA_Y, prot));
 	dsb_ishst();
 	isb();

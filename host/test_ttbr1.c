@@ -175,31 +175,9 @@ static void model_without_ttbr1(void **state)
 
 /* ---- global kernel pages and the TLBI forms ---- */
 
-enum form { F_VALE1IS, F_VAE1IS, F_VAALE1IS, F_VAAE1IS, F_ASIDE1IS };
-
-static void tlbi_form(enum form f, uint64_t va, uint16_t asid)
-{
-	switch (f) {
-	case F_VALE1IS:
-		tlbi_leaf_va_asid(va, asid);
-		break;
-	case F_VAE1IS:
-		tlbi_all_levels_va_asid(va, asid);
-		break;
-	case F_VAALE1IS:
-		tlbi_leaf_va_all_asids(va);
-		break;
-	case F_VAAE1IS:
-		tlbi_all_levels_va(va);
-		break;
-	case F_ASIDE1IS:
-		tlbi_asid(asid);
-		break;
-	}
-}
 
 /* Under ASID A a global kernel page -> X; optionally switch to B; BBM with the form -> Y. */
-static outcome_set_t kernel_page(enum form f, uint16_t operand, bool switch_to_b)
+static outcome_set_t kernel_page(enum mmu_host_tlbi f, uint16_t operand, bool switch_to_b)
 {
 	start();
 	mmu_switch_asid(&user, ASID_A);
@@ -209,7 +187,7 @@ static outcome_set_t kernel_page(enum form f, uint16_t operand, bool switch_to_b
 	pt_entry_t *pte = pt_entry_at(&kernel, KVA, 3);
 	assert_non_null(pte);
 	pt_write_desc(pte, 0);
-	tlbi_form(f, KVA, operand);
+	mmu_host_tlbi(f, KVA, operand);
 	pt_write_desc(pte, desc_page(PA_Y, PROT));
 	dsb_ishst();
 	isb();
@@ -264,7 +242,7 @@ static void kpage_not_seen_from_ttbr0(void **state)
  * A kernel PTE table walked under A, its page unmapped (vale1is reaches the global leaf), then freed
  * under B (Linux pmd_free_pte_page()) with the form, and a 2M block -> Y; the load under A.
  */
-static outcome_set_t kernel_pgtable(enum form f, uint16_t operand)
+static outcome_set_t kernel_pgtable(enum mmu_host_tlbi f, uint16_t operand)
 {
 	start();
 	mmu_switch_asid(&user, ASID_A);
@@ -275,7 +253,7 @@ static outcome_set_t kernel_pgtable(enum form f, uint16_t operand)
 	assert_non_null(pmd);
 	pt_entry_t *table = (pt_entry_t *)(uintptr_t)desc_oa(pt_read_desc(pmd), 2);
 	pt_write_desc(pmd, 0);
-	tlbi_form(f, KVA, operand);
+	mmu_host_tlbi(f, KVA, operand);
 	assert_true(pt_pool_free(table));
 	pt_write_desc(pmd, desc_block(2, PA_Y, PROT));
 	dsb_ishst();

@@ -6,6 +6,7 @@
 #include "mmu/geometry.h"
 #include "mmu/monitor.h"
 #include "mmu/pool.h"
+#include "mmu/tlb.h"
 
 void mmu_host_reset(void)
 {
@@ -56,4 +57,25 @@ int mmu_host_back_to_4k(void **state)
 {
 	(void)state;
 	return use_granule(PT_GRANULE_4K);
+}
+
+void mmu_host_tlbi(enum mmu_host_tlbi f, uint64_t va, uint16_t asid)
+{
+	switch (f) {
+	case F_VALE1IS:
+		tlbi_leaf_va_asid(va, asid);
+		break;
+	case F_VAE1IS:
+		tlbi_all_levels_va_asid(va, asid);
+		break;
+	case F_VAALE1IS:
+		tlbi_leaf_va_all_asids(va);
+		break;
+	case F_VAAE1IS:
+		tlbi_all_levels_va(va);
+		break;
+	case F_ASIDE1IS:
+		tlbi_asid(asid);
+		break;
+	}
 }

@@ -3,6 +3,7 @@
 #define BBMPROBE_HOST_SUPPORT_MMU_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "mmu/pt.h"
 
@@ -20,6 +21,11 @@ int mmu_host_setup_4k(void **state);
 int mmu_host_setup_16k(void **state);
 int mmu_host_setup_64k(void **state);
 int mmu_host_back_to_4k(void **state);
+
+/* The TLBI forms the ASID tests compare (mmu/tlb.h's helpers), by name. */
+enum mmu_host_tlbi { F_VALE1IS, F_VAE1IS, F_VAALE1IS, F_VAAE1IS, F_ASIDE1IS };
+/* Issue form f at va with ASID operand asid (the all-ASID forms ignore it, aside1is ignores va). */
+void mmu_host_tlbi(enum mmu_host_tlbi f, uint64_t va, uint16_t asid);
 
 /* Run a cmocka group (an array, as for cmocka_run_group_tests) at 4K, 16K and 64K: failures summed. */
 #define MMU_HOST_RUN_AT_GRANULES(name, tests)                                                   \
