@@ -22,6 +22,8 @@ FALLBACK_BOARD ?= virt
 PT_POOL_PAGES ?= 128
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 15
+# One input running longer than this is a failure (a hang), saved as build/fuzz/timeout-*.
+FUZZ_INPUT_TIMEOUT ?= 20
 # `make run ACCEL=kvm`: QEMU virt on an arm64 Linux host's own cores (docs/labs.md).
 ACCEL ?=
 # `make lava-jobs`: where the lab fetches kernel8.img and the DTBs (default: this build, file://).
@@ -243,18 +245,28 @@ $(HOST_B)/test_uarts: host/test_uarts.c $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wil
 	@$(if $(Q),echo "  HOSTCC $@")
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_UART_SRCS) -lcmocka
 
+# The DTB intake's check against malformed blobs, on the host's libfdt (Debian's libfdt-dev, the
+# same 1.6.1 as the target's libfdt.a).
+$(HOST_B)/test_dtb_check: host/test_dtb_check.c $(HOST_LIB_SRCS) lib/dtb_check.c $(wildcard lib/*.h) | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC $@")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) lib/dtb_check.c -lfdt -lcmocka
+
 # The intake fuzzer also links the DTB queries, on the host's libfdt (Debian's libfdt-dev).
-FUZZ_EXTRA_intake := lib/dtb.c -lfdt
-build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) lib/dtb.c $(wildcard lib/*.h mmu/*.h host/support/*.h) | deps
+HOST_DTB_SRCS := lib/dtb.c lib/dtb_check.c
+FUZZ_EXTRA_intake := $(HOST_DTB_SRCS) -lfdt
+build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_DTB_SRCS) $(wildcard lib/*.h mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g $(WARN) -DBBMPROBE_HOST -DPT_POOL_PAGES=$(PT_POOL_PAGES) -I. \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(HOST_LIB_SRCS) $(FUZZ_EXTRA_$*)
 
-# Seeds for fuzz_intake: the bootargs cases and device trees (the Pi ones, and host/fuzz-seeds/*.dts).
+# Seeds for fuzz_intake: the bootargs cases and device trees (the Pi ones, and host/fuzz-seeds/*.dts);
+# prop-len-wraps.dtb is virt-like.dts with its first property's length set to 0xfffffff4, on which
+# libfdt 1.6.1's walks never end (lib/dtb_check.c refuses it).
 FUZZ_SEEDS := build/fuzz/seeds-fuzz_intake
 $(FUZZ_SEEDS): $(wildcard host/fuzz-seeds/*) $(wildcard platform/dts/*.dts) | deps
 	@mkdir -p $@
-	@cp host/fuzz-seeds/*.txt $@/
+	@cp host/fuzz-seeds/*.txt host/fuzz-seeds/*.dtb $@/
 	@for f in host/fuzz-seeds/*.dts platform/dts/*.dts; do \
 		dtc -q -W no-unit_address_vs_reg -I dts -O dtb -o $@/$$(basename $$f .dts).dtb $$f || exit 1; done
 	@touch $@
@@ -299,13 +311,16 @@ lava-check: image | deps
 # a crashing input is saved as build/fuzz/crash-*.
 FUZZ_RUN = set -e; for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	seeds=build/fuzz/seeds-$$n; [ -d $$seeds ] || seeds=; \
-	$$f -max_total_time=$(1) -artifact_prefix=build/fuzz/ $(2) build/fuzz/corpus-$$n $$seeds
+	$$f -max_total_time=$(1) -timeout=$(FUZZ_INPUT_TIMEOUT) -artifact_prefix=build/fuzz/ $(2) \
+		build/fuzz/corpus-$$n $$seeds
 
 fuzz: $(FUZZERS) $(FUZZ_SEEDS) | deps
 	@$(call FUZZ_RUN,$(FUZZ_SECONDS),-print_final_stats=1); done
 
 fuzz-short: $(FUZZERS) $(FUZZ_SEEDS) | deps
-	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),) 2>&1 | tail -3; done
+	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),) >build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; \
+		echo "make fuzz-short: $$n failed; its input is saved as build/fuzz/{crash,timeout,leak}-*" >&2; exit 1; }; \
+		tail -3 build/fuzz/$$n.log; done
 
 test: | deps
 	@$(MAKE) --no-print-directory lint

@@ -4,15 +4,6 @@
 #include <libfdt.h>
 #include <string.h>
 
-bool dtb_valid(const void *p)
-{
-	if (!p || ((uintptr_t)p & 7))
-		return false;
-	if (fdt32_ld((const fdt32_t *)p) != FDT_MAGIC_VALUE)
-		return false;
-	return fdt_check_header(p) == 0;
-}
-
 size_t dtb_size(const void *fdt)
 {
 	return fdt_totalsize(fdt);

@@ -33,8 +33,13 @@ enum psci_conduit {
 /* Checked with the MMU off before anything else is read: the magic and a sane total size. */
 bool dtb_header_plausible(uint32_t magic, uint32_t totalsize);
 
-/* True if `p` is non-NULL, 8-byte aligned, carries the FDT magic and libfdt accepts the header. */
-bool dtb_valid(const void *p);
+/*
+ * NULL if `p` is safe to query: non-NULL, 8-byte aligned, the FDT magic, and a
+ * header and structure libfdt accepts (fdt_check_full), every walk of which
+ * ends. Otherwise what is wrong, in words (lib/dtb_check.c).
+ */
+const char *dtb_problem(const void *p);
+bool dtb_valid(const void *p); /* dtb_problem(p) == NULL */
 size_t dtb_size(const void *fdt);
 /* The root `model`, or NULL if absent or not a string. */
 const char *dtb_model(const void *fdt);
