@@ -116,7 +116,8 @@ static void pick_board(struct boot_state *st)
 	exception_set_image_range(st->load_base, (uintptr_t)boot_stack_top - 64 * 1024, (uintptr_t)boot_stack_top);
 	dtb_search_describe(&st->dtb, st->x0, st->dtb_how, sizeof(st->dtb_how));
 	st->board_how = "no DTB: build-time fallback";
-	if (st->dtb_addr && dtb_valid((const void *)st->dtb_addr)) {
+	const char *problem = st->dtb_addr ? dtb_problem((const void *)st->dtb_addr) : NULL;
+	if (st->dtb_addr && !problem) {
 		st->fdt = (const void *)st->dtb_addr;
 		const struct platform *m = platform_match(st->fdt);
 		if (m) {
@@ -132,7 +133,8 @@ static void pick_board(struct boot_state *st)
 			st->board_how = st->board_how_buf;
 		}
 	} else if (st->dtb_addr) {
-		snprintf(st->dtb_how, sizeof(st->dtb_how), "magic found but libfdt rejects the header");
+		snprintf(st->dtb_how, sizeof(st->dtb_how), "magic found but not usable: %s", problem);
+		boot_map_drop_dtb();
 	}
 }
 
@@ -213,7 +215,7 @@ static void bring_up_board(struct boot_state *st)
 	boot_map_board(&st->cfg, &st->map_report);
 	boot_info_set(&(struct boot_info){.platform = plat, .config = st->cfg, .entry_el = st->entry_el,
 					  .image_lo = st->load_base, .image_hi = (uintptr_t)_end,
-					  .dtb_lo = st->dtb_addr, .dtb_hi = st->dtb_addr ? st->dtb_end : st->dtb_addr});
+					  .dtb_lo = st->fdt ? st->dtb_addr : 0, .dtb_hi = st->fdt ? st->dtb_end : 0});
 	if (plat->init) /* pin muxing before the UART starts */
 		plat->init(&st->cfg, st->board_note, sizeof(st->board_note));
 

@@ -28,6 +28,7 @@ static struct pt_space kernel_space;
 /* What boot_map_early() mapped, so boot_map_board() can map around it. */
 static struct mem_region early[2];
 static unsigned early_count;
+static int dtb_window = -1; /* the index in early[] of the DTB's own window; -1 if none or merged */
 static uintptr_t image_range[2]; /* [lo, hi): what boot_map_set_granule() cleans and invalidates */
 
 struct pt_space *boot_map_space(void)
@@ -40,7 +41,8 @@ struct pt_space *boot_map_kernel_space(void)
 	return &kernel_space;
 }
 
-static void add_early(uint64_t lo, uint64_t hi)
+/* Returns the new window's index in early[], or -1 if the range merged into an existing one. */
+static int add_early(uint64_t lo, uint64_t hi)
 {
 	lo &= ~(SZ_2M - 1);
 	hi = (hi + SZ_2M - 1) & ~(SZ_2M - 1);
@@ -50,12 +52,12 @@ static void add_early(uint64_t lo, uint64_t hi)
 		if (lo <= e && hi >= b) {
 			early[i].base = lo < b ? lo : b;
 			early[i].size = (hi > e ? hi : e) - early[i].base;
-			return;
+			return -1;
 		}
 	}
 	early[early_count].base = lo;
 	early[early_count].size = hi - lo;
-	early_count++;
+	return (int)early_count++;
 }
 
 /* The early identity map in TTBR0's space and TTBR1's empty root, from an empty pool. */
@@ -71,9 +73,8 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 {
 	image_range[0] = image_lo;
 	image_range[1] = image_hi;
-	add_early(image_lo, image_hi);
-	if (dtb_hi > dtb_lo)
-		add_early(dtb_lo, dtb_hi);
+	(void)add_early(image_lo, image_hi);
+	dtb_window = dtb_hi > dtb_lo ? add_early(dtb_lo, dtb_hi) : -1;
 	enum pt_status st = build_early_spaces();
 	if (st != PT_OK)
 		return st; /* the caller says why, with the MMU still off */
@@ -87,6 +88,19 @@ enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t 
 	dcache_inval_range(image_lo, image_hi);
 	mmu_enable(&boot_space, &kernel_space);
 	return PT_OK;
+}
+
+void boot_map_drop_dtb(void)
+{
+	if (dtb_window < 0)
+		return;
+	const struct mem_region w = early[dtb_window];
+	/* A lone 2 MiB block (or blocks) of the early map: no partial block, so this cannot fail. */
+	(void)unmap_range(&boot_space, w.base, w.size, PT_TLBI_ALL_LEVELS);
+	for (unsigned i = (unsigned)dtb_window; i + 1 < early_count; i++)
+		early[i] = early[i + 1];
+	early_count--;
+	dtb_window = -1;
 }
 
 /*

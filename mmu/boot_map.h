@@ -22,6 +22,13 @@
 enum pt_status boot_map_early(uintptr_t image_lo, uintptr_t image_hi, uintptr_t dtb_lo, uintptr_t dtb_hi);
 
 /*
+ * The DTB proved unusable (dtb_problem()): unmap its early window unless it shares the image's, so
+ * that memory the board's fallback may not count as RAM is not left mapped Normal. MMU on, before
+ * boot_map_set_granule() and boot_map_board(), with no secondary running.
+ */
+void boot_map_drop_dtb(void);
+
+/*
  * MMU on, before boot_map_board() and before any secondary runs: rebuild the early map at
  * another granule (12, 14 or 16: 4K, 16K, 64K) with the MMU briefly off, then on with that
  * TCR_EL1.TG0. The CPU must implement the granule (ID_AA64MMFR0_EL1: the caller checks).

@@ -4,7 +4,7 @@
 # line, last, and says what it could not use. (QEMU puts back /memory and /psci itself, so those
 # two cases are the fuzz target's: host/fuzz_intake.c.)
 . "$(dirname "$0")/lib.sh"
-plan 66
+plan 73
 dir="$top/build/logs/dtb-corpus"
 rm -rf "$dir" && mkdir -p "$dir"
 base="$dir/virt.dtb"
@@ -90,6 +90,24 @@ expect_no_line 'PANIC' "the trapping HVC does not panic"
 [ "$(echo "$out" | grep -c '^EXIT: ')" = 1 ]
 ok $? "$name_prefix: one EXIT line"
 # Killed by the runner's timeout: QEMU's own "terminating on signal" and the runner's note follow.
+[ "$(echo "$out" | grep -vE '^(# run-qemu|qemu-system-aarch64: terminating on signal)' | tail -1)" = "EXIT: STATUS=0" ]
+ok $? "$name_prefix: the firmware prints nothing after 'EXIT: STATUS=0'"
+
+# A structure whose walk never ends in libfdt 1.6.1 (a property length of 0xfffffff4; the fuzz seed
+# host/fuzz-seeds/prop-len-wraps.dtb). QEMU's own libfdt has the same flaw, so the blob is copied raw
+# into RAM beside QEMU's DTB and passed in x0 (--x0-dtb), not with --dtb. It is refused before any
+# query and its 2 MiB window unmapped (outside the 128 MiB the defaults count as RAM: normal-is-ram
+# would fail). Without a DTB there are no boot arguments: every test runs, then the CPU halts (no PSCI).
+name_prefix="dtb prop-len-wraps"
+BOOT_TIMEOUT=30 boot dtb-prop-len-wraps --x0-dtb "$top/host/fuzz-seeds/prop-len-wraps.dtb"
+expect_status 124
+expect_line "^# dtb: none \(magic found but not usable: a property's length runs past the end of the DTB\); using the virt board defaults\$" \
+	"refused before any query, with the reason"
+expect_line '^ok [0-9]+ - mmu/normal-is-ram$' "the refused DTB's window is not left mapped as Normal memory"
+expect_line '^SUMMARY: [0-9]+ passed, 0 failed, [0-9]+ skipped$' "the whole suite runs on the board defaults"
+expect_no_line 'PANIC' "no panic"
+[ "$(echo "$out" | grep -c '^EXIT: ')" = 1 ]
+ok $? "$name_prefix: one EXIT line"
 [ "$(echo "$out" | grep -vE '^(# run-qemu|qemu-system-aarch64: terminating on signal)' | tail -1)" = "EXIT: STATUS=0" ]
 ok $? "$name_prefix: the firmware prints nothing after 'EXIT: STATUS=0'"
 finish
