@@ -262,7 +262,8 @@ build/fuzz/fuzz_%: host/fuzz_%.c $(HOST_LIB_SRCS) $(HOST_DTB_SRCS) $(wildcard li
 
 # Seeds for fuzz_intake: the bootargs cases and device trees (the Pi ones, and host/fuzz-seeds/*.dts);
 # prop-len-wraps.dtb is virt-like.dts with its first property's length set to 0xfffffff4, on which
-# libfdt 1.6.1's walks never end (lib/dtb_check.c refuses it).
+# libfdt 1.6.1's walks never end (lib/dtb_check.c refuses it); fuzz-found-hang.dtb is the input
+# the fuzzer found hanging before that check.
 FUZZ_SEEDS := build/fuzz/seeds-fuzz_intake
 $(FUZZ_SEEDS): $(wildcard host/fuzz-seeds/*) $(wildcard platform/dts/*.dts) | deps
 	@mkdir -p $@
