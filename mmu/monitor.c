@@ -275,7 +275,7 @@ static struct tracked *find_unlinked(const pt_entry_t *page)
 	return 0;
 }
 
-HOT_TEXT_MONITOR static void untrack(struct tracked *t)
+HOT_TEXT_MONITOR_CALLEE static void untrack(struct tracked *t)
 {
 	if (t && t->state != TR_UNUSED) {
 		t->state = TR_UNUSED;
@@ -675,7 +675,8 @@ static void check_live_children(const pt_entry_t *table, const struct pt_page_me
 	}
 }
 
-static void on_table_free(const pt_entry_t *table)
+/* Out of the sink (noinline): inlined, its 1 KiB pushed the per-event code past one page (boot/hot_data.h). */
+HOT_TEXT_MONITOR_ONCE static __attribute__((noinline)) void on_table_free(const pt_entry_t *table)
 {
 	const struct pt_page_meta *m = meta_of(table);
 	if (!m)

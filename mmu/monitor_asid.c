@@ -63,7 +63,7 @@ void bbm_asid_note_valid(const pt_entry_t *ptep, pt_entry_t desc, int level)
 	l->mask = running;
 }
 
-HOT_TEXT_MONITOR uint64_t bbm_asid_holders(const pt_entry_t *ptep, pt_entry_t old, int level)
+HOT_TEXT_MONITOR_CALLEE uint64_t bbm_asid_holders(const pt_entry_t *ptep, pt_entry_t old, int level)
 {
 	struct asid_live *l = find_live(ptep);
 	uint64_t mask = l ? l->mask : seen;
