@@ -117,10 +117,11 @@ static inline pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs)
 {
 	return (pa & pt_geom.oa_mask) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
 }
-/* Block at L1/L2, page at L3. */
+/* Block at L1/L2, page at L3. Both encoded, then one picked: a select, not a branch (see desc_type()). */
 static inline pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs)
 {
-	return level == PT_LAST_LEVEL ? desc_page(pa, attrs) : desc_block(level, pa, attrs);
+	pt_entry_t page = desc_page(pa, attrs), block = desc_block(level, pa, attrs);
+	return level == PT_LAST_LEVEL ? page : block;
 }
 
 /* Decoders. The type depends on the level (0b11 is table at L0-L2, page at L3). */

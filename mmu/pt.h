@@ -249,8 +249,13 @@ static inline enum pt_status pt_leaf_decision(pt_entry_t old, pt_entry_t leaf, i
 	bool block_ok = (policy == PT_POLICY_LINUX_4_14) | pgattr_change_is_safe(old, leaf);
 	enum pt_status on_block = block_ok ? PT_OK : PT_ERR_LIVE_CHANGE;
 	*free_old = (t == DESC_TABLE) & (policy == PT_POLICY_LINUX_FIXED);
-	/* A page or a reserved encoding: ioremap_pte_range()'s BUG_ON(!pte_none(*pte)). */
-	return t == DESC_INVALID ? PT_OK : t == DESC_TABLE ? on_table : t == DESC_BLOCK ? on_block : PT_ERR_OVERLAP;
+	/* A page or a reserved encoding: ioremap_pte_range()'s BUG_ON(!pte_none(*pte)). One 4-bit status per
+	 * enum desc_type, picked by a shift. */
+	_Static_assert(PT_STATUS_COUNT <= 16 && DESC_RESERVED == 4, "a status per type fits a nibble");
+	uint32_t by_type = (uint32_t)PT_OK << (4 * DESC_INVALID) | (uint32_t)on_table << (4 * DESC_TABLE) |
+			   (uint32_t)on_block << (4 * DESC_BLOCK) | (uint32_t)PT_ERR_OVERLAP << (4 * DESC_PAGE) |
+			   (uint32_t)PT_ERR_OVERLAP << (4 * DESC_RESERVED);
+	return (enum pt_status)((by_type >> (4 * (unsigned)t)) & 0xfu);
 }
 
 /* linux-fixed before a block goes where a table is: pud_free_pmd_page() at L1, pmd_free_pte_page() at L2. */
