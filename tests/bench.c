@@ -137,8 +137,13 @@ HOT_TEXT_BENCH_BASELINE static __attribute__((noinline)) void cycle_baseline(str
 		tlbi_all_levels_va(b->va);
 		pt_write_desc(b->pmdp, desc_block(2, b->env.pa_new, PT_PROT_NORMAL));
 		break;
+	case PT_POLICY_REFUSE_LIVE:
 	default:
-		return; /* refused: no further stores */
+		/* Decided from the entry, as pmd_set_huge() decides, not assumed: a live table refuses the block. */
+		if (desc_type(pt_read_desc(b->pmdp), 2) == DESC_TABLE)
+			return; /* refused: no further stores */
+		pt_write_desc(b->pmdp, desc_block(2, b->env.pa_new, PT_PROT_NORMAL));
+		break;
 	}
 	dsb_ishst();
 	isb();
