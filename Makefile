@@ -20,6 +20,8 @@ SEMIHOSTING ?= 1
 GDB_PORT ?= 1234
 FALLBACK_BOARD ?= virt
 PT_POOL_PAGES ?= 128
+# `make bench`: QEMU processes to take the median ratio over (scripts/bench).
+BENCH_RUNS ?= 5
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 15
 # One input running longer than this is a failure (a hang), saved as build/fuzz/timeout-*.
@@ -110,7 +112,7 @@ endif
 # The user's knobs reach the scripts through the environment (BBMPROBE_ARGS, ...), never pasted into
 # a recipe: quotes, `$` and backslashes in ARGS arrive as typed. $(value) keeps make from expanding
 # them, and unexport keeps make from expanding them for the environment of every recipe.
-KNOBS := BOARD CPU SMP MEM EL ARGS TIMEOUT SEMIHOSTING GDB_PORT ACCEL LAVA_URL TCG
+KNOBS := BOARD CPU SMP MEM EL ARGS TIMEOUT SEMIHOSTING GDB_PORT ACCEL LAVA_URL TCG BENCH_RUNS
 $(foreach k,$(KNOBS),$(eval export BBMPROBE_$k := $$(value $k)))
 unexport $(KNOBS)
 # refuse TARGET,KNOBS,WHY: a shell line that stops with status 2 when the user set a knob TARGET ignores.
@@ -194,7 +196,7 @@ $(B)/%.dtb: platform/dts/%.dts | deps
 # scripts/mk-sdcard checks the board and, with the firmware's own parser (build/host/bootargs-check)
 # and the image's test list, the boot arguments before it writes anything.
 sdcard: image $(B)/tests.list $(HOST_B)/bootargs-check | deps
-	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT TCG,QEMU settings; an SD card takes BOARD and ARGS only)
+	@$(call refuse,sdcard,CPU SMP MEM EL TIMEOUT SEMIHOSTING GDB_PORT TCG BENCH_RUNS,QEMU settings; an SD card takes BOARD and ARGS only)
 	@scripts/mk-sdcard --board "$${BBMPROBE_BOARD:-rpi4}" --build $(B) -- "$$BBMPROBE_ARGS"
 
 # The registered test names, asked of the image itself (`list` under QEMU virt, about a second), so
@@ -203,26 +205,32 @@ $(B)/tests.list: $(IMAGE) scripts/list-tests | deps
 	$(Q)scripts/list-tests --build $(B) >$@.tmp && mv $@.tmp $@
 
 # ---- running ------------------------------------------------------------------
-RUN_QEMU = scripts/run-qemu --board "$${BBMPROBE_BOARD:-virt}" --cpu "$$BBMPROBE_CPU" --smp "$$BBMPROBE_SMP" \
+RUN_QEMU_OPTS = --board "$${BBMPROBE_BOARD:-virt}" --cpu "$$BBMPROBE_CPU" --smp "$$BBMPROBE_SMP" \
 	--mem "$$BBMPROBE_MEM" --el "$$BBMPROBE_EL" --semihosting "$$BBMPROBE_SEMIHOSTING" --tcg "$$BBMPROBE_TCG" --build $(B)
+RUN_QEMU = scripts/run-qemu $(RUN_QEMU_OPTS)
 # ACCEL=kvm: QEMU virt on an arm64 host's own cores (docs/labs.md).
 run: image | deps
 	@$(call refuse,run,GDB_PORT,only for make debug)
+	@$(call refuse,run,BENCH_RUNS,only for make bench)
 	@$(RUN_QEMU) $${BBMPROBE_ACCEL:+--accel "$$BBMPROBE_ACCEL"} --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
-# The bench group (tests/bench.c): ns per seed cycle per policy, baseline and ratio.
+# The bench group (tests/bench.c): ns per seed cycle per policy, baseline and ratio, in BENCH_RUNS
+# QEMU processes, then the median ratio of each policy and setting (scripts/bench).
 bench: image | deps
 	@$(call refuse,bench,GDB_PORT,only for make debug)
-	@$(RUN_QEMU) --timeout "$$BBMPROBE_TIMEOUT" -- tests=bench "$$BBMPROBE_ARGS"
+	@scripts/bench --runs "$$BBMPROBE_BENCH_RUNS" $(RUN_QEMU_OPTS) --timeout "$$BBMPROBE_TIMEOUT" \
+		-- tests=bench "$$BBMPROBE_ARGS"
 
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
 run-uboot: image | deps
 	@$(call refuse,run-uboot,GDB_PORT,only for make debug)
+	@$(call refuse,run-uboot,BENCH_RUNS,only for make bench)
 	@$(RUN_QEMU) --uboot --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
 # QEMU waits for gdb, with no timeout: a debugging session lasts as long as it needs.
 debug: image | deps
 	@$(call refuse,debug,TIMEOUT,a debugging session has no timeout)
+	@$(call refuse,debug,BENCH_RUNS,only for make bench)
 	@$(RUN_QEMU) --gdb --gdb-port "$$BBMPROBE_GDB_PORT" -- "$$BBMPROBE_ARGS"
 
 # A fresh Debian bookworm root runs `make run` and `make test` from a clone of HEAD (scripts/check-fresh).

@@ -3,7 +3,7 @@
 # monitor setting prints one line a script can read, and the run asserts that it measured. Timing
 # is never asserted here: met=yes or met=no both pass, only the line's presence and format count.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 22
 N=50
 name_prefix="bench iters=$N"
 boot bench -- tests=bench iters=$N
@@ -28,4 +28,27 @@ ratios=$(echo "$out" | sed -n 's/^# bench policy=[^ ]* monitor=[^ ]* ratio=\([0-
 [ "$ratios" = 6 ]
 ok $? "$name_prefix: every ratio parses as a positive number"
 expect_closing_lines 0
+
+# make bench's wrapper: each run's lines, then per policy and setting the median over the runs.
+name_prefix="scripts/bench --runs 2"
+out=$("$top/scripts/bench" --runs 2 --build "$build" --timeout 90 -- tests=bench iters=$N 2>&1)
+status=$?
+expect_status 0
+[ "$(echo "$out" | grep -c '^== bench run [12] of 2 (log: build/logs/bench-run[12].log)$')" = 2 ]
+ok $? "$name_prefix: announces both runs and their logs"
+r='[0-9]+\.[0-9]{2}'
+summary=$(echo "$out" | grep -E "^# bench summary policy=(linux-4.14|linux-fixed|refuse-live) monitor=(on|off) ratio=$r target=(1.20|2.00) met=(yes|no) runs=2 ratios=$r,$r\$" | wc -l)
+[ "$summary" = 6 ]
+ok $? "$name_prefix: six summary lines with both runs' ratios (got $summary)"
+# The summary's ratio is the median (here the mean of two) of the runs' own lines.
+line=$(echo "$out" | grep '^# bench summary policy=refuse-live monitor=off ')
+a=$(echo "$line" | sed 's/.* ratios=\([0-9.]*\),.*/\1/') b=$(echo "$line" | sed 's/.* ratios=[0-9.]*,\([0-9.]*\)$/\1/')
+want=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+echo "$line" | grep -q " ratio=$want "
+ok $? "$name_prefix: the summary ratio is the runs' median ($a, $b -> $want)"
+name_prefix="scripts/bench --runs 0"
+out=$("$top/scripts/bench" --runs 0 --build "$build" -- tests=bench 2>&1)
+status=$?
+expect_status 2
+expect_line "^scripts/bench: BENCH_RUNS/--runs must be 1 to 99, not '0'\$" "a bad run count is refused before QEMU starts"
 finish

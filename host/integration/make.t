@@ -3,7 +3,7 @@
 # takes it; make sdcard checks ARGS before it writes; an unknown BOARD and knobs a target ignores
 # are errors with a message and status 2, never dropped.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 29
 
 # A plain make of this tree, as a user types it (not the MAKEFLAGS of a make that runs this test),
 # bounded: make debug has no timeout of its own.
@@ -112,6 +112,7 @@ refused "QEMU settings on a card" "make sdcard: SMP: QEMU settings" sdcard SMP=2
 refused "U-Boot runs on virt only" "--uboot runs on virt only" run-uboot BOARD=rpi4
 refused "no timeout in a debugging session" "make debug: TIMEOUT: a debugging session has no timeout" debug TIMEOUT=5
 refused "GDB_PORT is for make debug" "make run: GDB_PORT: only for make debug" run GDB_PORT=4321
+refused "BENCH_RUNS is for make bench" "make run: BENCH_RUNS: only for make bench" run BENCH_RUNS=2
 
 # Without semihosting, exit= is honoured and the status still comes back.
 name_prefix="make run SEMIHOSTING=0 ARGS='exit=auto tests=nosuch'"
