@@ -82,6 +82,15 @@ expect_closing_lines() { # expect_closing_lines STATUS
 	ok $? "$name_prefix: nothing follows the EXIT line"
 }
 
+# A run the runner's timeout ended after a halt: one EXIT line, and nothing of the firmware's after
+# it (QEMU's own "terminating on signal" and the runner's note follow it).
+expect_one_exit_then_halt() { # expect_one_exit_then_halt STATUS
+	[ "$(echo "$out" | grep -c '^EXIT: ')" = 1 ]
+	ok $? "$name_prefix: one EXIT line"
+	[ "$(echo "$out" | grep -vE '^(# run-qemu|qemu-system-aarch64: terminating on signal)' | tail -1)" = "EXIT: STATUS=$1" ]
+	ok $? "$name_prefix: the firmware prints nothing after 'EXIT: STATUS=$1'"
+}
+
 # TAP consistency: the plan matches the number of test points and the summary.
 expect_consistent_tap() {
 	local planned points passed failed skipped
