@@ -335,7 +335,7 @@ fuzz: $(FUZZERS) $(FUZZ_SEEDS) | deps
 
 fuzz-short: $(FUZZERS) $(FUZZ_SEEDS) | deps
 	@$(call FUZZ_RUN,$(FUZZ_TEST_SECONDS),) >build/fuzz/$$n.log 2>&1 || { tail -40 build/fuzz/$$n.log; \
-		echo "make fuzz-short: $$n failed; its input is saved as build/fuzz/{crash,timeout,leak}-*" >&2; exit 1; }; \
+		echo "make fuzz-short: $$n failed; its input is saved in build/fuzz/ (crash-*, timeout-*, oom-* or leak-*)" >&2; exit 1; }; \
 		tail -3 build/fuzz/$$n.log; done
 
 test: | deps
