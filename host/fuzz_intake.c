@@ -71,7 +71,7 @@ static void fuzz_dtb(const void *fdt)
 	unsigned unrecorded = 0;
 	bool malformed;
 
-	if (!dtb_valid(fdt))
+	if (dtb_problem(fdt))
 		return;
 	const char *s = dtb_model(fdt);
 	if (s)

@@ -39,7 +39,6 @@ bool dtb_header_plausible(uint32_t magic, uint32_t totalsize);
  * ends. Otherwise what is wrong, in words (lib/dtb_check.c).
  */
 const char *dtb_problem(const void *p);
-bool dtb_valid(const void *p); /* dtb_problem(p) == NULL */
 size_t dtb_size(const void *fdt);
 /* The root `model`, or NULL if absent or not a string. */
 const char *dtb_model(const void *fdt);

@@ -63,8 +63,3 @@ const char *dtb_problem(const void *p)
 	err = fdt_check_full(p, fdt_totalsize(p));
 	return err ? fdt_strerror(err) : NULL;
 }
-
-bool dtb_valid(const void *p)
-{
-	return dtb_problem(p) == NULL;
-}

@@ -12,7 +12,7 @@ struct boot_info {
 	struct board_config config; /* after the DTB refined the board defaults */
 	uint64_t entry_el;
 	uintptr_t image_lo, image_hi; /* the loaded image including BSS */
-	uintptr_t dtb_lo, dtb_hi;     /* equal when there is no DTB */
+	uintptr_t dtb_lo, dtb_hi;     /* the DTB in use (dtb_problem() passed it); both 0 when none */
 };
 
 const struct boot_info *boot_info(void);

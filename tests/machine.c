@@ -48,7 +48,7 @@ static void detect(void)
 	uint64_t freq = timer_frequency();
 
 	info.emu = EMU_UNKNOWN;
-	if (fdt && dtb_valid(fdt) && dtb_says_qemu(fdt, info.emu_why, sizeof(info.emu_why))) {
+	if (fdt && dtb_says_qemu(fdt, info.emu_why, sizeof(info.emu_why))) {
 		info.emu = EMU_QEMU;
 		return;
 	}
