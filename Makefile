@@ -248,24 +248,21 @@ HOST_TESTS := $(patsubst host/%.c,$(HOST_B)/%,$(wildcard host/test_*.c))
 HOST_CFLAGS_model := -DMODEL_STALE_MAX=256u
 FUZZERS := $(patsubst host/%.c,build/fuzz/%,$(wildcard host/fuzz_*.c))
 
+# A test that needs more than the library names it in HOST_EXTRA_<name> (sources, then libraries)
+# and lists those sources as prerequisites of its own.
+# The UART drivers against host/test_uarts.c's register fake (lib/mmio.h routes to it under BBMPROBE_HOST).
+HOST_UART_SRCS := $(wildcard lib/uart_*.c)
+HOST_EXTRA_uarts := $(HOST_UART_SRCS)
+$(HOST_B)/test_uarts: $(HOST_UART_SRCS)
+# The DTB intake's check against malformed blobs, on the host's libfdt (Debian's libfdt-dev, the
+# same 1.6.1 as the target's libfdt.a).
+HOST_EXTRA_dtb_check := lib/dtb_check.c -lfdt
+$(HOST_B)/test_dtb_check: lib/dtb_check.c
+
 $(HOST_B)/test_%: host/test_%.c $(HOST_LIB_SRCS) $(wildcard boot/*.h lib/*.h mmu/*.h host/support/*.h) | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_CFLAGS_$*) -o $@ $< $(HOST_LIB_SRCS) -lcmocka
-
-# The UART drivers against host/test_uarts.c's register fake (lib/mmio.h routes to it under BBMPROBE_HOST).
-HOST_UART_SRCS := $(wildcard lib/uart_*.c)
-$(HOST_B)/test_uarts: host/test_uarts.c $(HOST_LIB_SRCS) $(HOST_UART_SRCS) $(wildcard lib/*.h) | deps
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) $(HOST_UART_SRCS) -lcmocka
-
-# The DTB intake's check against malformed blobs, on the host's libfdt (Debian's libfdt-dev, the
-# same 1.6.1 as the target's libfdt.a).
-$(HOST_B)/test_dtb_check: host/test_dtb_check.c $(HOST_LIB_SRCS) lib/dtb_check.c $(wildcard lib/*.h) | deps
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC $@")
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_SRCS) lib/dtb_check.c -lfdt -lcmocka
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_CFLAGS_$*) -o $@ $< $(HOST_LIB_SRCS) $(HOST_EXTRA_$*) -lcmocka
 
 # The intake fuzzer also links the DTB queries, on the host's libfdt (Debian's libfdt-dev).
 HOST_DTB_SRCS := lib/dtb.c lib/dtb_check.c
