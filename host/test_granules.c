@@ -54,6 +54,8 @@ static const struct expect_geometry geometries[] = {
 
 static const struct expect_geometry *want;
 static struct pt_space sp;
+/* pt_geom.desc_types as linked (the 4K initializer), before any pt_geometry_set(). */
+static uint64_t linked_desc_types;
 
 static int use_granule(const struct expect_geometry *g)
 {
@@ -97,6 +99,21 @@ static void test_geometry(void **state)
 	assert_int_equal((uint64_t)pt_level_entries(PT_START_LEVEL) * pt_level_size(PT_START_LEVEL), PT_VA_LIMIT);
 	/* A level-1 block encoding is reserved where the granule has none (faults like invalid). */
 	assert_int_equal(desc_type(PTE_TYPE_BLOCK | 0x40000000ull, 1), want->block_l1 ? DESC_BLOCK : DESC_RESERVED);
+	/* Every level and bits[1:0] (Arm ARM D8.3): bit 0 clear invalid; 0b11 table, page at level 3; 0b01 block
+	 * where the granule has blocks, else reserved. Other bits do not matter. */
+	for (int level = 0; level <= PT_LAST_LEVEL; level++) {
+		bool block = level == 2 || (level == 1 && want->block_l1);
+		enum desc_type at11 = level == PT_LAST_LEVEL ? DESC_PAGE : DESC_TABLE;
+		for (pt_entry_t high = 0; high < 2; high++) {
+			pt_entry_t d = high ? 0xfff0000000000ffcull : 0;
+			assert_int_equal(desc_type(d | 0, level), DESC_INVALID);
+			assert_int_equal(desc_type(d | 2, level), DESC_INVALID);
+			assert_int_equal(desc_type(d | 1, level), block ? DESC_BLOCK : DESC_RESERVED);
+			assert_int_equal(desc_type(d | 3, level), at11);
+		}
+	}
+	if (want->shift == PT_GRANULE_4K) /* the linked initializer says what pt_geometry_set() computes */
+		assert_int_equal(linked_desc_types, pt_geom.desc_types);
 	uint64_t tcr = mmu_tcr_value(2);
 	assert_int_equal((tcr >> 14) & 3, want->tg0);
 	assert_int_equal(tcr & 0x3f, 16); /* T0SZ: 48-bit VA at every granule */
@@ -292,6 +309,7 @@ static void test_prepared_va_matches_map_range(void **state)
 
 int main(void)
 {
+	linked_desc_types = pt_geom.desc_types;
 	GRANULE_TESTS(tests);
 	int failed = cmocka_run_group_tests_name("granule 4K", tests, setup_4k, back_to_4k);
 	failed += cmocka_run_group_tests_name("granule 16K", tests, setup_16k, back_to_4k);

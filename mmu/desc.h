@@ -130,16 +130,14 @@ static inline bool desc_is_valid(pt_entry_t d)
 	return (d & PTE_VALID) != 0;
 }
 /*
- * Arithmetic, not branches: every map, unmap and monitored write asks, and
- * QEMU TCG ends a translation block at each branch (docs/scenarios.md, "Benchmark").
+ * A lookup by level and bits[1:0] (pt_geom.desc_types), not branches: every
+ * map, unmap and monitored write asks, and QEMU TCG ends a translation block
+ * at each branch (docs/scenarios.md, "Benchmark").
  */
 static inline enum desc_type desc_type(pt_entry_t d, int level)
 {
-	int valid = (int)(d & PTE_VALID), bit1 = (int)((d >> 1) & 1);
-	int last = level == PT_LAST_LEVEL, block = pt_level_allows_block(level);
-	int with_bit1 = DESC_TABLE + last * (DESC_PAGE - DESC_TABLE);         /* 0b11: table, or page at L3 */
-	int without = DESC_RESERVED + block * (DESC_BLOCK - DESC_RESERVED);   /* 0b01: block where allowed */
-	return (enum desc_type)(valid * (without + bit1 * (with_bit1 - without)));
+	unsigned nibble = 4u * (4u * (unsigned)level + (unsigned)(d & 3u));
+	return (enum desc_type)((pt_geom.desc_types >> nibble) & 0xfu);
 }
 static inline bool desc_is_leaf(pt_entry_t d, int level)
 {

@@ -55,6 +55,7 @@ struct pt_geometry {
 	unsigned entries;                   /* in a full table: 512, 2048, 8192 */
 	int start_level;                    /* 0, 0, 1 for a 48-bit VA */
 	unsigned block_levels;              /* bit n: level n may hold a block descriptor */
+	uint64_t desc_types;                /* enum desc_type of bits[1:0] at a level: nibble 4 * (4 * level + bits) */
 	unsigned cont_pages;                /* pages in a contiguous run: 16, 128, 32 */
 	unsigned cont_blocks;               /* level 2 blocks in a contiguous run: 16 x 2M, 32 x 32M, 32 x 512M */
 	uint64_t oa_mask;                   /* a page's or table's output address bits [47:granule_shift] */
