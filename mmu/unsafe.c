@@ -19,11 +19,6 @@ const char *bbm_seq_name(enum bbm_seq v)
 	return ENUM_NAME(names, v, "?");
 }
 
-void pt_unsafe_write_no_maintenance(pt_entry_t *ptep, pt_entry_t desc)
-{
-	pt_write_desc(ptep, desc);
-}
-
 void pt_unsafe_clear(pt_entry_t *ptep, uint64_t va, enum pt_tlbi_scope scope)
 {
 	pt_write_desc(ptep, 0);
