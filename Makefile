@@ -84,7 +84,7 @@ CFLAGS = $(TARGET_FLAGS) -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin-p
 ASFLAGS := $(TARGET_FLAGS) -g -I. -Iboot -MMD -MP
 LDFLAGS := $(TARGET_FLAGS) $(LDFLAGS_TC) -nostdlib -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,-z,notext -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
-	-T linker/bbmprobe.ld -Wl,-Map,$(B)/bbmprobe.map
+	-T linker/bbmprobe.ld
 # Compiler runtime: the cross gcc's libgcc for both toolchains (Debian ships no aarch64 compiler-rt builtins).
 LIBS = $(LIBFDT)/lib/libfdt.a $(PICOLIBC)/lib/libc.a $(LIBGCC)
 
@@ -95,7 +95,7 @@ IMAGE := $(B)/kernel8.img
 ELF := $(B)/bbmprobe.elf
 
 .DELETE_ON_ERROR:
-.PHONY: all deps image run run-uboot bench sdcard test host-test integration-test fuzz fuzz-short debug lint \
+.PHONY: all deps image run run-uboot bench bench-layouts sdcard test host-test integration-test fuzz fuzz-short debug lint \
 	clean check-fresh lava-jobs lava-check results report
 all: image
 
@@ -152,8 +152,23 @@ $(B)/%.S.o: %.S | deps
 
 $(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
+	$(Q)$(CC) $(LDFLAGS) -Wl,-Map,$(B)/bbmprobe.map -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
 	@scripts/check-image $@
+
+# The same objects linked with the hot code (boot/hot_data.h) shifted by HOT bytes in its page and
+# the rest of .text by TEXT: $(B)/layouts/hotHOT-textTEXT/. make bench-layouts runs the bench on each.
+BENCH_LAYOUTS := hot0-text0 hot512-text0 hot0-text768 hot512-text768
+BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(B)/layouts/$(l)/kernel8.img)
+layout_shift = $(patsubst $(1)%,%,$(filter $(1)%,$(subst -, ,$(2))))
+$(B)/layouts/%/bbmprobe.elf: $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
+	$(Q)$(CC) $(LDFLAGS) -Wl,--defsym=LAYOUT_SHIFT_HOT=$(call layout_shift,hot,$*) \
+		-Wl,--defsym=LAYOUT_SHIFT_TEXT=$(call layout_shift,text,$*) -Wl,-Map,$(dir $@)bbmprobe.map \
+		-o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
+	@scripts/check-image $@
+$(B)/layouts/%/kernel8.img: $(B)/layouts/%/bbmprobe.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(IMAGE): $(ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -211,7 +226,7 @@ RUN_QEMU = scripts/run-qemu $(RUN_QEMU_OPTS)
 # ACCEL=kvm: QEMU virt on an arm64 host's own cores (docs/labs.md).
 run: image | deps
 	@$(call refuse,run,GDB_PORT,only for make debug)
-	@$(call refuse,run,BENCH_RUNS,only for make bench)
+	@$(call refuse,run,BENCH_RUNS,only for make bench and make bench-layouts)
 	@$(RUN_QEMU) $${BBMPROBE_ACCEL:+--accel "$$BBMPROBE_ACCEL"} --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
 # The bench group (tests/bench.c): ns per seed cycle per policy, baseline and ratio, in BENCH_RUNS
@@ -221,16 +236,23 @@ bench: image | deps
 	@scripts/bench --runs "$$BBMPROBE_BENCH_RUNS" $(RUN_QEMU_OPTS) --timeout "$$BBMPROBE_TIMEOUT" \
 		-- tests=bench "$$BBMPROBE_ARGS"
 
+# The same bench on each of BENCH_LAYOUTS, then the worst layout per policy and setting
+# (scripts/bench-layouts): whether a target holds whatever the linker does with the code.
+bench-layouts: $(BENCH_LAYOUT_IMAGES) | deps
+	@$(call refuse,bench-layouts,GDB_PORT,only for make debug)
+	@scripts/bench-layouts --runs "$$BBMPROBE_BENCH_RUNS" $(RUN_QEMU_OPTS) --timeout "$$BBMPROBE_TIMEOUT" \
+		-- tests=bench "$$BBMPROBE_ARGS"
+
 # Debian's U-Boot (u-boot-qemu) as QEMU virt's firmware; it runs a boot.scr that booti's bbmprobe.
 run-uboot: image | deps
 	@$(call refuse,run-uboot,GDB_PORT,only for make debug)
-	@$(call refuse,run-uboot,BENCH_RUNS,only for make bench)
+	@$(call refuse,run-uboot,BENCH_RUNS,only for make bench and make bench-layouts)
 	@$(RUN_QEMU) --uboot --timeout "$$BBMPROBE_TIMEOUT" -- "$$BBMPROBE_ARGS"
 
 # QEMU waits for gdb, with no timeout: a debugging session lasts as long as it needs.
 debug: image | deps
 	@$(call refuse,debug,TIMEOUT,a debugging session has no timeout)
-	@$(call refuse,debug,BENCH_RUNS,only for make bench)
+	@$(call refuse,debug,BENCH_RUNS,only for make bench and make bench-layouts)
 	@$(RUN_QEMU) --gdb --gdb-port "$$BBMPROBE_GDB_PORT" -- "$$BBMPROBE_ARGS"
 
 # A fresh Debian bookworm root runs `make run` and `make test` from a clone of HEAD (scripts/check-fresh).
