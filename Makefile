@@ -317,7 +317,7 @@ host-test: $(HOST_TESTS) | deps
 	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
 
 # A small pool (build/gcc-pool8) shows exhaustion as a harness error, not an erratum (pool.t).
-integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check $(B)/bbmprobe-virt-x0.elf | deps
+integration-test: image $(B)/tests.list $(HOST_B)/bootargs-check $(B)/bbmprobe-virt-x0.elf $(BENCH_LAYOUT_IMAGES) | deps
 	@$(MAKE) --no-print-directory PT_POOL_PAGES=8 image
 	@BBMPROBE_BUILD=$(B) CASEMATE_CHECK="$(CASEMATE_CHECK)" prove -v --timer host/integration/*.t
 	@[ -n "$(CASEMATE_CHECK)" ] || echo "== Casemate cross-check skipped: CASEMATE_CHECK is not set (docs/casemate.md)"

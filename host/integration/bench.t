@@ -3,7 +3,7 @@
 # monitor setting prints one line a script can read, and the run asserts that it measured. Timing
 # is never asserted here: met=yes or met=no both pass, only the line's presence and format count.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 28
 N=50
 name_prefix="bench iters=$N"
 boot bench -- tests=bench iters=$N
@@ -46,6 +46,33 @@ a=$(echo "$line" | sed 's/.* ratios=\([0-9.]*\),.*/\1/') b=$(echo "$line" | sed 
 want=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (a + b) / 2 }')
 echo "$line" | grep -q " ratio=$want "
 ok $? "$name_prefix: the summary ratio is the runs' median ($a, $b -> $want)"
+# make bench-layouts' wrapper: scripts/bench on each linked layout, then the worst layout per policy and setting.
+name_prefix="scripts/bench-layouts --runs 1"
+out=$("$top/scripts/bench-layouts" --runs 1 --build "$build" --timeout 90 -- tests=bench iters=$N 2>&1)
+status=$?
+expect_status 0
+layouts=$(echo "$out" | grep -cE '^== layout hot(0|512)-text(0|768)$')
+[ "$layouts" = 4 ]
+ok $? "$name_prefix: runs the bench on each of the four layouts (got $layouts)"
+l='hot(0|512)-text(0|768)'
+worst=$(echo "$out" | grep -E "^# bench layouts policy=(linux-4.14|linux-fixed|refuse-live) monitor=(on|off) worst=$r target=(1.20|2.00) met=(yes|no) layouts=4 ratios=$l:$r,$l:$r,$l:$r,$l:$r\$" | wc -l)
+[ "$worst" = 6 ]
+ok $? "$name_prefix: six lines with each layout's ratio (got $worst)"
+# worst is the largest layout ratio, and met compares it with the target.
+echo "$out" | grep '^# bench layouts ' | awk '{
+	for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+	n = split(f["ratios"], rs, ","); max = 0
+	for (i = 1; i <= n; i++) { split(rs[i], lr, ":"); if (lr[2] + 0 > max) max = lr[2] + 0 }
+	if (sprintf("%.2f", max) != f["worst"] || (max <= f["target"] + 0 ? "yes" : "no") != f["met"]) bad++
+} END { exit bad > 0 }'
+ok $? "$name_prefix: worst is the largest layout ratio and met says whether it is within the target"
+name_prefix="scripts/bench-layouts, no layouts linked"
+empty=$(mktemp -d)
+out=$("$top/scripts/bench-layouts" --build "$empty" -- tests=bench 2>&1)
+status=$?
+rmdir "$empty"
+expect_status 4
+expect_line "^scripts/bench-layouts: no layout images under .*/layouts \\(make bench-layouts links them\\)\$" "says what is missing and what links it"
 name_prefix="scripts/bench --runs 0"
 out=$("$top/scripts/bench" --runs 0 --build "$build" -- tests=bench 2>&1)
 status=$?

@@ -3,7 +3,7 @@
 # takes it; make sdcard checks ARGS before it writes; an unknown BOARD and knobs a target ignores
 # are errors with a message and status 2, never dropped.
 . "$(dirname "$0")/lib.sh"
-plan 29
+plan 30
 
 # A plain make of this tree, as a user types it (not the MAKEFLAGS of a make that runs this test),
 # bounded: make debug has no timeout of its own.
@@ -88,7 +88,7 @@ rm -f "$nosuch_img" # an earlier run's must not decide this one
 ok $? "$name_prefix: status 2 and no image"
 
 # ---- An unknown BOARD is an error everywhere, before anything runs or waits for gdb.
-for target in run bench debug run-uboot sdcard; do
+for target in run bench bench-layouts debug run-uboot sdcard; do
 	name_prefix="make $target BOARD=rpi5"
 	mk "$target" BOARD=rpi5
 	[ "$status" = 2 ] && echo "$out" | grep -q "unknown board 'rpi5'"
