@@ -158,7 +158,7 @@ $(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 # The same objects linked with the hot code (boot/hot_data.h) shifted by HOT bytes in its page and
 # the rest of .text by TEXT: $(B)/layouts/hotHOT-textTEXT/. make bench-layouts runs the bench on each.
 BENCH_LAYOUTS := hot0-text0 hot512-text0 hot0-text768 hot512-text768
-BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(B)/layouts/$(l)/kernel8.img)
+BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(B)/layouts/$(l)/kernel8.img $(B)/layouts/$(l)/bbmprobe-virt-el3.elf)
 layout_shift = $(patsubst $(1)%,%,$(filter $(1)%,$(subst -, ,$(2))))
 $(B)/layouts/%/bbmprobe.elf: $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 	@mkdir -p $(dir $@)
@@ -169,6 +169,9 @@ $(B)/layouts/%/bbmprobe.elf: $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/lib
 	@scripts/check-image $@
 $(B)/layouts/%/kernel8.img: $(B)/layouts/%/bbmprobe.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
+$(B)/layouts/%/bbmprobe-virt-el3.elf: $(B)/layouts/%/kernel8.img
+	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
+		-e 0x40200000 -z noexecstack kernel8.img
 
 $(IMAGE): $(ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
@@ -238,7 +241,7 @@ bench: image | deps
 
 # The same bench on each of BENCH_LAYOUTS, then the worst layout per policy and setting
 # (scripts/bench-layouts): whether a target holds whatever the linker does with the code.
-bench-layouts: $(BENCH_LAYOUT_IMAGES) | deps
+bench-layouts: image $(BENCH_LAYOUT_IMAGES) | deps
 	@$(call refuse,bench-layouts,GDB_PORT,only for make debug)
 	@scripts/bench-layouts --runs "$$BBMPROBE_BENCH_RUNS" $(RUN_QEMU_OPTS) --timeout "$$BBMPROBE_TIMEOUT" \
 		-- tests=bench "$$BBMPROBE_ARGS"
