@@ -158,7 +158,7 @@ $(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 # The same objects linked with the hot code (boot/hot_data.h) shifted by HOT bytes in its page and
 # the rest of .text by TEXT: $(B)/layouts/hotHOT-textTEXT/. make bench-layouts runs the bench on each.
 BENCH_LAYOUTS := hot0-text0 hot512-text0 hot0-text768 hot512-text768
-BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(B)/layouts/$(l)/kernel8.img $(B)/layouts/$(l)/bbmprobe-virt-el3.elf)
+BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(addprefix $(B)/layouts/$(l)/,bbmprobe.elf kernel8.img bbmprobe-virt-el3.elf))
 layout_shift = $(patsubst $(1)%,%,$(filter $(1)%,$(subst -, ,$(2))))
 $(B)/layouts/%/bbmprobe.elf: $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 	@mkdir -p $(dir $@)
