@@ -155,9 +155,11 @@ $(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
 	$(Q)$(CC) $(LDFLAGS) -Wl,-Map,$(B)/bbmprobe.map -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
 	@scripts/check-image $@
 
-# The same objects linked with the hot code (boot/hot_data.h) shifted by HOT bytes in its page and
-# the rest of .text by TEXT: $(B)/layouts/hotHOT-textTEXT/. make bench-layouts runs the bench on each.
-BENCH_LAYOUTS := hot0-text0 hot512-text0 hot0-text768 hot512-text768
+# The same objects linked with the library's hot code (boot/hot_data.h) shifted by HOT bytes and the
+# rest of .text by TEXT: $(B)/layouts/hotHOT-textTEXT/. make bench-layouts runs the bench on each.
+# Shifts 736 bytes apart: two blocks of a page that share a QEMU jump-cache slot in one layout
+# share it in another at most 11% of the time (30% for 512 apart; docs/scenarios.md, "Benchmark").
+BENCH_LAYOUTS := hot0-text0 hot736-text768 hot1488-text0 hot2224-text768
 BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(addprefix $(B)/layouts/$(l)/,bbmprobe.elf kernel8.img bbmprobe-virt-el3.elf))
 layout_shift = $(patsubst $(1)%,%,$(filter $(1)%,$(subst -, ,$(2))))
 $(B)/layouts/%/bbmprobe.elf: $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
