@@ -3,7 +3,7 @@
 # monitor setting prints one line a script can read, and the run asserts that it measured. Timing
 # is never asserted here: met=yes or met=no both pass, only the line's presence and format count.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 30
 N=50
 name_prefix="bench iters=$N"
 boot bench -- tests=bench iters=$N
@@ -54,6 +54,9 @@ expect_status 0
 layouts=$(echo "$out" | grep -cE '^== layout hot[0-9]+-text[0-9]+$')
 [ "$layouts" = 4 ]
 ok $? "$name_prefix: runs the bench on each of the four layouts (got $layouts)"
+logs=$(echo "$out" | grep -cE '^== bench run 1 of 1 \(log: build/logs/bench-hot[0-9]+-text[0-9]+-run1\.log\)$')
+[ "$logs" = 4 ] && [ -s "$top/build/logs/bench-hot0-text0-run1.log" ]
+ok $? "$name_prefix: each layout's run keeps a log of its own (got $logs)"
 l='hot[0-9]+-text[0-9]+'
 worst=$(echo "$out" | grep -E "^# bench layouts policy=(linux-4.14|linux-fixed|refuse-live) monitor=(on|off) worst=$r target=(1.20|2.00) met=(yes|no) layouts=4 ratios=$l:$r,$l:$r,$l:$r,$l:$r\$" | wc -l)
 [ "$worst" = 6 ]
@@ -78,4 +81,8 @@ out=$("$top/scripts/bench" --runs 0 --build "$build" -- tests=bench 2>&1)
 status=$?
 expect_status 2
 expect_line "^scripts/bench: BENCH_RUNS/--runs must be 1 to 99, not '0'\$" "a bad run count is refused before QEMU starts"
+name_prefix="scripts/bench --log-name ../x"
+out=$("$top/scripts/bench" --log-name ../x --build "$build" -- tests=bench 2>&1)
+status=$?
+expect_status 2
 finish
