@@ -20,7 +20,8 @@ SEMIHOSTING ?= 1
 GDB_PORT ?= 1234
 FALLBACK_BOARD ?= virt
 PT_POOL_PAGES ?= 128
-# `make bench`: QEMU processes to take the median ratio over (scripts/bench).
+# `make bench`: QEMU processes to take the median ratio over (scripts/bench); per layout for
+# `make bench-layouts`.
 BENCH_RUNS ?= 5
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 15
