@@ -117,7 +117,7 @@ static inline pt_entry_t desc_page(uint64_t pa, pt_attrs_t attrs)
 {
 	return (pa & pt_geom.oa_mask) | (attrs & PTE_ATTR_MASK) | PTE_TYPE_PAGE;
 }
-/* Block at L1/L2, page at L3. Both encoded, then one picked: a select, not a branch (see desc_type()). */
+/* Block at L1/L2, page at L3: both encoded, then one picked by level (GCC emits a compare and a branch). */
 static inline pt_entry_t desc_leaf(int level, uint64_t pa, pt_attrs_t attrs)
 {
 	pt_entry_t page = desc_page(pa, attrs), block = desc_block(level, pa, attrs);
