@@ -151,10 +151,23 @@ $(B)/%.S.o: %.S | deps
 	@$(if $(Q),echo "  AS[$(TOOLCHAIN)] $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
+# A comma inside $(call ...) arguments.
+, := ,
+# Link $@ from the target objects with extra linker flags $(1), its map beside it, and check it.
+define link_image
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
-	$(Q)$(CC) $(LDFLAGS) -Wl,-Map,$(B)/bbmprobe.map -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
+	$(Q)$(CC) $(LDFLAGS) $(1) -Wl,-Map,$(dir $@)bbmprobe.map -o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
 	@scripts/check-image $@
+endef
+# QEMU loads an ELF at its physical addresses and enters it at the highest EL (EL3 with
+# secure=on); wrap the flat kernel8.img beside $@ 2 MiB into virt RAM, clear of the 1 MiB DTB QEMU
+# puts at the RAM base.
+wrap_el3 = $(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
+	-e 0x40200000 -z noexecstack kernel8.img
+
+$(ELF): $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
+	$(call link_image)
 
 # The same objects linked with the library's hot code (boot/hot_data.h) shifted by HOT bytes and the
 # rest of .text by TEXT: $(B)/layouts/hotHOT-textTEXT/. make bench-layouts runs the bench on each.
@@ -164,26 +177,18 @@ BENCH_LAYOUTS := hot0-text0 hot736-text768 hot1488-text0 hot2224-text768
 BENCH_LAYOUT_IMAGES := $(foreach l,$(BENCH_LAYOUTS),$(addprefix $(B)/layouts/$(l)/,bbmprobe.elf kernel8.img bbmprobe-virt-el3.elf))
 layout_shift = $(patsubst $(1)%,%,$(filter $(1)%,$(subst -, ,$(2))))
 $(B)/layouts/%/bbmprobe.elf: $(TARGET_OBJS) linker/bbmprobe.ld $(LIBFDT)/lib/libfdt.a | deps
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD[$(TOOLCHAIN)] $@")
-	$(Q)$(CC) $(LDFLAGS) -Wl,--defsym=LAYOUT_SHIFT_HOT=$(call layout_shift,hot,$*) \
-		-Wl,--defsym=LAYOUT_SHIFT_TEXT=$(call layout_shift,text,$*) -Wl,-Map,$(dir $@)bbmprobe.map \
-		-o $@ $(TARGET_OBJS) -Wl,--start-group $(LIBS) -Wl,--end-group
-	@scripts/check-image $@
+	$(call link_image,-Wl$(,)--defsym=LAYOUT_SHIFT_HOT=$(call layout_shift,hot,$*) \
+		-Wl$(,)--defsym=LAYOUT_SHIFT_TEXT=$(call layout_shift,text,$*))
 $(B)/layouts/%/kernel8.img: $(B)/layouts/%/bbmprobe.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 $(B)/layouts/%/bbmprobe-virt-el3.elf: $(B)/layouts/%/kernel8.img
-	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
-		-e 0x40200000 -z noexecstack kernel8.img
+	$(wrap_el3)
 
 $(IMAGE): $(ELF)
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-# QEMU loads an ELF at its physical addresses and enters it at the highest EL (EL3 with
-# secure=on); wrap the flat image 2 MiB into virt RAM, clear of the 1 MiB DTB QEMU puts at the RAM base.
 $(B)/bbmprobe-virt-el3.elf: $(IMAGE)
-	$(Q)cd $(dir $@) && $(CROSS)ld -o $(notdir $@) -b binary --section-start=.data=0x40200000 \
-		-e 0x40200000 -z noexecstack $(notdir $(IMAGE))
+	$(wrap_el3)
 
 # QEMU virt with a chosen x0 (scripts/run-qemu --x0): a shim loads x0 from 0x40170000, where
 # run-qemu's -device loader writes it, and jumps to the image at 0x40200000 (as in the EL3 ELF).
