@@ -13,8 +13,20 @@
 
 #include "mmu/desc.h"
 
-/* One level's nibbles in pt_geom.desc_types: what 0b01 and 0b11 are there (0b00 and 0b10: invalid, 0). */
+/*
+ * pt_geom.desc_types for a granule's block levels: what bits[1:0] of a
+ * descriptor make it at each level (Arm ARM DDI 0487, D8.3 "Translation table
+ * descriptor formats"). Bit 0 clear is invalid (0); 0b11 is a table above
+ * level 3 and a page at level 3; 0b01 is a block where the granule allows one
+ * and otherwise reserved (it faults like an invalid entry). A constant
+ * expression, so the linked 4K value and pt_geometry_set() use the one rule.
+ */
 #define DESC_TYPES_AT(level, at01, at11) (((uint64_t)(at01) << 4 * 1 | (uint64_t)(at11) << 4 * 3) << 16 * (level))
+#define DESC_AT01(block_levels, level) (((block_levels) >> (level)) & 1u ? DESC_BLOCK : DESC_RESERVED)
+#define DESC_TYPES_FOR(bl)                                                                                             \
+	(DESC_TYPES_AT(0, DESC_AT01(bl, 0), DESC_TABLE) | DESC_TYPES_AT(1, DESC_AT01(bl, 1), DESC_TABLE) |             \
+	 DESC_TYPES_AT(2, DESC_AT01(bl, 2), DESC_TABLE) | DESC_TYPES_AT(3, DESC_AT01(bl, 3), DESC_PAGE))
+_Static_assert(PT_LAST_LEVEL == 3, "DESC_TYPES_FOR() spells out levels 0-3");
 
 /* 4K at reset, as the image is linked: .data, valid with the MMU off before anything runs. */
 HOT_DATA struct pt_geometry pt_geom = {
@@ -24,8 +36,7 @@ HOT_DATA struct pt_geometry pt_geom = {
 	.entries = 512,
 	.start_level = 0,
 	.block_levels = (1u << 1) | (1u << 2),
-	.desc_types = DESC_TYPES_AT(0, DESC_RESERVED, DESC_TABLE) | DESC_TYPES_AT(1, DESC_BLOCK, DESC_TABLE) |
-		      DESC_TYPES_AT(2, DESC_BLOCK, DESC_TABLE) | DESC_TYPES_AT(3, DESC_RESERVED, DESC_PAGE),
+	.desc_types = DESC_TYPES_FOR((1u << 1) | (1u << 2)),
 	.cont_pages = 16,
 	.cont_blocks = 16,
 	.oa_mask = 0x0000fffffffff000ull,
@@ -33,23 +44,6 @@ HOT_DATA struct pt_geometry pt_geom = {
 	.level_entries = {512, 512, 512, 512},
 	.leaf_level_plus1 = {[12] = 4, [21] = 3, [30] = 2},
 };
-
-/*
- * What bits[1:0] of a descriptor make it at each level (Arm ARM DDI 0487, D8.3
- * "Translation table descriptor formats"): bit 0 clear is invalid; 0b11 is a
- * table above level 3 and a page at level 3; 0b01 is a block where the granule
- * allows one and otherwise reserved (it faults like an invalid entry).
- */
-static uint64_t desc_types_for(unsigned block_levels)
-{
-	uint64_t lut = 0;
-	for (unsigned level = 0; level <= PT_LAST_LEVEL; level++) {
-		unsigned at01 = (block_levels >> level) & 1u ? DESC_BLOCK : DESC_RESERVED;
-		unsigned at11 = level == PT_LAST_LEVEL ? DESC_PAGE : DESC_TABLE;
-		lut |= DESC_TYPES_AT(level, at01, at11);
-	}
-	return lut;
-}
 
 static unsigned cont_pages_for(unsigned granule_shift)
 {
@@ -83,7 +77,7 @@ bool pt_geometry_set(unsigned granule_shift)
 	for (int l = PT_START_LEVEL; l <= PT_LAST_LEVEL; l++)
 		if (l == PT_LAST_LEVEL || pt_level_allows_block(l))
 			g->leaf_level_plus1[g->level_shift[l]] = (int8_t)(l + 1);
-	g->desc_types = desc_types_for(g->block_levels);
+	g->desc_types = DESC_TYPES_FOR(g->block_levels);
 	return true;
 }
 
