@@ -418,7 +418,7 @@ enum pt_status pt_va_map_full(struct pt_va *h, uint64_t pa, uint64_t size, pt_at
 	if (!h)
 		return PT_ERR_INVALID_ARG;
 	int level = pt_leaf_level_of_size(size);
-	if (!pt_va_map_args_ok(h->s, h->path.va, pa, size, attrs, policy, level))
+	if (pt_va_map_args_bad(h->s, h->path.va, pa, size, attrs, policy, level))
 		level = -1;
 	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
 	if (!p) /* an error, a range, or a path it cannot use: the plain path says which */
@@ -439,7 +439,7 @@ enum pt_status pt_va_map_full(struct pt_va *h, uint64_t pa, uint64_t size, pt_at
 			if (!pt_va_link_table(h->s, p, l))
 				return PT_ERR_NOMEM; /* cannot happen: checked above */
 	}
-	return pt_va_place_leaf(p, level, desc_leaf(level, pa, attrs), policy);
+	return pt_va_place_leaf(p, level, pt_va_leaf_desc(level, pa, attrs), policy);
 }
 
 enum pt_status pt_va_unmap_full(struct pt_va *h, uint64_t size, enum pt_tlbi_scope scope)
@@ -448,7 +448,7 @@ enum pt_status pt_va_unmap_full(struct pt_va *h, uint64_t size, enum pt_tlbi_sco
 		return PT_ERR_INVALID_ARG;
 	uint64_t va = h->path.va;
 	int level = pt_leaf_level_of_size(size);
-	if (!pt_va_unmap_args_ok(h->s, va, size, scope, level))
+	if (pt_va_unmap_args_bad(h->s, va, size, scope, level))
 		level = -1;
 	struct pt_path *p = level < 0 ? 0 : fresh_path(h);
 	if (!p) /* an error, a range, or a path it cannot use: the plain path says which */

@@ -191,6 +191,20 @@ static inline unsigned pt_path_changes(const struct pt_space *s, const struct pt
 }
 
 /*
+ * Nonzero if anything the walk read differs now: the root, or the entry at any
+ * level. pt_path_changes() without saying where: one exclusive-or per level
+ * and no compare, for the prepared calls' fast test.
+ */
+static inline uint64_t pt_path_diff(const struct pt_space *s, const struct pt_path *p)
+{
+	uint64_t diff = (uint64_t)(uintptr_t)s->root ^ (uint64_t)(uintptr_t)p->root;
+#pragma GCC unroll 4
+	for (int level = 0; level <= PT_LAST_LEVEL; level++)
+		diff |= *(const volatile pt_entry_t *)p->entry[level] ^ p->desc[level];
+	return diff;
+}
+
+/*
  * Bring p up to date given pt_path_changes(). A kept entry pointer is still
  * va's entry if every entry above it still holds the table descriptor the
  * walk followed, because a walk is a function of those values. So only the
@@ -200,14 +214,13 @@ static inline unsigned pt_path_changes(const struct pt_space *s, const struct pt
  */
 static inline int pt_path_update(const struct pt_space *s, struct pt_path *p, unsigned changed)
 {
-	if (!changed)
-		return p->level;
-	if (changed >> (PT_LAST_LEVEL + 1))
-		return pt_path_revalidate(s, p);
-	int first = __builtin_ctz(changed); /* every entry above it is unchanged: entry[first] is right */
+	/* Every entry above the first change is unchanged, so entry[first] is right. A moved root alone
+	 * reads level 3's entry, harmlessly: the walk is redone. One branch for the common case. */
+	int first = __builtin_ctz(changed | 1u << PT_LAST_LEVEL);
 	pt_entry_t now = *(const volatile pt_entry_t *)p->entry[first]; /* pt_read_desc() */
-	if (first < p->stop && desc_type(now, first) == DESC_TABLE)
-		return pt_path_revalidate(s, p); /* a new table to walk into */
+	bool walk_again = (changed >> (PT_LAST_LEVEL + 1)) | ((first < p->stop) & (desc_type(now, first) == DESC_TABLE));
+	if ((changed == 0) | walk_again)
+		return changed ? pt_path_revalidate(s, p) : p->level; /* a new root, or a new table to walk into */
 	p->desc[first] = now;
 	pt_path_set_stop(p, first);
 	return first;
@@ -243,15 +256,17 @@ static inline enum pt_status pt_leaf_decision(pt_entry_t old, pt_entry_t leaf, i
 	/* The seed's case: a PMD/PUD still points to a table left by an earlier small mapping.
 	 * 4.14 pmd_set_huge() overwrites it (the table leaks); linux-fixed frees it first;
 	 * refuse-live: pmd_set_huge()'s pgattr_change_is_safe() says no. */
-	enum pt_status on_table = policy == PT_POLICY_REFUSE_LIVE ? PT_ERR_LIVE_CHANGE : PT_OK;
+	uint32_t on_table = (uint32_t)(policy == PT_POLICY_REFUSE_LIVE) * PT_ERR_LIVE_CHANGE;
 	/* A block: 4.14 overwrote anything; since 2018 only a permitted live change (below). */
-	enum pt_status on_block = policy == PT_POLICY_LINUX_4_14 ? PT_OK : PT_ERR_LIVE_CHANGE;
+	uint32_t on_block = (uint32_t)(policy != PT_POLICY_LINUX_4_14) * PT_ERR_LIVE_CHANGE;
+	_Static_assert(PT_OK == 0, "a status of 0 lets a product stand for a select");
 	*free_old = (t == DESC_TABLE) & (policy == PT_POLICY_LINUX_FIXED);
 	/* A page or a reserved encoding: ioremap_pte_range()'s BUG_ON(!pte_none(*pte)). One 4-bit status per
-	 * enum desc_type, picked by a shift, not a switch: on the bench's timed path (see desc_type()). */
+	 * enum desc_type, picked by a shift, not a switch, and the policy's by products, not selects: on the
+	 * bench's timed path, where GCC's selects became branches (see desc_type()). */
 	_Static_assert(PT_STATUS_COUNT <= 16 && DESC_RESERVED == 4, "a status per type fits a nibble");
-	uint32_t by_type = (uint32_t)PT_OK << (4 * DESC_INVALID) | (uint32_t)on_table << (4 * DESC_TABLE) |
-			   (uint32_t)on_block << (4 * DESC_BLOCK) | (uint32_t)PT_ERR_OVERLAP << (4 * DESC_PAGE) |
+	uint32_t by_type = (uint32_t)PT_OK << (4 * DESC_INVALID) | on_table << (4 * DESC_TABLE) |
+			   on_block << (4 * DESC_BLOCK) | (uint32_t)PT_ERR_OVERLAP << (4 * DESC_PAGE) |
 			   (uint32_t)PT_ERR_OVERLAP << (4 * DESC_RESERVED);
 	enum pt_status st = (enum pt_status)((by_type >> (4 * (unsigned)t)) & 0xfu);
 	/* Asked only of a live block: the seed cycle's writes go over empty entries and tables. */

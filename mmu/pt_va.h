@@ -23,6 +23,7 @@
 
 #include "mmu/geometry.h"
 #include "mmu/pool.h"
+#include "mmu/pool_alloc.h"
 #include "mmu/pt.h"
 #include "mmu/pt_write.h"
 #include "mmu/tlb.h"
@@ -59,24 +60,39 @@ PT_VA_INLINE int pt_single_leaf_level(uint64_t va, uint64_t pa, uint64_t size)
 }
 
 /*
- * Every check map_range() makes passes, for one aligned leaf at `level` (from
- * pt_leaf_level_of_size()). Combined with & rather than && because TCG ends a
- * translation block at every branch.
+ * Nonzero unless every check map_range() makes passes, for one aligned leaf at
+ * `level` (from pt_leaf_level_of_size()). Or-ed into one word rather than
+ * tested one by one because TCG ends a translation block at every branch. Two
+ * of map_range()'s checks are implied here: a root (the caller's
+ * pt_path_diff() is zero only if the space's root is the one the walk
+ * started from, never 0), and pa <= PTE_ADDR_MASK (with pa aligned to size,
+ * pa | (size - 1) is the leaf's last byte, which its OA check bounds).
  */
-PT_VA_INLINE bool pt_va_map_args_ok(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
-				    pt_attrs_t attrs, enum pt_policy policy, int level)
+PT_VA_INLINE uint64_t pt_va_map_args_bad(const struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size,
+					 pt_attrs_t attrs, enum pt_policy policy, int level)
 {
-	return (level >= 0) & (((va | pa) & (size - 1)) == 0) & (s->root != 0) & (int)pt_space_holds(s, va, size) &
-	       (pa <= PTE_ADDR_MASK) & (size - 1 <= PTE_ADDR_MASK - pa) & ((attrs & (~PTE_ATTR_MASK | PTE_CONT)) == 0) &
-	       ((unsigned)policy < PT_POLICY_COUNT);
+	return (uint64_t)(level < 0) | ((va | pa) & (size - 1)) | (uint64_t)!pt_space_holds(s, va, size) |
+	       (uint64_t)((pa | (size - 1)) > PTE_ADDR_MASK) | (attrs & (~PTE_ATTR_MASK | PTE_CONT)) |
+	       (uint64_t)((unsigned)policy >= PT_POLICY_COUNT);
 }
 
 /* The same for unmap_range(). */
-PT_VA_INLINE bool pt_va_unmap_args_ok(const struct pt_space *s, uint64_t va, uint64_t size, enum pt_tlbi_scope scope,
-				      int level)
+PT_VA_INLINE uint64_t pt_va_unmap_args_bad(const struct pt_space *s, uint64_t va, uint64_t size,
+					   enum pt_tlbi_scope scope, int level)
 {
-	return (level >= 0) & ((va & (size - 1)) == 0) & (s->root != 0) & (int)pt_space_holds(s, va, size) &
-	       ((unsigned)scope < PT_TLBI_SCOPE_COUNT);
+	return (uint64_t)(level < 0) | (va & (size - 1)) | (uint64_t)!pt_space_holds(s, va, size) |
+	       (uint64_t)((unsigned)scope >= PT_TLBI_SCOPE_COUNT);
+}
+
+/*
+ * desc_leaf(level, pa, attrs) for arguments that passed pt_va_map_args_bad():
+ * pa is aligned to the leaf and inside the OA, attrs holds attribute bits only,
+ * so nothing is left to mask, and the type is picked without a branch.
+ */
+PT_VA_INLINE pt_entry_t pt_va_leaf_desc(int level, uint64_t pa, pt_attrs_t attrs)
+{
+	_Static_assert(PTE_TYPE_PAGE == (PTE_TYPE_BLOCK | 2), "a page is a block's encoding with bit 1 set");
+	return pa | attrs | PTE_TYPE_BLOCK | ((uint64_t)(level == PT_LAST_LEVEL) << 1);
 }
 
 /* TLB maintenance of one scope for va (pt_tlbi_scope_va(), inline). */
@@ -101,7 +117,7 @@ PT_VA_INLINE void pt_tlbi_scope_inline(enum pt_tlbi_scope scope, uint64_t va)
 /* A zeroed table for level + 1 under ptep, linked (Linux __pte_alloc_kernel() + pmd_populate_kernel()). */
 PT_VA_INLINE pt_entry_t *pt_link_new_table(struct pt_space *s, pt_entry_t *ptep, int level, uint64_t va)
 {
-	pt_entry_t *child = pt_pool_alloc(s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
+	pt_entry_t *child = pt_pool_alloc_inline(s, level + 1, va & ~(pt_level_size(level) - 1), ptep);
 	if (!child)
 		return 0;
 	/* Zeroed table visible before it is linked (Linux: smp_wmb() in __pte_alloc_kernel()). */
@@ -149,11 +165,11 @@ PT_VA_INLINE enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t siz
 	struct pt_space *s = h->s;
 	struct pt_path *p = &h->path;
 	int level = pt_leaf_level_of_size(size);
-	bool args_ok = pt_va_map_args_ok(s, p->va, pa, size, attrs, policy, level);
-	unsigned changed = pt_path_changes(s, p);
-	/* One branch when the arguments pass and nothing moved under the path. */
-	if (!args_ok | (changed != 0) | pt_path_external(p)) {
-		if (!args_ok || pt_path_update(s, p, changed) < 0 || pt_path_external(p))
+	uint64_t bad = pt_va_map_args_bad(s, p->va, pa, size, attrs, policy, level);
+	/* One branch when the arguments pass and nothing moved under the path; one more when it did. */
+	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
+		/* Refreshing the path is right whatever the arguments: it only follows the tables. */
+		if ((bad != 0) | (pt_path_refresh(s, p) < 0) | pt_path_external(p))
 			return pt_va_map_full(h, pa, size, attrs, policy);
 	}
 	int top = p->level;
@@ -163,7 +179,7 @@ PT_VA_INLINE enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t siz
 		if (!pt_va_link_table(s, p, top))
 			return PT_ERR_NOMEM; /* before any write, counted by the pool as map_range()'s check would */
 	}
-	return pt_va_place_leaf(p, level, desc_leaf(level, pa, attrs), policy);
+	return pt_va_place_leaf(p, level, pt_va_leaf_desc(level, pa, attrs), policy);
 }
 
 /* unmap_range(h->s, va, size, scope) for the prepared va. */
@@ -174,10 +190,9 @@ PT_VA_INLINE enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_
 	struct pt_space *s = h->s;
 	struct pt_path *p = &h->path;
 	int level = pt_leaf_level_of_size(size);
-	bool args_ok = pt_va_unmap_args_ok(s, p->va, size, scope, level);
-	unsigned changed = pt_path_changes(s, p);
-	if (!args_ok | (changed != 0) | pt_path_external(p)) {
-		if (!args_ok || pt_path_update(s, p, changed) < 0 || pt_path_external(p))
+	uint64_t bad = pt_va_unmap_args_bad(s, p->va, size, scope, level);
+	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
+		if ((bad != 0) | (pt_path_refresh(s, p) < 0) | pt_path_external(p))
 			return pt_va_unmap_full(h, size, scope);
 	}
 	/* Inline only if a leaf of that size is there: holes, tables and blocks to cut go out of line. */
