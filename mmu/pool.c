@@ -114,8 +114,9 @@ HOT_TEXT pt_entry_t *pt_pool_alloc(const void *owner, int level, uint64_t va_bas
 	unsigned i = pt_pool_first_free;
 	while (pt_pool_metas[i].state != PT_PAGE_FREE) /* stops at the sentinel past the last page */
 		i++;
-	if ((pt_pool_counts.live >= pt_pool_limit()) | (i >= pt_pool_capacity_inline())) {
-		ASSERT(pt_pool_counts.live >= pt_pool_limit() && "a free page exists whenever live < capacity");
+	unsigned limit = pt_pool_limit(), capacity = pt_pool_capacity_inline();
+	if ((pt_pool_counts.live >= limit) | (i >= capacity)) {
+		ASSERT(pt_pool_counts.live >= limit && "a free page exists whenever live < capacity");
 		pt_pool_counts.failed++;
 		return 0;
 	}

@@ -79,8 +79,8 @@ PT_POOL_INLINE pt_entry_t *pt_pool_take(unsigned i, const void *owner, int level
  */
 PT_POOL_INLINE pt_entry_t *pt_pool_alloc_inline(const void *owner, int level, uint64_t va_base, pt_entry_t *parent)
 {
-	unsigned i = pt_pool_first_free;
-	if ((pt_pool_metas[i].state != PT_PAGE_FREE) | (pt_pool_counts.live >= pt_pool_limit()))
+	unsigned i = pt_pool_first_free, limit = pt_pool_limit();
+	if ((pt_pool_metas[i].state != PT_PAGE_FREE) | (pt_pool_counts.live >= limit))
 		return pt_pool_alloc(owner, level, va_base, parent);
 	return pt_pool_take(i, owner, level, va_base, parent);
 }

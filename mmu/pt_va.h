@@ -169,7 +169,8 @@ PT_VA_INLINE enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t siz
 	/* One branch when the arguments pass and nothing moved under the path; one more when it did. */
 	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
 		/* Refreshing the path is right whatever the arguments: it only follows the tables. */
-		if ((bad != 0) | (pt_path_refresh(s, p) < 0) | pt_path_external(p))
+		int now = pt_path_refresh(s, p);
+		if ((bad != 0) | (now < 0) | pt_path_external(p))
 			return pt_va_map_full(h, pa, size, attrs, policy);
 	}
 	int top = p->level;
@@ -192,7 +193,8 @@ PT_VA_INLINE enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_
 	int level = pt_leaf_level_of_size(size);
 	uint64_t bad = pt_va_unmap_args_bad(s, p->va, size, scope, level);
 	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
-		if ((bad != 0) | (pt_path_refresh(s, p) < 0) | pt_path_external(p))
+		int now = pt_path_refresh(s, p);
+		if ((bad != 0) | (now < 0) | pt_path_external(p))
 			return pt_va_unmap_full(h, size, scope);
 	}
 	/* Inline only if a leaf of that size is there: holes, tables and blocks to cut go out of line. */
