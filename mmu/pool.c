@@ -26,8 +26,6 @@ HOT_DATA struct pt_pool_stats pt_pool_counts;
 HOT_DATA unsigned pt_pool_limit_gap;
 HOT_DATA unsigned pt_pool_first_free;
 
-_Static_assert(PT_POOL_PAGES > 0, "PT_POOL_PAGES must be positive");
-
 unsigned pt_pool_capacity(void)
 {
 	return pt_pool_capacity_inline();
