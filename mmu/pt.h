@@ -175,6 +175,16 @@ static inline void pt_path_set_stop(struct pt_path *p, int level)
 int pt_path_revalidate(const struct pt_space *s, struct pt_path *p);
 
 /*
+ * What the kept entry at `level` holds now, exclusive-or what the walk read: 0
+ * if unchanged. From level 0 whatever the granule: above the start level
+ * entry[] is the placeholder (pt_descend()).
+ */
+static inline uint64_t pt_path_entry_delta(const struct pt_path *p, int level)
+{
+	return *(const volatile pt_entry_t *)p->entry[level] ^ p->desc[level];
+}
+
+/*
  * What changed under a kept path: bit `level` set if the entry there no longer
  * holds what the walk read, bit PT_LAST_LEVEL + 1 if the root moved. One load
  * per level (the placeholder past the stop), unrolled, no branches: on QEMU
@@ -183,10 +193,9 @@ int pt_path_revalidate(const struct pt_space *s, struct pt_path *p);
 static inline unsigned pt_path_changes(const struct pt_space *s, const struct pt_path *p)
 {
 	unsigned changed = (unsigned)(s->root != p->root) << (PT_LAST_LEVEL + 1);
-	/* From level 0 whatever the granule: above the start level entry[] is the placeholder (pt_descend()). */
 #pragma GCC unroll 4
 	for (int level = 0; level <= PT_LAST_LEVEL; level++)
-		changed |= (unsigned)(*(const volatile pt_entry_t *)p->entry[level] != p->desc[level]) << level;
+		changed |= (unsigned)(pt_path_entry_delta(p, level) != 0) << level;
 	return changed;
 }
 
@@ -200,7 +209,7 @@ static inline uint64_t pt_path_diff(const struct pt_space *s, const struct pt_pa
 	uint64_t diff = (uint64_t)(uintptr_t)s->root ^ (uint64_t)(uintptr_t)p->root;
 #pragma GCC unroll 4
 	for (int level = 0; level <= PT_LAST_LEVEL; level++)
-		diff |= *(const volatile pt_entry_t *)p->entry[level] ^ p->desc[level];
+		diff |= pt_path_entry_delta(p, level);
 	return diff;
 }
 

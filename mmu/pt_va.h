@@ -156,6 +156,22 @@ PT_VA_INLINE enum pt_status pt_va_place_leaf(struct pt_path *p, int level, pt_en
 	return PT_OK;
 }
 
+/*
+ * Whether the inline path may go on for arguments whose checks gave `bad`: the
+ * kept path brought up to date (right whatever the arguments: it only follows
+ * the tables) and usable. One branch when the arguments pass and nothing moved
+ * under the path; one more when something did.
+ */
+PT_VA_INLINE bool pt_va_path_ready(struct pt_space *s, struct pt_path *p, uint64_t bad)
+{
+	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
+		int now = pt_path_refresh(s, p);
+		if ((bad != 0) | (now < 0) | pt_path_external(p))
+			return false;
+	}
+	return true;
+}
+
 /* map_range(h->s, va, pa, size, attrs, policy) for the prepared va. */
 PT_VA_INLINE enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t size, pt_attrs_t attrs,
 				      enum pt_policy policy)
@@ -165,14 +181,8 @@ PT_VA_INLINE enum pt_status pt_va_map(struct pt_va *h, uint64_t pa, uint64_t siz
 	struct pt_space *s = h->s;
 	struct pt_path *p = &h->path;
 	int level = pt_leaf_level_of_size(size);
-	uint64_t bad = pt_va_map_args_bad(s, p->va, pa, size, attrs, policy, level);
-	/* One branch when the arguments pass and nothing moved under the path; one more when it did. */
-	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
-		/* Refreshing the path is right whatever the arguments: it only follows the tables. */
-		int now = pt_path_refresh(s, p);
-		if ((bad != 0) | (now < 0) | pt_path_external(p))
-			return pt_va_map_full(h, pa, size, attrs, policy);
-	}
+	if (!pt_va_path_ready(s, p, pt_va_map_args_bad(s, p->va, pa, size, attrs, policy, level)))
+		return pt_va_map_full(h, pa, size, attrs, policy);
 	int top = p->level;
 	if (top < level) { /* inline only if the slot is one new table away */
 		if ((top != level - 1) | desc_is_valid(p->desc[top]))
@@ -191,12 +201,8 @@ PT_VA_INLINE enum pt_status pt_va_unmap(struct pt_va *h, uint64_t size, enum pt_
 	struct pt_space *s = h->s;
 	struct pt_path *p = &h->path;
 	int level = pt_leaf_level_of_size(size);
-	uint64_t bad = pt_va_unmap_args_bad(s, p->va, size, scope, level);
-	if (bad | pt_path_diff(s, p) | pt_path_external(p)) {
-		int now = pt_path_refresh(s, p);
-		if ((bad != 0) | (now < 0) | pt_path_external(p))
-			return pt_va_unmap_full(h, size, scope);
-	}
+	if (!pt_va_path_ready(s, p, pt_va_unmap_args_bad(s, p->va, size, scope, level)))
+		return pt_va_unmap_full(h, size, scope);
 	/* Inline only if a leaf of that size is there: holes, tables and blocks to cut go out of line. */
 	if ((p->level != level) | !desc_is_leaf(p->desc[level], level))
 		return pt_va_unmap_full(h, size, scope);
